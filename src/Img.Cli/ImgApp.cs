@@ -36,12 +36,19 @@ public sealed class ImgApp
             if (command is null)
                 throw new UsageException($"unknown command: \"{rest[0]}\"\nSee 'img --help'", null, 1);
             commandPath = command.Name;
+            if (command is CommandGroup group && rest.Count > 1 && !rest[1].StartsWith('-'))
+            {
+                command = group.Subcommands.FirstOrDefault(c => c.Name == rest[1])
+                    ?? throw new UsageException($"unknown command: \"{group.Name} {rest[1]}\"\nSee 'img {group.Name} --help'", null, 1);
+                commandPath = $"{group.Name} {command.Name}";
+                rest = rest.Skip(1).ToList();
+            }
 
             var specs = command.Flags.Concat(GlobalFlags.All).ToList();
-            var parsed = FlagParser.Parse(command.Name, specs, rest.Skip(1).ToList());
+            var parsed = FlagParser.Parse(commandPath, specs, rest.Skip(1).ToList());
             if (parsed.Bool(GlobalFlags.Help.Name))
             {
-                await stdout.WriteAsync(HelpWriter.ForCommand(command.Name, command));
+                await stdout.WriteAsync(HelpWriter.ForCommand(commandPath, command));
                 return 0;
             }
             var context = new CommandContext

@@ -11,6 +11,14 @@ public static class HelpWriter
         var sb = new StringBuilder();
         sb.Append("\nUsage:  img ").Append(path).Append(' ').Append(command.Usage).Append("\n\n");
         sb.Append(command.Summary).Append("\n\n");
+        if (command is CommandGroup group)
+        {
+            sb.Append("Commands:\n");
+            var w = group.Subcommands.Max(c => c.Name.Length) + 3;
+            foreach (var c in group.Subcommands)
+                sb.Append("  ").Append(c.Name.PadRight(w)).Append(c.Summary).Append('\n');
+            sb.Append('\n');
+        }
         var flags = command.Flags.Concat(GlobalFlags.All).ToList();
         sb.Append("Options:\n");
         var rows = flags.Select(f => (Left: Left(f), f.Help)).ToList();

@@ -5,6 +5,7 @@ public static class CommandCatalog
 {
     public static IReadOnlyList<ICommand> All() =>
     [
+        new CommandGroup("debug", "Show how img reads a Dockerfile (parse, graph)", [new Debug.DebugParseCommand()]),
         new VersionCommand(),
     ];
 }
