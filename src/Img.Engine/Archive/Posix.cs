@@ -65,6 +65,9 @@ internal static partial class Posix
     [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int UtimensatRaw(int dirfd, string path, Timespec[] times, int flags);
 
+    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkatRaw(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+
     [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatxRaw(int dirfd, string path, int flags, uint mask, byte[] buffer);
 
@@ -189,6 +192,13 @@ internal static partial class Posix
             rest += TimeSpan.TicksPerSecond;
         }
         return new Timespec { Seconds = seconds, Nanoseconds = rest * 100 };
+    }
+
+    /// <summary>Creates a hard link; a symlink at <paramref name="existing"/> is linked itself, not followed.</summary>
+    internal static void Link(string existing, string newPath)
+    {
+        if (LinkatRaw(AT_FDCWD, existing, AT_FDCWD, newPath, 0) != 0)
+            throw Error($"link {existing} to", newPath, Marshal.GetLastPInvokeError());
     }
 
     /// <summary>lstat through statx (its layout is the same on every Linux architecture).</summary>
