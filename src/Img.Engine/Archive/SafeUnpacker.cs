@@ -80,8 +80,7 @@ public static class SafeUnpacker
         var parentRelative = slash < 0 ? "" : relative[..slash];
         var baseName = slash < 0 ? relative : relative[(slash + 1)..];
 
-        var parent = ArchivePath.SecureJoin(state.Root, parentRelative);
-        EnsureWithin(state, entry, parent);
+        var parent = Resolve(state, entry, parentRelative, followFinal: true);
 
         if (state.Whiteouts && Whiteouts.IsWhiteout(baseName))
         {
@@ -89,7 +88,7 @@ public static class SafeUnpacker
             return;
         }
 
-        CreateParents(state, parent);
+        CreateParents(state, entry, parent);
         var target = parent + "/" + baseName;
         EnsureWithin(state, entry, target);
         RemoveConflicting(target, entry.Type);
@@ -157,8 +156,7 @@ public static class SafeUnpacker
         var linkRelative = ArchivePath.Clean(linkName);
         if (linkRelative.Length == 0)
             throw new UnsafeArchiveEntryException(entry.Name, "hardlink to the root directory");
-        var source = ArchivePath.SecureJoin(state.Root, linkRelative, followFinal: false);
-        EnsureWithin(state, entry, source);
+        var source = Resolve(state, entry, linkRelative, followFinal: false);
         var info = new FileInfo(source);
         if (Directory.Exists(source) && info.LinkTarget is null)
             throw new UnsafeArchiveEntryException(entry.Name, $"hardlink target {linkName} is a directory");
@@ -241,7 +239,7 @@ public static class SafeUnpacker
     }
 
     /// <summary>Creates missing directories of an already-resolved parent path.</summary>
-    private static void CreateParents(State state, string parent)
+    private static void CreateParents(State state, ArchiveEntry entry, string parent)
     {
         if (Directory.Exists(parent)) return;
         var relative = parent.Length > state.Root.Length ? parent[(state.Root.Length + 1)..] : "";
@@ -253,7 +251,7 @@ public static class SafeUnpacker
             // SecureJoin resolved every existing symlink, so what is left does not exist yet
             // (or is a file, which the tar cannot put a child under).
             if (File.Exists(current) || new FileInfo(current).LinkTarget is not null)
-                throw new IOException($"{current}: not a directory");
+                throw new UnsafeArchiveEntryException(entry.Name, $"{current} is not a directory");
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(current);
             else Directory.CreateDirectory(current, ImplicitDirectoryMode);
         }
@@ -284,6 +282,21 @@ public static class SafeUnpacker
             File.Delete(path);
         else if (Directory.Exists(path))
             Directory.Delete(path, recursive: true);
+    }
+
+    private static string Resolve(State state, ArchiveEntry entry, string relative, bool followFinal)
+    {
+        string resolved;
+        try
+        {
+            resolved = ArchivePath.SecureJoin(state.Root, relative, followFinal);
+        }
+        catch (IOException e)
+        {
+            throw new UnsafeArchiveEntryException(entry.Name, e.Message, e);
+        }
+        EnsureWithin(state, entry, resolved);
+        return resolved;
     }
 
     private static void EnsureWithin(State state, ArchiveEntry entry, string path)

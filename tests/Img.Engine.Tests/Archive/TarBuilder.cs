@@ -63,8 +63,11 @@ internal sealed class TarBuilder
     public TarBuilder Device(string name, TarEntryType type, int major, int minor)
     {
         var e = (PosixTarEntry)New(type, name);
-        e.DeviceMajor = major;
-        e.DeviceMinor = minor;
+        if (type != TarEntryType.Fifo)
+        {
+            e.DeviceMajor = major;
+            e.DeviceMinor = minor;
+        }
         e.Mode = (UnixFileMode)0b110_110_110;
         e.ModificationTime = Time;
         _writer.WriteEntry(e);
