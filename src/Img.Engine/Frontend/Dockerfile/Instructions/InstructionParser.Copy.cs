@@ -1,0 +1,71 @@
+namespace Img.Engine.Frontend.Dockerfile.Instructions;
+
+/// <summary>COPY and ADD: flags, sources and the destination, here-document sources split out.</summary>
+public static partial class InstructionParser
+{
+    private static (IReadOnlyList<string> Paths, IReadOnlyList<SourceContent> Contents, string Dest) SourcesAndDest(Request req, string command)
+    {
+        var dest = req.Args[^1];
+        if (HeredocWord.Name(dest) is not null)
+            throw new InstructionException($"{command} cannot accept a heredoc as a destination");
+        var paths = new List<string>();
+        var contents = new List<SourceContent>();
+        foreach (var src in req.Args.Take(req.Args.Count - 1))
+        {
+            var name = HeredocWord.Name(src);
+            if (name is null)
+            {
+                paths.Add(src);
+                continue;
+            }
+            var heredoc = req.Heredocs.LastOrDefault(h => h.Name == name);
+            var content = heredoc?.Content ?? "";
+            var chomp = heredoc?.Chomp ?? HeredocWord.IsChomp(src);
+            if (chomp)
+                content = HeredocWord.Chomp(content);
+            contents.Add(new SourceContent(name, content, heredoc?.Expand ?? true));
+        }
+        return (paths, contents, dest);
+    }
+
+    private static AddInstruction ParseAdd(Request req)
+    {
+        if (req.Args.Count < 2)
+            throw NoDestination("ADD");
+        var f = req.Flags;
+        f.AddString("chown");
+        f.AddString("chmod");
+        f.AddBool("link");
+        f.AddBool("keep-git-dir");
+        f.AddString("checksum");
+        f.AddBool("unpack");
+        f.AddStrings("exclude");
+        f.Parse();
+        var (paths, contents, dest) = SourcesAndDest(req, "ADD");
+        return new AddInstruction(req.Source, paths, contents, dest,
+            f.String("chown"), f.String("chmod"), f.Bool("link"), f.Strings("exclude"),
+            f.IsUsed("keep-git-dir") ? f.Bool("keep-git-dir") : null,
+            f.String("checksum"),
+            f.IsUsed("unpack") ? f.Bool("unpack") : null);
+    }
+
+    private static CopyInstruction ParseCopy(Request req)
+    {
+        if (req.Args.Count < 2)
+            throw NoDestination("COPY");
+        var f = req.Flags;
+        f.AddString("chown");
+        f.AddString("from");
+        f.AddString("chmod");
+        f.AddBool("link");
+        f.AddStrings("exclude");
+        f.AddBool("parents");
+        f.Parse();
+        var (paths, contents, dest) = SourcesAndDest(req, "COPY");
+        return new CopyInstruction(req.Source, paths, contents, dest,
+            f.String("from"), f.String("chown"), f.String("chmod"), f.Bool("link"), f.Bool("parents"), f.Strings("exclude"));
+    }
+
+    private static InstructionException NoDestination(string command) =>
+        new($"{command} requires at least two arguments, but only one was provided. Destination could not be determined");
+}
