@@ -23,6 +23,27 @@ public sealed class BuildGraphBuilder
 
     public bool Contains(OpDigest digest) => _vertices.ContainsKey(digest);
 
+    /// <summary>
+    /// The graph of <paramref name="target"/> with some vertices swapped for other ops: every
+    /// dependent is re-encoded, so digests stay true to the new definitions. The converter uses
+    /// it to give the build context source its final followed paths.
+    /// </summary>
+    public BuildGraph Build(OpDigest target, IReadOnlyDictionary<OpDigest, BuildOp> replacements)
+    {
+        if (replacements.Count == 0)
+            return Build(target);
+        var original = Build(target);
+        var rewritten = new BuildGraphBuilder();
+        var mapping = new Dictionary<OpDigest, OpDigest>();
+        foreach (var vertex in original.Vertices)
+        {
+            var op = replacements.TryGetValue(vertex.Digest, out var replacement) ? replacement : vertex.Op;
+            op = op.MapInputs(i => i with { Digest = mapping[i.Digest] });
+            mapping[vertex.Digest] = rewritten.Add(op, vertex.Metadata).Digest;
+        }
+        return rewritten.Build(mapping[target]);
+    }
+
     /// <summary>The graph of everything <paramref name="target"/> depends on, in topological order.</summary>
     public BuildGraph Build(OpDigest target)
     {

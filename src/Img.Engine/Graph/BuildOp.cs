@@ -26,6 +26,9 @@ public abstract record BuildOp
         return writer.Digest();
     }
 
+    /// <summary>The same op with every input replaced through <paramref name="map"/>.</summary>
+    public abstract BuildOp MapInputs(Func<OpInput, OpInput> map);
+
     protected static IReadOnlyList<OpInput> Distinct(IEnumerable<OpInput?> inputs)
     {
         var result = new List<OpInput>();

@@ -17,6 +17,12 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Mounts.Select(m => m.Source).Prepend(Root));
 
+    public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with
+    {
+        Root = Root is null ? null : map(Root),
+        Mounts = Mounts.Select(m => m.Source is null ? m : m with { Source = map(m.Source) }).ToArray(),
+    };
+
     public override void Encode(CanonicalWriter w)
     {
         w.Field("root").Input(Root);

@@ -11,6 +11,12 @@ public sealed record FileOp(OpInput? Base, IReadOnlyList<FileAction> Actions) : 
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Actions.Select(a => a.Input).Prepend(Base));
 
+    public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with
+    {
+        Base = Base is null ? null : map(Base),
+        Actions = Actions.Select(a => a is FileCopyAction { Source: not null } c ? c with { Source = map(c.Source) } : a).ToArray(),
+    };
+
     public override void Encode(CanonicalWriter w)
     {
         w.Field("base").Input(Base);

@@ -15,6 +15,8 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
 
     public override IReadOnlyList<OpInput> Inputs => Distinct([Root]);
 
+    public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with { Root = Root is null ? null : map(Root) };
+
     public override void Encode(CanonicalWriter w)
     {
         w.Field("root").Input(Root);

@@ -7,5 +7,7 @@ public sealed record MergeOp(IReadOnlyList<OpInput> Layers) : BuildOp
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Layers);
 
+    public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with { Layers = Layers.Select(map).ToArray() };
+
     public override void Encode(CanonicalWriter w) => w.Field("layers").List(Layers, (writer, i) => writer.Input(i));
 }

@@ -27,6 +27,8 @@ public sealed record SourceOp(SourceKind SourceKind, string Identifier) : BuildO
 
     public override IReadOnlyList<OpInput> Inputs => [];
 
+    public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this;
+
     public override void Encode(CanonicalWriter w)
     {
         w.Field("kind").Int((int)SourceKind);
