@@ -1,3 +1,5 @@
+using Img.Engine.Frontend.Dockerfile.Parsing;
+
 namespace Img.Engine.Frontend.Dockerfile.Instructions;
 
 /// <summary>COPY and ADD: flags, sources and the destination, here-document sources split out.</summary>
@@ -6,26 +8,36 @@ public static partial class InstructionParser
     private static (IReadOnlyList<string> Paths, IReadOnlyList<SourceContent> Contents, string Dest) SourcesAndDest(Request req, string command)
     {
         var dest = req.Args[^1];
-        if (HeredocWord.Name(dest) is not null)
+        if (ParseHeredocWord(dest) is not null)
             throw new InstructionException($"{command} cannot accept a heredoc as a destination");
         var paths = new List<string>();
         var contents = new List<SourceContent>();
         foreach (var src in req.Args.Take(req.Args.Count - 1))
         {
-            var name = HeredocWord.Name(src);
-            if (name is null)
+            var word = ParseHeredocWord(src);
+            if (word is null)
             {
                 paths.Add(src);
                 continue;
             }
-            var heredoc = req.Heredocs.LastOrDefault(h => h.Name == name);
-            var content = heredoc?.Content ?? "";
-            var chomp = heredoc?.Chomp ?? HeredocWord.IsChomp(src);
-            if (chomp)
-                content = HeredocWord.Chomp(content);
-            contents.Add(new SourceContent(name, content, heredoc?.Expand ?? true));
+            var content = req.Heredocs.LastOrDefault(h => h.Name == word.Name)?.Content ?? "";
+            if (word.Chomp)
+                content = HeredocSyntax.ChompContent(content);
+            contents.Add(new SourceContent(word.Name, content, word.Expand));
         }
         return (paths, contents, dest);
+    }
+
+    private static Heredoc? ParseHeredocWord(string word)
+    {
+        try
+        {
+            return HeredocSyntax.ParseWord(word);
+        }
+        catch (DockerfileParseException)
+        {
+            return null;
+        }
     }
 
     private static AddInstruction ParseAdd(Request req)
