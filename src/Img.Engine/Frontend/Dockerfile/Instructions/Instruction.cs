@@ -25,5 +25,5 @@ public abstract record Instruction(InstructionSource Source)
     public int Line => Source.StartLine;
 
     /// <summary>The source text, as BuildKit's <c>String()</c> returns it.</summary>
-    public override string ToString() => Source.SourceCode;
+    public sealed override string ToString() => Source.SourceCode;
 }
