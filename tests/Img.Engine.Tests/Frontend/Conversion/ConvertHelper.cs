@@ -23,8 +23,8 @@ internal static class ConvertHelper
         .With("docker.io/library/alpine:latest", new ContainerConfig { Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd = ["/bin/sh"] })
         .With("docker.io/library/busybox:latest", new ContainerConfig { Env = ["PATH=/bin"], Cmd = ["sh"] });
 
-    public static IReadOnlyList<string?> History(ConversionResult r) =>
-        (r.Image.History ?? []).Select(h => h.CreatedBy).ToArray();
+    public static string[] History(ConversionResult r) =>
+        (r.Image.History ?? []).Select(h => h.CreatedBy ?? "").ToArray();
 
     public static IEnumerable<T> Ops<T>(ConversionResult r) where T : BuildOp =>
         r.Graph.Vertices.Select(v => v.Op).OfType<T>();
