@@ -2,9 +2,14 @@ namespace Img.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Out.WriteLine("img");
-        return 0;
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return await ImgApp.Default().RunAsync(args, Console.Out, Console.Error, Console.OpenStandardInput, cts.Token);
     }
 }

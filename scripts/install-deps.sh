@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what img and its tests need on a fresh Debian 12 machine (as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  runc uidmap fuse-overlayfs util-linux \
+  docker-registry apache2-utils skopeo umoci busybox-static >/dev/null
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 1; }

@@ -1,0 +1,14 @@
+using Img.Cli.CommandLine;
+
+namespace Img.Cli.Commands;
+
+/// <summary>One top-level <c>img</c> command, named and flagged as docker names it.</summary>
+public interface ICommand
+{
+    string Name { get; }
+    /// <summary>The argument synopsis after the command name, e.g. <c>[OPTIONS] PATH | -</c>.</summary>
+    string Usage { get; }
+    string Summary { get; }
+    IReadOnlyList<FlagSpec> Flags { get; }
+    Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken);
+}

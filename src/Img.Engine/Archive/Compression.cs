@@ -1,0 +1,60 @@
+using System.IO.Compression;
+using Img.Engine.Oci;
+
+namespace Img.Engine.Archive;
+
+/// <summary>
+/// Recognises layer compression by magic bytes (the media type can lie: Docker's
+/// <c>rootfs.diff.tar</c> is often gzip) and opens a decompressing stream. Gzip is built in;
+/// zstd, bzip2 and xz are recognised and refused with a clear message.
+/// </summary>
+public static class Compression
+{
+    private static ReadOnlySpan<byte> GzipMagic => [0x1F, 0x8B, 0x08];
+    private static ReadOnlySpan<byte> ZstdMagic => [0x28, 0xB5, 0x2F, 0xFD];
+    private static ReadOnlySpan<byte> Bzip2Magic => [0x42, 0x5A, 0x68];
+    private static ReadOnlySpan<byte> XzMagic => [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
+
+    /// <summary>Bytes <see cref="Detect"/> needs to see.</summary>
+    public const int MagicLength = 6;
+
+    /// <summary>The compression whose magic <paramref name="header"/> starts with (None when unknown).</summary>
+    public static CompressionKind Detect(ReadOnlySpan<byte> header)
+    {
+        if (header.StartsWith(GzipMagic)) return CompressionKind.Gzip;
+        if (header.StartsWith(ZstdMagic)) return CompressionKind.Zstd;
+        if (header.StartsWith(XzMagic)) return CompressionKind.Xz;
+        if (header.StartsWith(Bzip2Magic)) return CompressionKind.Bzip2;
+        return CompressionKind.None;
+    }
+
+    /// <summary>The compression a layer media type declares.</summary>
+    public static CompressionKind FromMediaType(string mediaType) => mediaType switch
+    {
+        _ when mediaType.EndsWith("+gzip", StringComparison.Ordinal) || mediaType.EndsWith(".tar.gzip", StringComparison.Ordinal) => CompressionKind.Gzip,
+        _ when mediaType.EndsWith("+zstd", StringComparison.Ordinal) || mediaType.EndsWith(".tar.zstd", StringComparison.Ordinal) => CompressionKind.Zstd,
+        MediaTypes.OciLayer or MediaTypes.DockerLayer => CompressionKind.None,
+        _ => CompressionKind.None,
+    };
+
+    /// <summary>
+    /// Returns a stream of the uncompressed bytes of <paramref name="source"/>, detecting the
+    /// compression from its first bytes. The returned stream owns <paramref name="source"/>
+    /// unless <paramref name="leaveOpen"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">zstd, bzip2 or xz.</exception>
+    public static async ValueTask<Stream> OpenDecompressedAsync(Stream source, bool leaveOpen = false, CancellationToken cancellationToken = default)
+    {
+        var header = new byte[MagicLength];
+        var read = await source.ReadAtLeastAsync(header, MagicLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var prefixed = new PrefixedStream(header.AsMemory(0, read), source, leaveOpen);
+        return Detect(header.AsSpan(0, read)) switch
+        {
+            CompressionKind.None => prefixed,
+            CompressionKind.Gzip => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),
+            CompressionKind.Zstd => throw new NotSupportedException(
+                "zstd-compressed layers are not supported yet (a zstd decoder, e.g. the ZstdSharp.Port package, is needed)"),
+            var other => throw new NotSupportedException($"{other.ToString().ToLowerInvariant()}-compressed layers are not supported"),
+        };
+    }
+}
