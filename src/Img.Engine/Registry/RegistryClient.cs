@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Img.Engine.Content;
 using Img.Engine.Oci;
 using Img.Engine.Registry.Auth;
 using Img.Engine.Registry.Credentials;
@@ -72,7 +73,7 @@ public sealed class RegistryClient : IDisposable
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             var challenges = AuthChallengeParser.Parse(response.Headers.WwwAuthenticate.Select(h => h.ToString()));
-            _authorizer.Learn(response, null);
+            _authorizer.Learn(response, null, sentAuthorization: false);
             return challenges;
         }
         if (!response.IsSuccessStatusCode)
@@ -125,11 +126,13 @@ public sealed class RegistryClient : IDisposable
         if (string.IsNullOrEmpty(mediaType) || mediaType is "application/json" or "text/plain")
             mediaType = SniffMediaType(content) ?? mediaType ?? "";
         var headerDigest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
-        var expected = RegistryDigests.IsDigest(reference) ? reference : headerDigest;
-        var actual = RegistryDigests.Compute(content, expected ?? "sha256:");
-        if (expected is not null && RegistryDigests.IsDigest(expected) && actual != expected)
-            throw DigestMismatch(subject, expected, actual);
-        return new FetchedManifest(content, mediaType, actual);
+        // By digest the bytes must hash to it; by tag they must agree with the header when it is a sha256 digest.
+        Digest? expected = IsDigestReference(reference) ? Digest.Parse(reference)
+            : Digest.TryParse(headerDigest, out var announced) ? announced : null;
+        var actual = Digest.Compute(content);
+        if (expected is { } e && e != actual)
+            throw DigestMismatch(subject, e.ToString(), actual.ToString());
+        return new FetchedManifest(content, mediaType, actual.ToString());
     }
 
     /// <summary>
@@ -167,8 +170,8 @@ public sealed class RegistryClient : IDisposable
         string mediaType, CancellationToken ct = default)
     {
         var subject = Subject(repository, reference);
-        var digest = RegistryDigests.Compute(content.Span);
-        if (RegistryDigests.IsDigest(reference) && reference != digest)
+        var digest = Digest.Compute(content.Span).ToString();
+        if (IsDigestReference(reference) && Digest.Parse(reference).ToString() != digest)
             throw DigestMismatch(subject, reference, digest);
         using var response = await SendAsync(() =>
         {
@@ -179,7 +182,7 @@ public sealed class RegistryClient : IDisposable
         if (!response.IsSuccessStatusCode)
             throw await ErrorAsync(response, subject, RegistryErrorKind.ManifestUnknown, ct).ConfigureAwait(false);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } echoed
-            && RegistryDigests.IsDigest(echoed) && echoed.StartsWith("sha256:", StringComparison.Ordinal) && echoed != digest)
+            && Digest.TryParse(echoed, out var echoedDigest) && echoedDigest.ToString() != digest)
             throw DigestMismatch(subject, digest, echoed);
         return digest;
     }
@@ -210,7 +213,8 @@ public sealed class RegistryClient : IDisposable
     public async Task<long> GetBlobAsync(string repository, Descriptor blob, Stream destination, CancellationToken ct = default)
     {
         var subject = Subject(repository, blob.Digest);
-        using var hash = RegistryDigests.CreateHash(blob.Digest);
+        var expected = Digest.Parse(blob.Digest);
+        using var hash = new DigestHasher();
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, ApiUri($"v2/{repository}/blobs/{blob.Digest}")),
             [AuthScope.Pull(repository).ToString()], subject, idempotent: true, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -229,17 +233,43 @@ public sealed class RegistryClient : IDisposable
             if (blob.Size >= 0 && total > blob.Size)
                 throw new RegistryException(RegistryErrorKind.DigestMismatch,
                     $"size mismatch for {subject}: more than the expected {blob.Size} bytes");
-            hash.AppendData(buffer, 0, n);
+            hash.Append(buffer.AsSpan(0, n));
             await destination.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
         }
-        var actual = RegistryDigests.Finish(hash);
-        if (actual != blob.Digest)
-            throw DigestMismatch(subject, blob.Digest, actual);
+        var actual = hash.Digest;
+        if (actual != expected)
+            throw DigestMismatch(subject, blob.Digest, actual.ToString());
         if (blob.Size >= 0 && total != blob.Size)
             throw new RegistryException(RegistryErrorKind.DigestMismatch,
                 $"size mismatch for {subject}: expected {blob.Size} bytes, got {total}");
         return total;
     }
+
+    /// <summary>
+    /// Downloads a blob into the content store: the bytes go to an ingest writer and are committed
+    /// only if digest and size match, so a bad download leaves nothing behind.
+    /// </summary>
+    public async Task<ContentInfo> GetBlobAsync(string repository, Descriptor blob, IContentIngester ingester, CancellationToken ct = default)
+    {
+        var expected = Digest.Parse(blob.Digest);
+        await using var writer = await ingester.OpenWriterAsync(ct).ConfigureAwait(false);
+        await GetBlobAsync(repository, blob, writer.Stream, ct).ConfigureAwait(false);
+        try
+        {
+            return await writer.CommitAsync(expected, blob.Size, ct).ConfigureAwait(false);
+        }
+        catch (ContentVerificationException e)
+        {
+            throw new RegistryException(RegistryErrorKind.DigestMismatch,
+                $"digest mismatch for {Subject(repository, blob.Digest)}: {e.Message}", inner: e);
+        }
+    }
+
+    /// <summary>Pushes a blob read from the content store (see the stream overload).</summary>
+    public Task<BlobPushResult> PushBlobAsync(string repository, Descriptor blob, IContentProvider provider,
+        string? mountFrom = null, CancellationToken ct = default) =>
+        PushBlobAsync(repository, blob, async c => new ContentReaderStream(await provider.OpenAsync(blob, c).ConfigureAwait(false)),
+            mountFrom, ct);
 
     /// <summary>
     /// Makes <paramref name="blob"/> present in <paramref name="repository"/>: nothing if it is
@@ -252,7 +282,7 @@ public sealed class RegistryClient : IDisposable
         Func<CancellationToken, Task<Stream>> open, string? mountFrom = null, CancellationToken ct = default)
     {
         var subject = Subject(repository, blob.Digest);
-        RegistryDigests.CreateHash(blob.Digest).Dispose(); // validates the digest before any request
+        Digest.Parse(blob.Digest); // a malformed digest fails before any request
         var scopeList = new List<string> { AuthScope.PullPush(repository).ToString() };
         if (mountFrom is not null && mountFrom != repository) scopeList.Add(AuthScope.Pull(mountFrom).ToString());
         IReadOnlyList<string> scopes = AuthScope.Normalize(scopeList);
@@ -392,10 +422,13 @@ public sealed class RegistryClient : IDisposable
 
     // ---- plumbing ------------------------------------------------------------------------------
 
+    /// <summary>Tags cannot contain a colon, so a reference with one is meant as a digest (and must parse as one).</summary>
+    private static bool IsDigestReference(string reference) => reference.Contains(':');
+
     private Uri ApiUri(string relative) => new(Endpoint.BaseUri, relative);
 
     private string Subject(string repository, string reference) =>
-        RegistryDigests.IsDigest(reference) ? $"{Endpoint.Name}/{repository}@{reference}" : $"{Endpoint.Name}/{repository}:{reference}";
+        IsDigestReference(reference) ? $"{Endpoint.Name}/{repository}@{reference}" : $"{Endpoint.Name}/{repository}:{reference}";
 
     private Uri UploadLocation(HttpResponseMessage response, string subject)
     {
@@ -419,11 +452,14 @@ public sealed class RegistryClient : IDisposable
         for (var authRound = 0; ; authRound++)
         {
             string? tokenKey = null;
-            var response = await SendRawAsync(() => create(), idempotent, ct,
-                async r => tokenKey = await _authorizer.AuthorizeAsync(r, scopes, subject, ct).ConfigureAwait(false))
-                .ConfigureAwait(false);
+            var sentAuthorization = false;
+            var response = await SendRawAsync(() => create(), idempotent, ct, async r =>
+            {
+                tokenKey = await _authorizer.AuthorizeAsync(r, scopes, subject, ct).ConfigureAwait(false);
+                sentAuthorization = r.Headers.Authorization is not null;
+            }).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Unauthorized || authRound >= 2) return response;
-            if (!_authorizer.Learn(response, tokenKey)) return response;
+            if (!_authorizer.Learn(response, tokenKey, sentAuthorization)) return response;
             response.Dispose();
         }
     }

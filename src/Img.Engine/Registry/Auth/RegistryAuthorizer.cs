@@ -62,10 +62,12 @@ internal sealed class RegistryAuthorizer
     }
 
     /// <summary>
-    /// Reads the challenge of a 401. Returns true when a retry can do better: a first challenge,
-    /// a changed one, or a token that must be fetched again (expired, or too narrow a scope).
+    /// Reads the challenge of a 401. Returns true when a retry can do better: the request went out
+    /// without credentials (first contact, or raced with another request that learned the
+    /// challenge), or with a token that must be fetched again (expired, or too narrow a scope).
+    /// A rejected Basic credential is final.
     /// </summary>
-    public bool Learn(HttpResponseMessage response, string? usedTokenKey)
+    public bool Learn(HttpResponseMessage response, string? usedTokenKey, bool sentAuthorization)
     {
         var challenges = AuthChallengeParser.Parse(response.Headers.WwwAuthenticate.Select(h => h.ToString()));
         var next = challenges.FirstOrDefault(c => c.IsBearer) ?? challenges.FirstOrDefault(c => c.IsBasic);
@@ -77,7 +79,7 @@ internal sealed class RegistryAuthorizer
             _tokens.Invalidate(usedTokenKey);
             return true;
         }
-        return previous is null || previous.Scheme != next.Scheme || previous.Realm != next.Realm;
+        return !sentAuthorization || previous is null || previous.Scheme != next.Scheme || previous.Realm != next.Realm;
     }
 
     internal void SetChallenge(AuthChallenge challenge) => _challenge = challenge;
