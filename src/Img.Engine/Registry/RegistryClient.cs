@@ -226,9 +226,19 @@ public sealed class RegistryClient : IDisposable
         await using var source = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var buffer = new byte[128 * 1024];
         long total = 0;
-        int n;
-        while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        while (true)
         {
+            int n;
+            try
+            {
+                n = await source.ReadAsync(buffer, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+            {
+                throw new RegistryException(RegistryErrorKind.Unavailable,
+                    $"connection lost while downloading {subject} after {total} bytes: {e.Message}", inner: e);
+            }
+            if (n == 0) break;
             total += n;
             if (blob.Size >= 0 && total > blob.Size)
                 throw new RegistryException(RegistryErrorKind.DigestMismatch,
@@ -247,9 +257,25 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>
     /// Downloads a blob into the content store: the bytes go to an ingest writer and are committed
-    /// only if digest and size match, so a bad download leaves nothing behind.
+    /// only if digest and size match, so a bad download leaves nothing behind. A connection lost
+    /// mid-body restarts the download into a fresh writer (bounded by <see cref="RegistryClientOptions.MaxAttempts"/>).
     /// </summary>
     public async Task<ContentInfo> GetBlobAsync(string repository, Descriptor blob, IContentIngester ingester, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await IngestBlobAsync(repository, blob, ingester, ct).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.Unavailable && attempt < _options.MaxAttempts)
+            {
+                await Task.Delay(Backoff(attempt), _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ContentInfo> IngestBlobAsync(string repository, Descriptor blob, IContentIngester ingester, CancellationToken ct)
     {
         var expected = Digest.Parse(blob.Digest);
         await using var writer = await ingester.OpenWriterAsync(ct).ConfigureAwait(false);

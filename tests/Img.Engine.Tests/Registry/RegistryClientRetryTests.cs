@@ -173,4 +173,46 @@ public sealed class RegistryClientRetryTests
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("repo", "tag"));
         Assert.Equal(RegistryErrorKind.DigestMismatch, e.Kind);
     }
+
+    [Fact]
+    public async Task A_download_cut_mid_body_restarts_into_a_fresh_ingest()
+    {
+        var blob = TestBlob.Random(50_000);
+        var calls = 0;
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(++calls == 1 ? new FailingStream(blob.Content, 20_000) : new MemoryStream(blob.Content)),
+        });
+        var root = Directory.CreateTempSubdirectory("img-retry-content-").FullName;
+        try
+        {
+            var content = new Img.Engine.Content.Local.LocalContentStore(root);
+            using var client = Client(handler);
+            var info = await client.GetBlobAsync("repo", blob.Descriptor, content);
+            Assert.Equal(2, calls);
+            Assert.Equal(blob.Digest, info.Digest.ToString());
+            Assert.Equal(blob.Content, await Img.Engine.Content.ContentExtensions.ReadAllBytesAsync(content, blob.Descriptor));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Parallel_first_requests_all_retry_after_the_challenge_is_learned()
+    {
+        var handler = new StubHandler(r =>
+        {
+            if (r.Headers.Authorization is { Scheme: "Basic" }) return ManifestResponse();
+            var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+            challenge.Headers.WwwAuthenticate.ParseAdd("Basic realm=\"r\"");
+            return challenge;
+        });
+        using var client = Client(handler, new RegistryClientOptions
+        {
+            Credentials = new StaticCredentials(new RegistryCredential("u", "p")),
+        });
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.GetManifestAsync("repo", $"t{i}")));
+    }
 }
