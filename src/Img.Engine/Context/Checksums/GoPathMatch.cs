@@ -22,19 +22,6 @@ internal static class GoPathMatch
         return false;
     }
 
-    /// <summary>A literal component with its escapes removed (<c>a\*b</c> → <c>a*b</c>).</summary>
-    public static string Unescape(string literal)
-    {
-        if (!literal.Contains('\\')) return literal;
-        var sb = new StringBuilder(literal.Length);
-        for (int i = 0; i < literal.Length; i++)
-        {
-            if (literal[i] == '\\' && i + 1 < literal.Length) i++;
-            sb.Append(literal[i]);
-        }
-        return sb.ToString();
-    }
-
     /// <summary>Whether the pattern is well-formed (Go's <c>ErrBadPattern</c> otherwise).</summary>
     public static bool IsValid(string pattern) => GoGlobSyntax.IsValid(pattern);
 

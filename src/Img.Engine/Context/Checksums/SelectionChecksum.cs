@@ -145,7 +145,8 @@ internal static class SelectionChecksum
             if (!GoPathMatch.IsValid(part))
                 throw new BuildContextException($"failed to compute cache key: syntax error in pattern: {source}", source);
         }
-        string prefix = string.Join('/', parts.Take(firstWild).Select(GoPathMatch.Unescape));
+        // The literal prefix is looked up as written (escapes included), like BuildKit.
+        string prefix = string.Join('/', parts.Take(firstWild));
         var results = new List<(string, ContentNode)>();
         var start = tree.Resolve(prefix, followTrailing: true);
         if (start is null || !start.IsDirectory) return results;
