@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.ExceptionServices;
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;
 
@@ -8,7 +9,8 @@ namespace Img.Engine.Context.Checksums;
 /// Walks a directory into a <see cref="ContentNode"/> tree with one lstat per path: symlinks are
 /// recorded, never followed; with a <see cref="ContextFilter"/>, excluded paths are left out, and
 /// an excluded directory is entered only when a <c>!</c> exception might re-include something
-/// below it (it is then kept only if something was). Nothing is read here.
+/// below it (it is then kept only if something was). Nothing is read here. Subdirectories are
+/// walked in parallel (bounded by the core count); the result does not depend on the order.
 /// </summary>
 internal static class TreeScanner
 {
@@ -49,6 +51,7 @@ internal static class TreeScanner
             var names = new FileSystemEnumerable<string>(directory, static (ref FileSystemEntry e) => e.FileName.ToString(), Options).ToArray();
             Array.Sort(names, StringComparer.Ordinal);
             var children = new List<ContentNode>(names.Length);
+            List<(ContentNode Node, string Full, MatchInfo Info, bool Included)>? directories = null;
             foreach (var name in names)
             {
                 string path = relative.Length == 0 ? name : relative + "/" + name;
@@ -73,8 +76,8 @@ internal static class TreeScanner
                 {
                     if (!included && !matcher!.HasExclusions) continue;
                     var node = new ContentNode(name, path, status, null);
-                    node.Children = ScanChildren(full, path, info, included);
-                    if (included || node.Children.Length > 0) children.Add(node);
+                    (directories ??= []).Add((node, full, info, included));
+                    children.Add(node);
                 }
                 else if (included)
                 {
@@ -82,8 +85,40 @@ internal static class TreeScanner
                     children.Add(new ContentNode(name, path, status, link));
                 }
             }
+            if (directories is not null)
+            {
+                if (directories.Count == 1)
+                {
+                    var d = directories[0];
+                    d.Node.Children = ScanChildren(d.Full, d.Node.Path, d.Info, d.Included);
+                }
+                else
+                {
+                    try
+                    {
+                        Parallel.ForEach(directories, Parallelism, d => d.Node.Children = ScanChildren(d.Full, d.Node.Path, d.Info, d.Included));
+                    }
+                    catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                    {
+                        ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+                    }
+                }
+                // An excluded directory stays only for what an exception brought back inside it.
+                HashSet<ContentNode>? empty = null;
+                foreach (var d in directories)
+                {
+                    if (!d.Included && d.Node.Children.Length == 0) (empty ??= []).Add(d.Node);
+                }
+                if (empty is not null) children.RemoveAll(empty.Contains);
+            }
             return children.ToArray();
         }
+
+        private ParallelOptions Parallelism => new()
+        {
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
     }
 
     /// <summary>The full path of a node under <paramref name="root"/>.</summary>

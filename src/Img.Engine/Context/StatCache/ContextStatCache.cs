@@ -7,9 +7,10 @@ namespace Img.Engine.Context.StatCache;
 /// <summary>
 /// The persisted stat cache of one context root: relative path → (<see cref="StatKey"/>, content
 /// digest, record digest), so a rebuild reads only files whose stat changed. One file per root,
-/// <c>&lt;dir&gt;/&lt;sha256(absolute root)&gt;.stat</c>, replaced atomically (temp + fsync +
-/// rename); a file that is truncated, corrupt, from another version or for another root is
-/// ignored and rewritten. Instances are immutable snapshots; <see cref="Save"/> writes a new file.
+/// <c>&lt;dir&gt;/&lt;sha256(absolute root)&gt;.stat</c>, replaced atomically (temp + rename); a
+/// file that is truncated, corrupt, from another version or for another root is ignored and
+/// rewritten. It is not fsynced: after a crash the trailing sha256 catches a torn file, and
+/// losing the cache only costs a re-read. Instances are immutable snapshots; <see cref="Save"/> writes a new file.
 /// </summary>
 /// <remarks>
 /// Layout (little-endian): magic <c>IMGSTAT1</c>, root (u16 length + UTF-8), u32 count, then per
@@ -118,7 +119,7 @@ internal sealed class ContextStatCache
         _entries.TryGetValue(path, out entry) && entry.Key == key;
 
     /// <summary>
-    /// Writes <paramref name="entries"/> as the new cache file (temp + fsync + rename); does
+    /// Writes <paramref name="entries"/> as the new cache file (temp + rename); does
     /// nothing for an in-memory cache. Failing to write is not an error for the build: the next
     /// build hashes again.
     /// </summary>
@@ -162,7 +163,6 @@ internal sealed class ContextStatCache
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
             {
                 file.Write(stream.GetBuffer().AsSpan(0, (int)stream.Length));
-                file.Flush(flushToDisk: true);
             }
             File.Move(temp, FilePath, overwrite: true);
         }
