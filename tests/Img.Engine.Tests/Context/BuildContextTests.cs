@@ -311,4 +311,26 @@ public sealed class BuildContextTests : IDisposable
         Assert.Equal(_f.Root + "/sub/x", context.GetHostPath("/sub/./x"));
         Assert.Equal(_f.Root, context.GetHostPath("."));
     }
+
+    [Fact]
+    public async Task Dockerfile_and_dockerignore_are_sent_even_when_excluded()
+    {
+        _f.Write("Dockerfile", "FROM scratch");
+        _f.Write(".dockerignore", "*\n");
+        _f.Write("src/a", "a");
+        using var context = _f.Open();
+        Assert.Equal([".dockerignore", "Dockerfile"], (await context.ListAsync()).Select(e => e.Path));
+        await context.ChecksumAsync("Dockerfile");
+        await Assert.ThrowsAsync<ContextPathNotFoundException>(() => context.ChecksumAsync("src").AsTask());
+    }
+
+    [Fact]
+    public async Task Opening_through_the_state_directory_places_the_cache_under_it()
+    {
+        _f.Write("Dockerfile", "FROM scratch");
+        var state = new Img.Engine.State.StateDirectory(Path.Combine(_f.Outside, "state"));
+        using var context = BuildContext.Open(_f.Root, Path.Combine(_f.Root, "Dockerfile"), state);
+        await context.ChecksumAsync(".");
+        Assert.Single(Directory.GetFiles(Path.Combine(state.CacheRoot, BuildContext.StatCacheDirectoryName), "*.stat"));
+    }
 }

@@ -205,4 +205,18 @@ public sealed class StatCacheTests : IDisposable
         Assert.NotEqual(before, await context.ChecksumAsync("."));
         Assert.Equal(11, context.ContentReads);
     }
+
+    [Fact]
+    public async Task Each_context_root_has_its_own_cache_file()
+    {
+        await RunAsync();
+        using var other = new ContextFixture();
+        other.Write("f", "f");
+        using (var context = new BuildContext(other.Root, null, Img.Engine.Context.Ignore.ContextFilter.Load(other.Root, null), _f.StatCacheDirectory))
+        {
+            await context.ChecksumAsync(".");
+        }
+        Assert.Equal(2, Directory.GetFiles(_f.StatCacheDirectory, "*.stat").Length);
+        Assert.Equal(0, (await RunAsync()).Reads);
+    }
 }
