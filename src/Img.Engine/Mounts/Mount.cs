@@ -30,6 +30,24 @@ public sealed record Mount(string Type, string Source, IReadOnlyList<string> Opt
         return null;
     }
 
+    /// <summary>Value equality, options compared element by element.</summary>
+    public bool Equals(Mount? other) =>
+        other is not null && Type == other.Type && Source == other.Source && Target == other.Target &&
+        Options.SequenceEqual(other.Options);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        h.Add(Type);
+        h.Add(Source);
+        h.Add(Target);
+        foreach (string o in Options)
+        {
+            h.Add(o);
+        }
+        return h.ToHashCode();
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Type} {Source} [{string.Join(',', Options)}]" + (string.IsNullOrEmpty(Target) ? "" : " -> " + Target);
