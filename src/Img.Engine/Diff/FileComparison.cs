@@ -24,7 +24,10 @@ internal static class FileComparison
         }
         if (!upper.IsDirectory)
         {
-            if (lower.Size != upper.Size || lower.RdevMajor != upper.RdevMajor || lower.RdevMinor != upper.RdevMinor)
+            // A changed link count means a hardlink was added or removed: the entry must be written
+            // so the layer keeps the link.
+            if (lower.Size != upper.Size || lower.RdevMajor != upper.RdevMajor || lower.RdevMinor != upper.RdevMinor ||
+                lower.Links != upper.Links)
             {
                 return false;
             }

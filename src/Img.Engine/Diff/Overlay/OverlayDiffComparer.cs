@@ -17,6 +17,7 @@ namespace Img.Engine.Diff.Overlay;
 public sealed class OverlayDiffComparer : IDiffComparer
 {
     private static readonly string[] OpaqueXattrs = ["trusted.overlay.opaque", "user.overlay.opaque", "user.fuseoverlayfs.opaque"];
+    private const string FuseOpaqueDevice = ".wh..opq";
     private static readonly string[] RedirectXattrs = ["trusted.overlay.redirect", "user.overlay.redirect"];
 
     /// <inheritdoc/>
@@ -91,7 +92,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
         var entries = new List<(string SortName, string Name)>();
         foreach (string name in WalkingDiffComparer.List(dir))
         {
-            if (name == LayerTarWriter.OpaqueMarker)
+            if (name is LayerTarWriter.OpaqueMarker or FuseOpaqueDevice)
             {
                 continue;
             }
@@ -103,15 +104,16 @@ public sealed class OverlayDiffComparer : IDiffComparer
         {
             string full = Path.Join(dir, name);
             string childRel = WalkingDiffComparer.Join(rel, sortName);
-            if (sortName != name)
-            {
-                changes.Delete(childRel); // fuse-overlayfs whiteout file
-                continue;
-            }
+            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, sortName);
             FileStatus st = LibC.LStat(full);
-            if (st.IsOverlayWhiteout)
+            if (sortName != name || st.IsOverlayWhiteout)
             {
-                changes.Delete(childRel);
+                // A whiteout (device 0/0, or a fuse-overlayfs ".wh." file). fuse-overlayfs also
+                // leaves them for names that never existed below: only real deletions count.
+                if (lowerStat is not null)
+                {
+                    changes.Delete(childRel);
+                }
                 continue;
             }
             if (!st.IsDirectory)
@@ -123,46 +125,64 @@ public sealed class OverlayDiffComparer : IDiffComparer
             {
                 throw new RedirectDirException();
             }
-            bool opaque = IsOpaque(full);
-            var childLowers = new List<string>();
-            string? firstLower = null;
-            FileStatus? firstLowerStat = null;
-            foreach (string l in lowers)
-            {
-                string lp = Path.Join(l, name);
-                FileStatus? ls = LibC.TryLStat(lp);
-                if (ls is null)
-                {
-                    continue;
-                }
-                if (firstLower is null)
-                {
-                    firstLower = lp;
-                    firstLowerStat = ls;
-                }
-                if (ls.Value.IsOverlayWhiteout || !ls.Value.IsDirectory)
-                {
-                    break;
-                }
-                childLowers.Add(lp);
-                if (IsOpaque(lp))
-                {
-                    break;
-                }
-            }
+            bool lowerIsDir = lowerStat is { IsDirectory: true };
+            // fuse-overlayfs marks every new directory opaque; the marker only matters over a lower directory.
+            bool opaque = lowerIsDir && IsOpaque(full);
             if (opaque)
             {
                 changes.Add(childRel, full, st);
                 changes.Opaque(childRel);
-                childLowers.Clear();
             }
-            else if (firstLowerStat is not { IsDirectory: true } lst || !FileComparison.Same(firstLower!, lst, full, st))
+            else if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
             {
                 changes.Add(childRel, full, st);
             }
-            Walk(childRel, full, opaque ? [] : childLowers, changes, ct);
+            Walk(childRel, full, opaque || !lowerIsDir ? [] : childLowers, changes, ct);
         }
     }
+
+    /// <summary>
+    /// What the merged lower layers hold at <paramref name="name"/> inside the directory whose
+    /// visible lower directories are <paramref name="lowers"/>: the topmost entry (null when
+    /// absent or whited out), and the lower directories visible inside it.
+    /// </summary>
+    private static (string? Path, FileStatus? Status, List<string> ChildLowers) LookupLower(IReadOnlyList<string> lowers, string name)
+    {
+        string? firstPath = null;
+        FileStatus? first = null;
+        var childLowers = new List<string>();
+        foreach (string l in lowers)
+        {
+            string lp = Path.Join(l, name);
+            FileStatus? ls = LibC.TryLStat(lp);
+            if (ls is null)
+            {
+                continue;
+            }
+            if (ls.Value.IsOverlayWhiteout || IsFuseWhiteout(l, name))
+            {
+                break;
+            }
+            if (first is null)
+            {
+                firstPath = lp;
+                first = ls;
+            }
+            if (!ls.Value.IsDirectory)
+            {
+                break;
+            }
+            childLowers.Add(lp);
+            if (IsOpaque(lp))
+            {
+                break;
+            }
+        }
+        return (firstPath, first, childLowers);
+    }
+
+    private static bool IsFuseWhiteout(string lowerDir, string name) =>
+        LibC.TryLStat(Path.Join(lowerDir, LayerTarWriter.WhiteoutPrefix + name)) is not null;
 
     private static bool IsOpaque(string dir)
     {
