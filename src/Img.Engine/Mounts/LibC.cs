@@ -102,7 +102,7 @@ public static unsafe partial class LibC
         {
             throw errno == ENOENT || errno == ENOTDIR
                 ? new FileNotFoundException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}", path)
-                : new IOException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+                : new IOException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         return st.Value;
     }
@@ -120,7 +120,7 @@ public static unsafe partial class LibC
             {
                 return null;
             }
-            throw new IOException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            throw new IOException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         errno = 0;
         // struct statx layout (identical on every Linux architecture).
@@ -311,5 +311,5 @@ public static unsafe partial class LibC
     private static IOException Error(string what) => Error(what, Marshal.GetLastPInvokeError());
 
     internal static IOException Error(string what, int errno) =>
-        new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}");
 }

@@ -107,19 +107,16 @@ public sealed class RuncExecutor : IExecutor
         Task outPump = PumpLinesAsync(p.StandardOutput.BaseStream, output.Stdout);
         Task errPump = PumpLinesAsync(p.StandardError.BaseStream, output.Stderr);
 
-        bool cancelled = false;
-        using (ct.Register(() =>
-        {
-            cancelled = true;
-            _ = Task.Run(() => KillUntilExit(id, p));
-        }))
+        Task? killer = null;
+        using (ct.Register(() => killer = Task.Run(() => KillUntilExit(id, p))))
         {
             await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAll(outPump, errPump).ConfigureAwait(false);
         }
 
-        if (cancelled)
+        if (killer is not null)
         {
+            await killer.ConfigureAwait(false);
             await RuncQuietAsync("delete", "--force", id).ConfigureAwait(false);
             throw new OperationCanceledException(ct);
         }
