@@ -91,6 +91,18 @@ public static class Mounter
             }
         }
 
+        if (m.Type == "overlay" && data.Contains("volatile") && m.Option("workdir") is string workdir)
+        {
+            // A volatile overlay leaves work/incompat/volatile behind and refuses the next mount
+            // until it is removed. Snapshots of a crashed host are discarded before reuse, so a
+            // leftover here only means "unmounted cleanly before".
+            string incompat = Path.Join(workdir, "work", "incompat");
+            if (Directory.Exists(incompat))
+            {
+                Directory.Delete(incompat, recursive: true);
+            }
+        }
+
         bool bind = m.Type == "bind" || (flags & LibC.MS_BIND) != 0;
         try
         {

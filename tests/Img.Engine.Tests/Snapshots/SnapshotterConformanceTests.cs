@@ -88,6 +88,25 @@ public abstract class SnapshotterConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_active_snapshot_can_be_mounted_again()
+    {
+        await CommitLayerAsync("base", null, m => File.WriteAllText(Path.Join(m, "a"), "a"));
+        var mounts = await Snapshotter.PrepareAsync("work", "base");
+        string mnt = Dir.Sub("again");
+        for (int i = 0; i < 3; i++)
+        {
+            using (Mounter.MountAt(mounts, mnt))
+            {
+                File.WriteAllText(Path.Join(mnt, "n" + i), i.ToString());
+                Assert.Equal(i + 2, Directory.GetFiles(mnt).Length);
+            }
+        }
+        await Snapshotter.CommitAsync("done", "work");
+        using var lease = Mounter.MountTemporary(await Snapshotter.ViewAsync("v", "done"), Dir.Path);
+        Assert.Equal(["a", "n0", "n1", "n2"], Directory.GetFiles(lease.Directory).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public async Task Deep_chains_merge_every_layer()
     {
         string? parent = null;
