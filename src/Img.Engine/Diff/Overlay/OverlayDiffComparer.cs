@@ -1,0 +1,224 @@
+using Img.Engine.Diff.Walking;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Diff.Overlay;
+
+/// <summary>
+/// Diffs an overlay snapshot by reading its upper directory only (kernel overlayfs and
+/// fuse-overlayfs layouts): a whiteout device (character 0/0) or a <c>.wh.NAME</c> file becomes
+/// a whiteout, a directory marked opaque (<c>trusted.overlay.opaque</c>,
+/// <c>user.overlay.opaque</c>, <c>user.fuseoverlayfs.opaque</c> = <c>y</c>, or a
+/// <c>.wh..wh..opq</c> file) gets the opaque marker, every other upper entry is written, except
+/// a directory that overlay merely copied up and whose metadata still equals the lower one.
+/// Upper mounts that are not an overlay (a bind mount of a snapshot without parent) are read
+/// as all-new trees; an upper directory using overlay's <c>redirect_dir</c> falls back to
+/// <see cref="WalkingDiffComparer"/>.
+/// </summary>
+public sealed class OverlayDiffComparer : IDiffComparer
+{
+    private static readonly string[] OpaqueXattrs = ["trusted.overlay.opaque", "user.overlay.opaque", "user.fuseoverlayfs.opaque"];
+    private const string FuseOpaqueDevice = ".wh..opq";
+    private static readonly string[] RedirectXattrs = ["trusted.overlay.redirect", "user.overlay.redirect"];
+
+    /// <inheritdoc/>
+    public Task<DiffSummary> CompareAsync(IReadOnlyList<Mount> lower, IReadOnlyList<Mount> upper, Stream output, DiffOptions options, CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            if (!TryGetLayers(upper, out string? upperDir, out IReadOnlyList<string> lowers))
+            {
+                return new WalkingDiffComparer().CompareAsync(lower, upper, output, options, ct).GetAwaiter().GetResult();
+            }
+            if (output.CanSeek)
+            {
+                long start = output.Position;
+                try
+                {
+                    return CompareUpper(upperDir!, lowers, output, options, ct);
+                }
+                catch (RedirectDirException)
+                {
+                    output.SetLength(start);
+                    output.Position = start;
+                }
+            }
+            else if (UsesRedirects(upperDir!))
+            {
+                // Checked before writing anything when the output cannot be rewound.
+            }
+            else
+            {
+                return CompareUpper(upperDir!, lowers, output, options, ct);
+            }
+            return new WalkingDiffComparer().CompareAsync(lower, upper, output, options, ct).GetAwaiter().GetResult();
+        }, ct);
+
+    /// <summary>The upper directory and lower directories (nearest first) of an overlay-style mount list.</summary>
+    public static bool TryGetLayers(IReadOnlyList<Mount> upper, out string? upperDir, out IReadOnlyList<string> lowers)
+    {
+        upperDir = null;
+        lowers = [];
+        if (upper.Count != 1 || !string.IsNullOrEmpty(upper[0].Target))
+        {
+            return false;
+        }
+        Mount m = upper[0];
+        if (m.Type == "bind" && !m.IsReadOnly)
+        {
+            upperDir = m.Source;
+            return true;
+        }
+        if (m.Type is "overlay" or Mounter.FuseOverlayType && m.Option("upperdir") is string u)
+        {
+            upperDir = u;
+            lowers = (m.Option("lowerdir") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Writes the layer for an upper directory over <paramref name="lowers"/> (nearest first).</summary>
+    public static DiffSummary CompareUpper(string upperDir, IReadOnlyList<string> lowers, Stream output, DiffOptions options, CancellationToken ct = default)
+    {
+        var tar = new LayerTarWriter(output, options.SourceDateEpoch);
+        var changes = new LayerChangeWriter(tar, upperDir);
+        Walk("", upperDir, lowers, changes, ct);
+        tar.Finish();
+        return new DiffSummary(changes.Entries, tar.Position);
+    }
+
+    private static void Walk(string rel, string dir, IReadOnlyList<string> lowers, LayerChangeWriter changes, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var entries = new List<(string SortName, string Name)>();
+        foreach (string name in WalkingDiffComparer.List(dir))
+        {
+            if (name is LayerTarWriter.OpaqueMarker or FuseOpaqueDevice)
+            {
+                continue;
+            }
+            entries.Add((name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal) ? name[LayerTarWriter.WhiteoutPrefix.Length..] : name, name));
+        }
+        entries.Sort((a, b) => string.CompareOrdinal(a.SortName, b.SortName));
+
+        foreach (var (sortName, name) in entries)
+        {
+            string full = Path.Join(dir, name);
+            string childRel = WalkingDiffComparer.Join(rel, sortName);
+            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, sortName);
+            FileStatus st = LibC.LStat(full);
+            if (sortName != name || st.IsOverlayWhiteout)
+            {
+                // A whiteout (device 0/0, or a fuse-overlayfs ".wh." file). fuse-overlayfs also
+                // leaves them for names that never existed below: only real deletions count.
+                if (lowerStat is not null)
+                {
+                    changes.Delete(childRel);
+                }
+                continue;
+            }
+            if (!st.IsDirectory)
+            {
+                changes.Add(childRel, full, st);
+                continue;
+            }
+            if (HasRedirect(full))
+            {
+                throw new RedirectDirException();
+            }
+            bool lowerIsDir = lowerStat is { IsDirectory: true };
+            // fuse-overlayfs marks every new directory opaque; the marker only matters over a lower directory.
+            bool opaque = lowerIsDir && IsOpaque(full);
+            if (opaque)
+            {
+                changes.Add(childRel, full, st);
+                changes.Opaque(childRel);
+            }
+            else if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
+            {
+                changes.Add(childRel, full, st);
+            }
+            Walk(childRel, full, opaque || !lowerIsDir ? [] : childLowers, changes, ct);
+        }
+    }
+
+    /// <summary>
+    /// What the merged lower layers hold at <paramref name="name"/> inside the directory whose
+    /// visible lower directories are <paramref name="lowers"/>: the topmost entry (null when
+    /// absent or whited out), and the lower directories visible inside it.
+    /// </summary>
+    private static (string? Path, FileStatus? Status, List<string> ChildLowers) LookupLower(IReadOnlyList<string> lowers, string name)
+    {
+        string? firstPath = null;
+        FileStatus? first = null;
+        var childLowers = new List<string>();
+        foreach (string l in lowers)
+        {
+            string lp = Path.Join(l, name);
+            FileStatus? ls = LibC.TryLStat(lp);
+            if (ls is null)
+            {
+                continue;
+            }
+            if (ls.Value.IsOverlayWhiteout || IsFuseWhiteout(l, name))
+            {
+                break;
+            }
+            if (first is null)
+            {
+                firstPath = lp;
+                first = ls;
+            }
+            if (!ls.Value.IsDirectory)
+            {
+                break;
+            }
+            childLowers.Add(lp);
+            if (IsOpaque(lp))
+            {
+                break;
+            }
+        }
+        return (firstPath, first, childLowers);
+    }
+
+    private static bool IsFuseWhiteout(string lowerDir, string name) =>
+        LibC.TryLStat(Path.Join(lowerDir, LayerTarWriter.WhiteoutPrefix + name)) is not null;
+
+    private static bool IsOpaque(string dir)
+    {
+        foreach (string x in OpaqueXattrs)
+        {
+            if (LibC.GetXattr(dir, x) is [(byte)'y'])
+            {
+                return true;
+            }
+        }
+        return LibC.TryLStat(Path.Join(dir, LayerTarWriter.OpaqueMarker)) is not null;
+    }
+
+    private static bool HasRedirect(string dir) => RedirectXattrs.Any(x => LibC.GetXattr(dir, x) is not null);
+
+    private static bool UsesRedirects(string root)
+    {
+        var stack = new Stack<string>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            string d = stack.Pop();
+            if (HasRedirect(d))
+            {
+                return true;
+            }
+            foreach (string sub in System.IO.Directory.EnumerateDirectories(d))
+            {
+                if (!LibC.LStat(sub).IsSymlink)
+                {
+                    stack.Push(sub);
+                }
+            }
+        }
+        return false;
+    }
+
+    private sealed class RedirectDirException : Exception;
+}

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Execution.Runc;
+
+/// <summary>
+/// Runs steps with <c>runc run</c> (foreground, stdin closed, stdout and stderr piped and
+/// delivered line by line). Per run: a bundle directory with the rootfs mount point, the
+/// generated <c>config.json</c>, hosts, resolv.conf and hostname files; mount-point stubs the
+/// runtime creates in the rootfs are removed afterwards. Rootless (not root in the initial user
+/// namespace) uses <c>runc --rootless true</c>, no cgroup rules, a bind-mounted /sys, and a
+/// user namespace only when this process is not already inside one.
+/// </summary>
+public sealed class RuncExecutor : IExecutor
+{
+    private readonly string _runc;
+    private readonly string _runcRoot;
+    private readonly string _bundles;
+    private readonly RuntimeSpecBuilder.Isolation _isolation;
+
+    public RuncExecutor(RuncExecutorOptions options)
+    {
+        _runc = options.RuncPath ?? Mounter.FindProgram("runc")
+            ?? throw new ExecutionException("runc is not installed (Debian package runc)");
+        string state = Path.GetFullPath(options.StateDirectory);
+        _runcRoot = Path.Join(state, "runc");
+        _bundles = Path.Join(state, "bundles");
+        Directory.CreateDirectory(_runcRoot);
+        Directory.CreateDirectory(_bundles);
+        bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
+        bool newUserNs = rootless && UserNamespace.IsInitial;
+        _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId());
+    }
+
+    /// <summary>True when containers run in rootless mode.</summary>
+    public bool Rootless => _isolation.Rootless;
+
+    /// <inheritdoc/>
+    public async Task<int> RunAsync(ExecSpec spec, IReadOnlyList<Mount> rootfs, ExecOutput output, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        string id = "img-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        string bundle = Path.Join(_bundles, id);
+        string rootfsDir = Path.Join(bundle, "rootfs");
+        Directory.CreateDirectory(rootfsDir);
+        MountStubs? stubs = null;
+        bool mounted = false;
+        try
+        {
+            Mounter.MountAll(rootfs, rootfsDir);
+            mounted = true;
+
+            ResolvedUser user = UserResolver.Resolve(rootfsDir, spec.User);
+            EnsureCwd(rootfsDir, spec.Cwd);
+            var etc = WriteEtcFiles(bundle, spec);
+            using (var fs = new FileStream(Path.Join(bundle, "config.json"), FileMode.CreateNew, FileAccess.Write))
+            {
+                RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation);
+            }
+            stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination));
+
+            return await RunRuncAsync(id, bundle, output, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                if (mounted)
+                {
+                    stubs?.Clean();
+                }
+            }
+            finally
+            {
+                if (mounted)
+                {
+                    Mounter.Unmount(rootfsDir);
+                }
+                TryDeleteBundle(bundle);
+            }
+        }
+    }
+
+    private async Task<int> RunRuncAsync(string id, string bundle, ExecOutput output, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(_runc)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in GlobalArgs())
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.ArgumentList.Add("run");
+        psi.ArgumentList.Add("--no-new-keyring");
+        psi.ArgumentList.Add("--bundle");
+        psi.ArgumentList.Add(bundle);
+        psi.ArgumentList.Add(id);
+
+        using Process p = Process.Start(psi) ?? throw new ExecutionException("cannot start runc");
+        p.StandardInput.Close();
+        Task outPump = PumpLinesAsync(p.StandardOutput.BaseStream, output.Stdout);
+        Task errPump = PumpLinesAsync(p.StandardError.BaseStream, output.Stderr);
+
+        Task? killer = null;
+        using (ct.Register(() => killer = Task.Run(() => KillUntilExit(id, p))))
+        {
+            await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(outPump, errPump).ConfigureAwait(false);
+        }
+
+        if (killer is not null)
+        {
+            await killer.ConfigureAwait(false);
+            await RuncQuietAsync("delete", "--force", id).ConfigureAwait(false);
+            throw new OperationCanceledException(ct);
+        }
+        return p.ExitCode;
+    }
+
+    private void KillUntilExit(string id, Process p)
+    {
+        // The container may not exist yet (runc still creating it): retry until runc run exits.
+        for (int i = 0; i < 400 && !p.HasExited; i++)
+        {
+            RuncQuietAsync("kill", id, "KILL").GetAwaiter().GetResult();
+            if (p.WaitForExit(25))
+            {
+                return;
+            }
+        }
+    }
+
+    private IEnumerable<string> GlobalArgs()
+    {
+        yield return "--root";
+        yield return _runcRoot;
+        if (_isolation.Rootless)
+        {
+            yield return "--rootless";
+            yield return "true";
+        }
+    }
+
+    private async Task RuncQuietAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo(_runc) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in GlobalArgs().Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using Process? p = Process.Start(psi);
+        if (p is null)
+        {
+            return;
+        }
+        await Task.WhenAll(p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync()).ConfigureAwait(false);
+        await p.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    private static async Task PumpLinesAsync(Stream stream, Action<string>? sink)
+    {
+        byte[] buf = new byte[16384];
+        var pending = new MemoryStream();
+        while (true)
+        {
+            int n = await stream.ReadAsync(buf).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+            if (sink is null)
+            {
+                continue;
+            }
+            int start = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (buf[i] != (byte)'\n')
+                {
+                    continue;
+                }
+                pending.Write(buf, start, i - start);
+                sink(Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length));
+                pending.SetLength(0);
+                start = i + 1;
+            }
+            pending.Write(buf, start, n - start);
+        }
+        if (sink is not null && pending.Length > 0)
+        {
+            sink(Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length));
+        }
+    }
+
+    private static void EnsureCwd(string rootfs, string cwd)
+    {
+        if (string.IsNullOrEmpty(cwd) || cwd == "/")
+        {
+            return;
+        }
+        if (!cwd.StartsWith('/'))
+        {
+            throw new ExecutionException($"working directory must be absolute: {cwd}");
+        }
+        string host = RootfsPath.Resolve(rootfs, cwd);
+        var missing = new Stack<string>();
+        for (string d = host; d.Length > rootfs.Length && LibC.TryLStat(d) is null; d = Path.GetDirectoryName(d)!)
+        {
+            missing.Push(d);
+        }
+        while (missing.Count > 0)
+        {
+            string d = missing.Pop();
+            Directory.CreateDirectory(d);
+            LibC.Chmod(d, 0x1ED); // 0755, whatever the umask
+        }
+    }
+
+    private static RuntimeSpecBuilder.EtcFiles WriteEtcFiles(string bundle, ExecSpec spec)
+    {
+        string hostname = string.IsNullOrEmpty(spec.Hostname) ? ExecSpec.DefaultHostname : spec.Hostname;
+        var files = new RuntimeSpecBuilder.EtcFiles(Path.Join(bundle, "hosts"), Path.Join(bundle, "resolv.conf"), Path.Join(bundle, "hostname"));
+        File.WriteAllText(files.Hosts, HostsFile.Generate(hostname, spec.ExtraHosts));
+        File.WriteAllText(files.ResolvConf, ResolvConf.Generate(ResolvConf.ReadHost(), spec.Network));
+        File.WriteAllText(files.Hostname, hostname + "\n");
+        return files;
+    }
+
+    private static void TryDeleteBundle(string bundle)
+    {
+        try
+        {
+            foreach (string f in Directory.EnumerateFiles(bundle))
+            {
+                File.Delete(f);
+            }
+            string rootfs = Path.Join(bundle, "rootfs");
+            if (Directory.Exists(rootfs))
+            {
+                Directory.Delete(rootfs); // not recursive: never delete through a mount that stayed
+            }
+            Directory.Delete(bundle);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Execution.Runc;
+
+/// <summary>
+/// Writes an OCI runtime-spec <c>config.json</c> for one RUN step with Docker's defaults:
+/// its capability set, masked and read-only /proc and /sys paths, a 1024 open-files limit,
+/// /proc, a tmpfs /dev (runc adds the standard device nodes, bind-mounting them when rootless),
+/// devpts, /dev/shm, /dev/mqueue and /sys, plus bind mounts of the generated hosts,
+/// resolv.conf and hostname files.
+/// </summary>
+public static class RuntimeSpecBuilder
+{
+    /// <summary>Docker's default capabilities.</summary>
+    public static readonly IReadOnlyList<string> DefaultCapabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    ];
+
+    /// <summary>Docker's default masked paths.</summary>
+    public static readonly IReadOnlyList<string> MaskedPaths =
+    [
+        "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+    ];
+
+    /// <summary>Docker's default read-only paths.</summary>
+    public static readonly IReadOnlyList<string> ReadonlyPaths =
+    [
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    ];
+
+    /// <summary>How the container is isolated, decided by the executor from the process's privileges.</summary>
+    /// <param name="Rootless">Not real root: no cgroup device rules, /sys bind-mounted, no devpts gid option.</param>
+    /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
+    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0);
+
+    /// <summary>The generated files bind-mounted into the container.</summary>
+    public sealed record EtcFiles(string Hosts, string ResolvConf, string Hostname);
+
+    /// <summary>The mounts (destination, type, source, options) the container gets, in order.</summary>
+    public static List<(string Destination, string Type, string Source, string[] Options)> Mounts(ExecSpec spec, EtcFiles etc, Isolation isolation)
+    {
+        var m = new List<(string, string, string, string[])>
+        {
+            ("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
+            ("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+            ("/dev/pts", "devpts", "devpts", isolation.Rootless
+                ? ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]
+                : ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+            ("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            ("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+            isolation.Rootless
+                ? ("/sys", "none", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
+                : ("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+            ("/etc/resolv.conf", "bind", etc.ResolvConf, ["rbind", "rw"]),
+            ("/etc/hosts", "bind", etc.Hosts, ["rbind", "rw"]),
+            ("/etc/hostname", "bind", etc.Hostname, ["rbind", "rw"]),
+        };
+        foreach (Mount x in spec.Mounts)
+        {
+            if (string.IsNullOrEmpty(x.Target) || !x.Target.StartsWith('/'))
+            {
+                throw new ExecutionException($"mount target must be an absolute path: {x}");
+            }
+            string[] options = x.Type == "bind" && !x.Options.Contains("bind") && !x.Options.Contains("rbind")
+                ? ["rbind", .. x.Options]
+                : [.. x.Options];
+            m.Add((x.Target, x.Type, x.Source, options));
+        }
+        return m;
+    }
+
+    /// <summary>Writes <c>config.json</c> to <paramref name="output"/>.</summary>
+    public static void Write(Stream output, ExecSpec spec, ResolvedUser user, string rootfsPath, EtcFiles etc, Isolation isolation)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+        w.WriteStartObject();
+        w.WriteString("ociVersion", "1.0.2");
+
+        w.WriteStartObject("process");
+        w.WriteBoolean("terminal", false);
+        w.WriteStartObject("user");
+        w.WriteNumber("uid", user.Uid);
+        w.WriteNumber("gid", user.Gid);
+        w.WriteStartArray("additionalGids");
+        foreach (uint g in user.AdditionalGids)
+        {
+            w.WriteNumberValue(g);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        WriteStrings(w, "args", spec.Args);
+        WriteStrings(w, "env", Environment(spec.Env));
+        w.WriteString("cwd", string.IsNullOrEmpty(spec.Cwd) ? "/" : spec.Cwd);
+        w.WriteStartObject("capabilities");
+        WriteStrings(w, "bounding", DefaultCapabilities);
+        WriteStrings(w, "effective", DefaultCapabilities);
+        WriteStrings(w, "permitted", DefaultCapabilities);
+        w.WriteEndObject();
+        w.WriteStartArray("rlimits");
+        w.WriteStartObject();
+        w.WriteString("type", "RLIMIT_NOFILE");
+        w.WriteNumber("hard", 1024);
+        w.WriteNumber("soft", 1024);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteBoolean("noNewPrivileges", false);
+        w.WriteEndObject();
+
+        w.WriteStartObject("root");
+        w.WriteString("path", rootfsPath);
+        w.WriteBoolean("readonly", spec.ReadOnlyRootfs);
+        w.WriteEndObject();
+
+        w.WriteString("hostname", string.IsNullOrEmpty(spec.Hostname) ? ExecSpec.DefaultHostname : spec.Hostname);
+
+        w.WriteStartArray("mounts");
+        foreach (var (dest, type, source, options) in Mounts(spec, etc, isolation))
+        {
+            w.WriteStartObject();
+            w.WriteString("destination", dest);
+            w.WriteString("type", type);
+            w.WriteString("source", source);
+            WriteStrings(w, "options", options);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartObject("linux");
+        w.WriteStartArray("namespaces");
+        foreach (string ns in Namespaces(spec, isolation))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", ns);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (isolation.NewUserNamespace)
+        {
+            WriteMapping(w, "uidMappings", isolation.HostUid);
+            WriteMapping(w, "gidMappings", isolation.HostGid);
+        }
+        WriteStrings(w, "maskedPaths", MaskedPaths);
+        WriteStrings(w, "readonlyPaths", ReadonlyPaths);
+        if (!isolation.Rootless)
+        {
+            w.WriteStartObject("resources");
+            w.WriteStartArray("devices");
+            w.WriteStartObject();
+            w.WriteBoolean("allow", false);
+            w.WriteString("access", "rwm");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>The namespaces to create.</summary>
+    public static List<string> Namespaces(ExecSpec spec, Isolation isolation)
+    {
+        var list = new List<string> { "pid", "ipc", "uts", "mount" };
+        if (spec.Network == NetworkMode.None)
+        {
+            list.Add("network");
+        }
+        if (isolation.NewUserNamespace)
+        {
+            list.Add("user");
+        }
+        return list;
+    }
+
+    /// <summary>The environment with a default PATH added when none is set.</summary>
+    public static List<string> Environment(IReadOnlyList<string> env)
+    {
+        var list = env.ToList();
+        if (!list.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            list.Insert(0, "PATH=" + ExecSpec.DefaultPath);
+        }
+        return list;
+    }
+
+    private static void WriteMapping(Utf8JsonWriter w, string name, uint hostId)
+    {
+        w.WriteStartArray(name);
+        w.WriteStartObject();
+        w.WriteNumber("containerID", 0);
+        w.WriteNumber("hostID", hostId);
+        w.WriteNumber("size", 1);
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,94 @@
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Snapshots.Native;
+
+/// <summary>
+/// Copies a directory tree exactly: file types (regular, directory, symlink, fifo, character and
+/// block devices), permission bits including setuid/setgid/sticky, owners, extended attributes,
+/// hardlinks (files sharing an inode stay linked) and access/modification times (directories
+/// after their contents). Sockets are skipped; device nodes that cannot be created (no
+/// CAP_MKNOD) are skipped.
+/// </summary>
+public static class TreeCopier
+{
+    /// <summary>Copies the contents and attributes of <paramref name="source"/> into the existing directory <paramref name="destination"/>.</summary>
+    public static void Copy(string source, string destination, CancellationToken ct = default)
+    {
+        var links = new Dictionary<(ulong Dev, ulong Ino), string>();
+        FileStatus root = LibC.LStat(source);
+        Directory.CreateDirectory(destination);
+        CopyDirectory(source, destination, links, ct);
+        ApplyAttributes(source, destination, root);
+    }
+
+    private static void CopyDirectory(string src, string dst, Dictionary<(ulong, ulong), string> links, CancellationToken ct)
+    {
+        foreach (string entry in Directory.EnumerateFileSystemEntries(src))
+        {
+            ct.ThrowIfCancellationRequested();
+            string name = Path.GetFileName(entry);
+            string target = Path.Join(dst, name);
+            FileStatus st = LibC.LStat(entry);
+            if (!st.IsDirectory && st.Links > 1)
+            {
+                if (links.TryGetValue((st.Device, st.Inode), out string? first))
+                {
+                    LibC.Link(first, target);
+                    continue;
+                }
+                links[(st.Device, st.Inode)] = target;
+            }
+            switch (st.FileType)
+            {
+                case FileStatus.TypeDirectory:
+                    Directory.CreateDirectory(target);
+                    CopyDirectory(entry, target, links, ct);
+                    break;
+                case FileStatus.TypeRegular:
+                    File.Copy(entry, target);
+                    break;
+                case FileStatus.TypeSymlink:
+                    File.CreateSymbolicLink(target, new FileInfo(entry).LinkTarget ?? "");
+                    break;
+                case FileStatus.TypeFifo:
+                case FileStatus.TypeCharDevice:
+                case FileStatus.TypeBlockDevice:
+                    if (LibC.TryMknod(target, st.Mode, st.RdevMajor, st.RdevMinor) != 0)
+                    {
+                        continue; // unprivileged: no device nodes
+                    }
+                    break;
+                default:
+                    continue; // sockets
+            }
+            ApplyAttributes(entry, target, st);
+        }
+    }
+
+    /// <summary>Owner, then mode (chown clears setuid bits), then xattrs (chown clears security.capability), then times.</summary>
+    internal static void ApplyAttributes(string src, string dst, FileStatus st)
+    {
+        try
+        {
+            LibC.Lchown(dst, st.Uid, st.Gid);
+        }
+        catch (IOException) when (!UserNamespace.IsRoot)
+        {
+            // Unprivileged copy: ownership cannot be kept.
+        }
+        if (!st.IsSymlink)
+        {
+            LibC.Chmod(dst, st.Permissions);
+        }
+        foreach (string name in LibC.ListXattrs(src))
+        {
+            byte[]? value = LibC.GetXattr(src, name);
+            if (value is not null)
+            {
+                // trusted.* needs CAP_SYS_ADMIN and user.* is refused on symlinks: best effort.
+                LibC.TrySetXattr(dst, name, value);
+            }
+        }
+        LibC.SetTimes(dst, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
+    }
+}

@@ -1,0 +1,433 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Snapshots;
+
+/// <summary>
+/// What every directory-backed snapshotter shares: metadata records (one small JSON file per
+/// snapshot, written to a temp file, fsynced and renamed), one data directory per snapshot
+/// (<c>snapshots/&lt;id&gt;/</c> with the tree in <c>fs/</c>), a cross-process lock for metadata
+/// changes, and crash recovery when opened. Backends decide how a snapshot's directory is
+/// filled and which mounts present it.
+/// </summary>
+public abstract class SnapshotterBase : ISnapshotter
+{
+    private readonly string _metadataDir;
+    private readonly string _snapshotsDir;
+    private readonly string _lockPath;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    protected SnapshotterBase(string root)
+    {
+        Root = Path.GetFullPath(root);
+        _metadataDir = Path.Join(Root, "metadata");
+        _snapshotsDir = Path.Join(Root, "snapshots");
+        _lockPath = Path.Join(Root, "lock");
+        Directory.CreateDirectory(_metadataDir);
+        Directory.CreateDirectory(_snapshotsDir);
+    }
+
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public string Root { get; }
+
+    /// <summary>Removes what a dead process left behind. Subclasses call this at the end of their constructor.</summary>
+    protected void Recover()
+    {
+        using var _ = Lock();
+        // Directories first, then records: a directory is only created after its record, so any
+        // directory listed here whose record is missing from the later listing is truly orphaned.
+        string[] dirs = Directory.GetDirectories(_snapshotsDir).Select(Path.GetFileName).OfType<string>().ToArray();
+        var records = ReadAllRecords();
+        var committedIds = records.Where(r => r.Kind == SnapshotKind.Committed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (SnapshotRecord r in records)
+        {
+            if (r.Kind == SnapshotKind.Committed)
+            {
+                continue;
+            }
+            if (committedIds.Contains(r.Id))
+            {
+                // Crash between writing the committed record and deleting the active one.
+                File.Delete(RecordPath(r.Key));
+                continue;
+            }
+            if (!ProcessIdentity.IsAlive(r.OwnerPid, r.OwnerStart))
+            {
+                File.Delete(RecordPath(r.Key));
+                DeleteSnapshotDirectory(r.Id);
+            }
+        }
+        var live = ReadAllRecords().Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (string d in dirs)
+        {
+            if (!live.Contains(d))
+            {
+                DeleteSnapshotDirectory(d);
+            }
+        }
+        foreach (string tmp in Directory.GetFiles(_metadataDir, "*.tmp*"))
+        {
+            TryDeleteStaleTemp(tmp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public SnapshotInfo Stat(string key) => Get(key).ToInfo();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Mount> Mounts(string key)
+    {
+        SnapshotRecord r = Get(key);
+        return BuildMounts(r.Id, r.Kind, ParentIds(r.Parent));
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Mount>> PrepareAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
+        Task.Run(() => Create(key, parent, SnapshotKind.Active, labels, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Mount>> ViewAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
+        Task.Run(() => Create(key, parent, SnapshotKind.View, labels, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<SnapshotInfo> CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
+        Task.Run(() => Commit(name, key, labels), ct);
+
+    /// <inheritdoc/>
+    public Task RemoveAsync(string key, CancellationToken ct = default) => Task.Run(() => Remove(key), ct);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<SnapshotInfo> Walk() =>
+        ReadAllRecords().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.ToInfo()).ToList();
+
+    /// <inheritdoc/>
+    public Task<SnapshotUsage> UsageAsync(string key, CancellationToken ct = default)
+    {
+        SnapshotRecord r = Get(key);
+        return Task.Run(() => Measure(UsageDirectory(r.Id), ct), ct);
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    // ---- for backends ----
+
+    /// <summary>The directory of one snapshot's data.</summary>
+    protected string SnapshotDirectory(string id) => Path.Join(_snapshotsDir, id);
+
+    /// <summary>The tree of one snapshot (the overlay upper directory, or the native copy).</summary>
+    protected string FsDirectory(string id) => Path.Join(_snapshotsDir, id, "fs");
+
+    /// <summary>Creates the data directory of a new snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
+    protected abstract void CreateSnapshot(string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct);
+
+    /// <summary>The mounts that present a snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
+    protected abstract IReadOnlyList<Mount> BuildMounts(string id, SnapshotKind kind, IReadOnlyList<string> parentIds);
+
+    /// <summary>Called before an active snapshot becomes committed (e.g. to drop an overlay work directory).</summary>
+    protected virtual void OnCommit(string id)
+    {
+    }
+
+    /// <summary>The directory whose size <see cref="UsageAsync"/> reports.</summary>
+    protected virtual string UsageDirectory(string id) => FsDirectory(id);
+
+    // ---- implementation ----
+
+    private IReadOnlyList<Mount> Create(string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, CancellationToken ct)
+    {
+        ValidateKey(key);
+        string id;
+        IReadOnlyList<string> parentIds;
+        using (Lock())
+        {
+            if (TryGet(key) is not null)
+            {
+                throw new SnapshotException($"snapshot {key} already exists");
+            }
+            parentIds = [];
+            if (!string.IsNullOrEmpty(parent))
+            {
+                SnapshotRecord p = TryGet(parent) ?? throw new SnapshotNotFoundException(parent);
+                if (p.Kind != SnapshotKind.Committed)
+                {
+                    throw new SnapshotException($"parent {parent} is not a committed snapshot ({p.Kind.ToString().ToLowerInvariant()})");
+                }
+                parentIds = ParentIds(parent);
+            }
+            do
+            {
+                id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+            }
+            while (Directory.Exists(SnapshotDirectory(id)));
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            WriteRecord(new SnapshotRecord
+            {
+                Key = key,
+                Id = id,
+                Kind = kind,
+                Parent = string.IsNullOrEmpty(parent) ? null : parent,
+                Created = now,
+                Updated = now,
+                Labels = labels is null ? new(StringComparer.Ordinal) : new(labels, StringComparer.Ordinal),
+                OwnerPid = ProcessIdentity.CurrentPid,
+                OwnerStart = ProcessIdentity.CurrentStart,
+            }, createNew: true);
+        }
+        try
+        {
+            Directory.CreateDirectory(SnapshotDirectory(id));
+            CreateSnapshot(id, kind, parentIds, ct);
+            return BuildMounts(id, kind, parentIds);
+        }
+        catch
+        {
+            using (Lock())
+            {
+                File.Delete(RecordPath(key));
+                DeleteSnapshotDirectory(id);
+            }
+            throw;
+        }
+    }
+
+    private SnapshotInfo Commit(string name, string key, IReadOnlyDictionary<string, string>? labels)
+    {
+        ValidateKey(name);
+        using var _ = Lock();
+        SnapshotRecord active = Get(key);
+        if (active.Kind != SnapshotKind.Active)
+        {
+            throw new SnapshotException($"snapshot {key} is not active ({active.Kind.ToString().ToLowerInvariant()}); only active snapshots can be committed");
+        }
+        if (TryGet(name) is not null)
+        {
+            throw new SnapshotException($"snapshot {name} already exists");
+        }
+        OnCommit(active.Id);
+        var merged = new Dictionary<string, string>(active.Labels, StringComparer.Ordinal);
+        if (labels is not null)
+        {
+            foreach (var kv in labels)
+            {
+                merged[kv.Key] = kv.Value;
+            }
+        }
+        var committed = active with
+        {
+            Key = name,
+            Kind = SnapshotKind.Committed,
+            Updated = DateTimeOffset.UtcNow,
+            Labels = merged,
+            OwnerPid = 0,
+            OwnerStart = 0,
+        };
+        WriteRecord(committed, createNew: true);
+        File.Delete(RecordPath(key));
+        return committed.ToInfo();
+    }
+
+    private void Remove(string key)
+    {
+        string id;
+        using (Lock())
+        {
+            SnapshotRecord r = Get(key);
+            if (r.Kind == SnapshotKind.Committed)
+            {
+                string[] children = ReadAllRecords().Where(c => c.Parent == key).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+                if (children.Length > 0)
+                {
+                    throw new SnapshotException($"cannot remove snapshot {key}: it is the parent of {string.Join(", ", children)}");
+                }
+            }
+            File.Delete(RecordPath(key));
+            id = r.Id;
+        }
+        // Outside the lock: a crash here leaves an orphan directory that the next open deletes.
+        DeleteSnapshotDirectory(id);
+    }
+
+    private IReadOnlyList<string> ParentIds(string? parent)
+    {
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (!string.IsNullOrEmpty(parent))
+        {
+            if (!seen.Add(parent))
+            {
+                throw new SnapshotException($"snapshot parent cycle at {parent}");
+            }
+            SnapshotRecord p = TryGet(parent) ?? throw new SnapshotNotFoundException(parent);
+            ids.Add(p.Id);
+            parent = p.Parent;
+        }
+        return ids;
+    }
+
+    private SnapshotRecord Get(string key) => TryGet(key) ?? throw new SnapshotNotFoundException(key);
+
+    private SnapshotRecord? TryGet(string key)
+    {
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(RecordPath(key));
+            SnapshotRecord? r = JsonSerializer.Deserialize(bytes, SnapshotJsonContext.Default.SnapshotRecord);
+            return r is not null && r.Key == key ? r : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private List<SnapshotRecord> ReadAllRecords()
+    {
+        var list = new List<SnapshotRecord>();
+        foreach (string f in Directory.EnumerateFiles(_metadataDir, "*.json"))
+        {
+            try
+            {
+                SnapshotRecord? r = JsonSerializer.Deserialize(File.ReadAllBytes(f), SnapshotJsonContext.Default.SnapshotRecord);
+                if (r is not null)
+                {
+                    list.Add(r);
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                // removed concurrently
+            }
+            catch (JsonException e)
+            {
+                throw new SnapshotException($"corrupt snapshot metadata {f}: {e.Message}", e);
+            }
+        }
+        return list;
+    }
+
+    private string RecordPath(string key) =>
+        Path.Join(_metadataDir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+
+    private void WriteRecord(SnapshotRecord r, bool createNew)
+    {
+        string path = RecordPath(r.Key);
+        string tmp = $"{path}.tmp{ProcessIdentity.CurrentPid}.{Environment.CurrentManagedThreadId}";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(fs, r, SnapshotJsonContext.Default.SnapshotRecord);
+            fs.Flush(flushToDisk: true);
+        }
+        try
+        {
+            File.Move(tmp, path, overwrite: !createNew);
+        }
+        catch (IOException) when (createNew && File.Exists(path))
+        {
+            File.Delete(tmp);
+            throw new SnapshotException($"snapshot {r.Key} already exists");
+        }
+    }
+
+    private static void ValidateKey(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ArgumentException("snapshot key must not be empty", nameof(key));
+        }
+    }
+
+    private void DeleteSnapshotDirectory(string id)
+    {
+        string dir = SnapshotDirectory(id);
+        if (Directory.Exists(dir))
+        {
+            TreeRemover.RemoveAll(dir);
+        }
+    }
+
+    private static void TryDeleteStaleTemp(string tmp)
+    {
+        int at = tmp.LastIndexOf(".tmp", StringComparison.Ordinal);
+        string rest = tmp[(at + 4)..];
+        int dot = rest.IndexOf('.');
+        if (dot > 0 && int.TryParse(rest[..dot], out int pid) && pid != ProcessIdentity.CurrentPid && !Directory.Exists($"/proc/{pid}"))
+        {
+            File.Delete(tmp);
+        }
+    }
+
+    private IDisposable Lock()
+    {
+        Monitor.Enter(_gate);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var fs = new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return new Releaser(this, fs);
+                }
+                catch (IOException) when (attempt < 6000)
+                {
+                    Thread.Sleep(5);
+                }
+            }
+        }
+        catch
+        {
+            Monitor.Exit(_gate);
+            throw;
+        }
+    }
+
+    private static SnapshotUsage Measure(string dir, CancellationToken ct)
+    {
+        long size = 0, inodes = 0;
+        var seen = new HashSet<ulong>();
+        var stack = new Stack<string>();
+        stack.Push(dir);
+        while (stack.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            string d = stack.Pop();
+            foreach (string entry in Directory.EnumerateFileSystemEntries(d))
+            {
+                FileStatus st = LibC.LStat(entry);
+                if (st.Links > 1 && !st.IsDirectory && !seen.Add(st.Inode))
+                {
+                    continue;
+                }
+                inodes++;
+                size += st.Blocks * 512;
+                if (st.IsDirectory)
+                {
+                    stack.Push(entry);
+                }
+            }
+        }
+        return new SnapshotUsage(size, inodes);
+    }
+
+    private sealed class Releaser(SnapshotterBase owner, FileStream file) : IDisposable
+    {
+        public void Dispose()
+        {
+            file.Dispose();
+            Monitor.Exit(owner._gate);
+        }
+    }
+}
