@@ -107,7 +107,7 @@ public static partial class ImageArchiveReader
             }
             else
             {
-                var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(new ImageManifest
+                var manifestBytes = Images.ImageJson.Serialize(new ImageManifest
                 {
                     MediaType = MediaTypes.OciManifest,
                     Config = configDescriptor,

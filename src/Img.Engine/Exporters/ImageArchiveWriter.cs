@@ -89,12 +89,12 @@ public static class ImageArchiveWriter
         }
 
         var index = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = indexEntries };
-        await WriteFileAsync(tar, OciLayout.IndexFile, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(tar, OciLayout.IndexFile, Images.ImageJson.Serialize(index), cancellationToken).ConfigureAwait(false);
         if (format == ArchiveFormat.Docker)
         {
-            await WriteFileAsync(tar, OciLayout.DockerManifestFile, JsonSerializer.SerializeToUtf8Bytes(dockerItems), cancellationToken).ConfigureAwait(false);
+            await WriteFileAsync(tar, OciLayout.DockerManifestFile, Images.ImageJson.Serialize(dockerItems), cancellationToken).ConfigureAwait(false);
             if (repositories.Count > 0)
-                await WriteFileAsync(tar, OciLayout.DockerRepositoriesFile, JsonSerializer.SerializeToUtf8Bytes(repositories), cancellationToken).ConfigureAwait(false);
+                await WriteFileAsync(tar, OciLayout.DockerRepositoriesFile, Images.ImageJson.Serialize(repositories), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -110,7 +110,7 @@ public static class ImageArchiveWriter
             Config = manifest.Config with { MediaType = MediaTypes.OciConfig },
             Layers = manifest.Layers.Select(l => l with { MediaType = OciLayerMediaType(l.MediaType) }).ToList(),
         };
-        return (JsonSerializer.SerializeToUtf8Bytes(converted), converted);
+        return (Images.ImageJson.Serialize(converted), converted);
     }
 
     private static string OciLayerMediaType(string mediaType) => mediaType switch

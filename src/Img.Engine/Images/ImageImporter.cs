@@ -56,7 +56,7 @@ public static class ImageImporter
                 RootFs = new RootFs { DiffIds = [diffId.ToString()] },
                 History = [new HistoryEntry { Created = created, Comment = message }],
             };
-            var configBytes = JsonSerializer.SerializeToUtf8Bytes(config);
+            var configBytes = ImageJson.Serialize(config);
             var configInfo = await content.WriteBlobAsync(configBytes, null, cancellationToken).ConfigureAwait(false);
             var manifest = new ImageManifest
             {
@@ -64,7 +64,7 @@ public static class ImageImporter
                 Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = configInfo.Digest.ToString(), Size = configInfo.Size },
                 Layers = [layer],
             };
-            var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
+            var manifestBytes = ImageJson.Serialize(manifest);
             var manifestInfo = await content.WriteBlobAsync(manifestBytes, null, cancellationToken).ConfigureAwait(false);
             return new ImportResult(
                 new Descriptor { MediaType = MediaTypes.OciManifest, Digest = manifestInfo.Digest.ToString(), Size = manifestInfo.Size },
