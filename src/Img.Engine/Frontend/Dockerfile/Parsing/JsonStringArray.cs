@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Parsing;
 
