@@ -3,6 +3,7 @@ using Img.Engine.Frontend.Dockerfile.Parsing;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.Platforms;
+using Img.Engine.References;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
@@ -289,9 +290,10 @@ internal static class StagePlanner
         string reference;
         try
         {
-            reference = ImageReference.Normalize(d.BaseName);
+            // BuildKit: reference.TagNameOnly(reference.ParseNormalizedNamed(name)).
+            reference = ImageReference.Parse(d.BaseName).ToString();
         }
-        catch (InstructionException e)
+        catch (InvalidReferenceException e)
         {
             throw new InstructionException($"failed to parse stage name \"{d.BaseName}\": {e.Message}", d.Line);
         }
