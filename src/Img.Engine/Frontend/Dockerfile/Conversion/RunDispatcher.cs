@@ -1,6 +1,7 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Frontend.Dockerfile.Parsing;
 using Img.Engine.Graph;
+using Img.Engine.Paths;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
