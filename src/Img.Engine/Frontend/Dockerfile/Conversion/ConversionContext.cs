@@ -24,7 +24,7 @@ internal sealed class ConversionContext
     public Platform BuildPlatform { get; }
     public Platform TargetPlatform { get; }
     public bool ImplicitTarget { get; }
-    public EnvList GlobalArgs { get; set; } = EnvList.Empty;
+    public DictionaryShellEnvironment GlobalArgs { get; set; } = DictionaryShellEnvironment.Empty;
     public DispatchStates States { get; } = new();
     public BuildGraphBuilder Graph { get; } = new();
 
