@@ -5,7 +5,7 @@ public static class CommandCatalog
 {
     public static IReadOnlyList<ICommand> All() =>
     [
-        new CommandGroup("debug", "Show how img reads a Dockerfile (parse, graph)", [new Debug.DebugParseCommand()]),
+        new CommandGroup("debug", "Show how img reads a Dockerfile (parse, graph)", [new Debug.DebugParseCommand(), new Debug.DebugGraphCommand()]),
         new Images.LsCommand(),
         new Images.LsCommand("images"),
         new Images.TagCommand(),

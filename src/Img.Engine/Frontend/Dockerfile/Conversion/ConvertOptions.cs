@@ -1,0 +1,28 @@
+using Img.Engine.Oci;
+
+namespace Img.Engine.Frontend.Dockerfile.Conversion;
+
+/// <summary>What <see cref="DockerfileConverter.ConvertAsync"/> needs besides the Dockerfile text.</summary>
+public sealed record ConvertOptions
+{
+    /// <summary><c>--target</c>: the stage to build; "" = the last stage.</summary>
+    public string Target { get; init; } = "";
+    /// <summary><c>--build-arg</c> values.</summary>
+    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--label</c> values, added to the final image's labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--platform</c>; null = the build platform (and the base image's platform is kept).</summary>
+    public Platform? TargetPlatform { get; init; }
+    /// <summary>The platform the build runs on; null = this host (linux/amd64 or linux/arm64...).</summary>
+    public Platform? BuildPlatform { get; init; }
+    /// <summary>The Dockerfile's name as given by the user, for error messages.</summary>
+    public string DockerfileName { get; init; } = "Dockerfile";
+    /// <summary>The name of the local build context source.</summary>
+    public string ContextName { get; init; } = "context";
+    /// <summary>.dockerignore patterns, excluded from the context source.</summary>
+    public IReadOnlyList<string> ContextExcludePatterns { get; init; } = [];
+    /// <summary>Base image config lookups; null = every image starts from an empty config.</summary>
+    public IImageConfigResolver? ImageResolver { get; init; }
+    /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
+    public bool NoCache { get; init; }
+}

@@ -1,0 +1,151 @@
+using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Frontend.Dockerfile.Shell;
+
+namespace Img.Engine.Frontend.Dockerfile.Conversion;
+
+/// <summary>
+/// Dispatches one stage: inherits from its base, applies the base image's ENV/WORKDIR/USER, then
+/// expands and dispatches each instruction to its feature (RUN, COPY, WORKDIR, config...).
+/// </summary>
+internal static class Dispatcher
+{
+    public static void DispatchStage(ConversionContext ctx, DispatchState d)
+    {
+        d.Init();
+        d.Dispatched = true;
+        d.Platform ??= ctx.TargetPlatform;
+
+        if (!(d.Image.Env ?? []).Any(e => e == "PATH" || e.StartsWith("PATH=", StringComparison.Ordinal)) && d.Platform.Os != "windows")
+        {
+            d.Image.Env ??= new List<string>();
+            d.Image.Env.Add("PATH=" + MutableImage.DefaultPathEnv);
+        }
+        foreach (var env in d.Image.Env ?? [])
+        {
+            var eq = env.IndexOf('=');
+            d.Env = eq < 0 ? d.Env.Set(env, "") : d.Env.Set(env[..eq], env[(eq + 1)..]);
+        }
+        if (!string.IsNullOrEmpty(d.Image.WorkingDir))
+            WorkdirDispatcher.Apply(ctx, d, d.Image.WorkingDir, commit: false, source: null);
+        if (!string.IsNullOrEmpty(d.Image.User))
+            d.User = d.Image.User;
+
+        foreach (var command in d.Commands)
+        {
+            try
+            {
+                Dispatch(ctx, d, command);
+            }
+            catch (InstructionException e)
+            {
+                throw e.AtLine(command.Instruction.Line);
+            }
+        }
+    }
+
+    private static void Dispatch(ConversionContext ctx, DispatchState d, StageCommand command)
+    {
+        d.CommandIsOnBuild = command.IsOnBuild;
+        var env = d.Env;
+        string X(string word) => ctx.ProcessWord(word, env);
+
+        switch (command.Instruction)
+        {
+            case MaintainerInstruction c:
+                d.Image.Author = c.Maintainer;
+                d.Image.AddHistory($"MAINTAINER {c.Maintainer}", false, false);
+                break;
+            case EnvInstruction c:
+                ConfigDispatcher.Env(d, c.Env.Select(kv => kv with { Key = X(kv.Key), Value = X(kv.Value) }).ToArray());
+                break;
+            case RunInstruction c:
+                RunDispatcher.Dispatch(ctx, d, c, command.Sources);
+                break;
+            case WorkdirInstruction c:
+                WorkdirDispatcher.Apply(ctx, d, X(c.Path), commit: true, source: c);
+                break;
+            case AddInstruction c:
+                CopyDispatcher.Dispatch(ctx, d, CopyRequest.From(c with
+                {
+                    Chown = X(c.Chown),
+                    Chmod = X(c.Chmod),
+                    Checksum = X(c.Checksum),
+                    SourcePaths = c.SourcePaths.Select(X).ToArray(),
+                    DestPath = X(c.DestPath),
+                    SourceContents = ExpandRaw(c.SourceContents, env),
+                }), source: null);
+                break;
+            case CopyInstruction c:
+                var from = command.Sources.Count > 0 ? command.Sources[0] : null;
+                if (from is not null && !from.Dispatched)
+                    throw new InstructionException($"cannot copy from stage \"{c.From}\", it needs to be defined before current stage \"{d.StageName}\"");
+                CopyDispatcher.Dispatch(ctx, d, CopyRequest.From(c with
+                {
+                    Chown = X(c.Chown),
+                    Chmod = X(c.Chmod),
+                    SourcePaths = c.SourcePaths.Select(X).ToArray(),
+                    DestPath = X(c.DestPath),
+                    SourceContents = ExpandRaw(c.SourceContents, env),
+                }), from);
+                break;
+            case LabelInstruction c:
+                ConfigDispatcher.Label(d, c.Labels.Select(kv => kv with { Key = X(kv.Key), Value = X(kv.Value) }).ToArray());
+                break;
+            case OnbuildInstruction c:
+                (d.Image.OnBuild ??= new List<string>()).Add(c.Expression);
+                break;
+            case CmdInstruction c:
+                ConfigDispatcher.Cmd(d, c);
+                break;
+            case EntrypointInstruction c:
+                ConfigDispatcher.Entrypoint(d, c);
+                break;
+            case HealthcheckInstruction c:
+                ConfigDispatcher.Healthcheck(d, c);
+                break;
+            case ExposeInstruction c:
+                ConfigDispatcher.Expose(d, c.Ports.SelectMany(p => ctx.ProcessWords(p, env)).ToArray());
+                break;
+            case UserInstruction c:
+                var user = X(c.User);
+                d.User = user;
+                d.Image.User = user;
+                d.Image.AddHistory($"USER {user}", false, false);
+                break;
+            case VolumeInstruction c:
+                ConfigDispatcher.Volume(d, c.Volumes.Select(X).ToArray());
+                break;
+            case StopsignalInstruction c:
+                ConfigDispatcher.StopSignal(d, X(c.Signal));
+                break;
+            case ShellInstruction c:
+                d.Image.Shell = c.Shell.ToList();
+                d.Image.AddHistory($"SHELL {GoFormat.Slice(c.Shell)}", false, false);
+                break;
+            case ArgInstruction c:
+                ArgDispatcher.Dispatch(ctx, d, c);
+                break;
+        }
+    }
+
+    /// <summary>Here-document bodies of COPY/ADD: expanded unless the delimiter was quoted, quotes kept.</summary>
+    private static IReadOnlyList<SourceContent> ExpandRaw(IReadOnlyList<SourceContent> contents, EnvList env)
+    {
+        if (contents.All(c => !c.Expand))
+            return contents;
+        var lexer = new ShellLexer('\\') { SkipProcessQuotes = true };
+        return contents.Select(c =>
+        {
+            if (!c.Expand)
+                return c;
+            try
+            {
+                return c with { Data = lexer.ProcessWord(c.Data, env) };
+            }
+            catch (ShellExpansionException e)
+            {
+                throw new InstructionException(e.Message);
+            }
+        }).ToArray();
+    }
+}

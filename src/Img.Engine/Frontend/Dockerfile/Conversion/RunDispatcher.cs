@@ -1,0 +1,100 @@
+using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Graph;
+
+namespace Img.Engine.Frontend.Dockerfile.Conversion;
+
+/// <summary>RUN: an exec op on the stage's filesystem, with here-documents, mounts, network and security.</summary>
+internal static class RunDispatcher
+{
+    public static void Dispatch(ConversionContext ctx, DispatchState d, RunInstruction c, IReadOnlyList<DispatchState?> sources)
+    {
+        var extraMounts = new List<ExecMount>();
+        var customName = c.Source.SourceCode;
+        var args = c.Command.Args ?? [];
+        var files = c.Command.Files;
+        if (files.Count > 0)
+        {
+            if (args.Count != 1 || !c.Command.PrependShell)
+                throw new InstructionException($"parsing produced an invalid run command: {GoFormat.Slice(args)}");
+            if (HeredocSyntax.ParseWord(args[0]) is not null)
+            {
+                var data = files[0].Chomp ? HeredocSyntax.ChompContent(files[0].Data) : files[0].Data;
+                if (d.Image.Os != "windows" && data.StartsWith("#!", StringComparison.Ordinal))
+                {
+                    // a script with a shebang: written to a file and run directly
+                    var inline = ctx.Graph.Add(new FileOp(null, [new FileMkfileAction(files[0].Name, 493 /* 0755 */, data)]),
+                        new OpMetadata("preparing inline document", d.StageName, d.IgnoreCache));
+                    extraMounts.Add(new ExecMount(ExecMountType.Bind, "/dev/pipes/") { Source = inline, SourcePath = "/", ReadOnly = true });
+                    args = [GoPath.Join("/dev/pipes/", files[0].Name)];
+                }
+                else
+                {
+                    args = [data];
+                }
+                customName += $" ({SummarizeHeredoc(files[0].Data)})";
+            }
+            else
+            {
+                var text = args[0];
+                foreach (var file in files)
+                    text += "\n" + file.Data + file.Name;
+                args = [text];
+            }
+        }
+        if (c.Command.PrependShell)
+            args = ConfigDispatcher.WithShell(d.Image, args);
+
+        var mounts = c.ExpandMounts(word => ctx.ProcessWord(word, d.Env));
+        extraMounts.InsertRange(0, RunMountDispatcher.Mounts(ctx, d, mounts, sources));
+
+        var env = d.Env;
+        var descriptionEnv = env;
+        foreach (var m in mounts.Where(m => m.Type == RunMountType.Secret && m.Env is not null))
+            descriptionEnv = descriptionEnv.Set(m.Env!, "****");
+        var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, customName, descriptionEnv));
+
+        var op = new ExecOp(d.Root, args, env.ToSortedPairs(), d.Dir, d.User)
+        {
+            Network = c.Network switch
+            {
+                "none" => NetworkMode.None,
+                "host" => NetworkMode.Host,
+                _ => NetworkMode.Default,
+            },
+            Security = c.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
+            Mounts = extraMounts,
+        };
+        d.Root = ctx.Graph.Add(op, new OpMetadata(description, d.StageName, d.IgnoreCache, c.Line));
+        d.Image.AddHistory("RUN " + RunCommandString(args, d.BuildArgs, env), true, true);
+    }
+
+    /// <summary>The history text: <c>|N K=V ...</c> for the stage's ARGs, then the command.</summary>
+    internal static string RunCommandString(IReadOnlyList<string> args, IReadOnlyList<ArgDefinition> buildArgs, EnvList env)
+    {
+        var pairs = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var arg in buildArgs)
+        {
+            var value = env.TryGet(arg.Key, out var v) ? v : arg.Value ?? "";
+            if (index.TryGetValue(arg.Key, out var i))
+            {
+                pairs[i] = arg.Key + "=" + value;
+            }
+            else
+            {
+                index[arg.Key] = pairs.Count;
+                pairs.Add(arg.Key + "=" + value);
+            }
+        }
+        if (pairs.Count > 0)
+            pairs.Insert(0, "|" + pairs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return string.Join(' ', pairs.Concat(args));
+    }
+
+    private static string SummarizeHeredoc(string doc)
+    {
+        var lines = doc.Trim().Replace("\r\n", "\n").Split('\n');
+        return lines.Length > 1 ? lines[0] + "..." : lines[0];
+    }
+}

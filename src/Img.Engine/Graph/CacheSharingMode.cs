@@ -1,0 +1,4 @@
+namespace Img.Engine.Graph;
+
+/// <summary>How concurrent builds share a cache mount.</summary>
+public enum CacheSharingMode { Shared, Private, Locked }

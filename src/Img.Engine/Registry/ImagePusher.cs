@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Img.Engine.Content;
+using Img.Engine.Images;
+using Img.Engine.Oci;
+using Img.Engine.References;
+
+namespace Img.Engine.Registry;
+
+/// <summary>
+/// <c>img push</c>: sends the blobs of a local image in parallel (skipping what the registry has,
+/// mounting from the repository it was pulled from when that is on the same registry), then the
+/// manifest exactly as stored, then, for an index, the index. Prints docker's lines, ending with
+/// <c>TAG: digest: sha256:... size: N</c>.
+/// </summary>
+public sealed class ImagePusher
+{
+    private readonly RegistryClients _clients;
+    private readonly IContentStore _content;
+    private readonly IImageStore _images;
+    private readonly TextWriter _output;
+    private readonly int _parallelism;
+
+    public ImagePusher(RegistryClients clients, IContentStore content, IImageStore images,
+        TextWriter? output = null, int maxConcurrentUploads = 5)
+    {
+        _clients = clients;
+        _content = content;
+        _images = images;
+        _output = TextWriter.Synchronized(output ?? TextWriter.Null);
+        _parallelism = Math.Max(1, maxConcurrentUploads);
+    }
+
+    public async Task<PushResult> PushAsync(ImageReference reference, CancellationToken ct = default)
+    {
+        if (reference.Tag is null)
+            throw new ArgumentException($"cannot push a digest reference: {reference.FamiliarName}", nameof(reference));
+        var image = await _images.GetAsync(reference, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"An image does not exist locally with the tag: {reference.FamiliarRepository}");
+        var client = _clients.Get(reference.Registry);
+        var repository = reference.Repository;
+        await _output.WriteLineAsync($"The push refers to repository [{reference.FullName}]").ConfigureAwait(false);
+
+        var mountFrom = MountSource(image, reference);
+        var counts = new int[3];
+        var target = image.Target;
+        if (MediaTypes.IsIndex(target.MediaType))
+        {
+            var index = await ReadJsonAsync<ImageIndex>(target, reference, ct).ConfigureAwait(false);
+            foreach (var child in index.Manifests)
+            {
+                if (!await _content.ExistsAsync(child, ct).ConfigureAwait(false))
+                    throw new InvalidOperationException(
+                        $"cannot push {reference.FamiliarName}: the manifest for {child.Platform?.ToString() ?? child.Digest} is not in the local store");
+                await PushManifestAsync(client, repository, child, child.Digest, mountFrom, counts, reference, ct).ConfigureAwait(false);
+            }
+            var indexBytes = await _content.ReadAllBytesAsync(target, ct).ConfigureAwait(false);
+            await client.PutManifestAsync(repository, reference.Tag, indexBytes, target.MediaType, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await PushManifestAsync(client, repository, target, reference.Tag, mountFrom, counts, reference, ct).ConfigureAwait(false);
+        }
+        await _output.WriteLineAsync($"{reference.Tag}: digest: {target.Digest} size: {target.Size}").ConfigureAwait(false);
+        return new PushResult(target.Digest, target.Size, counts[0], counts[1], counts[2]);
+    }
+
+    private async Task PushManifestAsync(RegistryClient client, string repository, Descriptor manifestDescriptor,
+        string manifestReference, string? mountFrom, int[] counts, ImageReference reference, CancellationToken ct)
+    {
+        var manifest = await ReadJsonAsync<ImageManifest>(manifestDescriptor, reference, ct).ConfigureAwait(false);
+        var blobs = manifest.Layers.Append(manifest.Config).DistinctBy(d => d.Digest, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct },
+            async (blob, c) =>
+            {
+                var result = await client.PushBlobAsync(repository, blob, _content, mountFrom, c).ConfigureAwait(false);
+                Interlocked.Increment(ref counts[result switch { BlobPushResult.Uploaded => 0, BlobPushResult.Mounted => 1, _ => 2 }]);
+                if (blob.Digest == manifest.Config.Digest) return;
+                var shortId = Digest.Parse(blob.Digest).ShortId;
+                await _output.WriteLineAsync(result switch
+                {
+                    BlobPushResult.Uploaded => $"{shortId}: Pushed",
+                    BlobPushResult.Mounted => $"{shortId}: Mounted from {mountFrom}",
+                    _ => $"{shortId}: Layer already exists",
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        var bytes = await _content.ReadAllBytesAsync(manifestDescriptor, ct).ConfigureAwait(false);
+        await client.PutManifestAsync(repository, manifestReference, bytes, manifestDescriptor.MediaType, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The repository to mount blobs from: where the image came from, if that is another repository of this registry.</summary>
+    private static string? MountSource(Image image, ImageReference target)
+    {
+        if (image.Labels?.GetValueOrDefault(ImageLabels.Source) is not { } source) return null;
+        var prefix = target.Registry + "/";
+        if (!source.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var repository = source[prefix.Length..];
+        return repository == target.Repository ? null : repository;
+    }
+
+    private async Task<T> ReadJsonAsync<T>(Descriptor descriptor, ImageReference reference, CancellationToken ct)
+    {
+        try
+        {
+            return await _content.ReadJsonAsync<T>(descriptor, ct).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"the local manifest {descriptor.Digest} of {reference.FamiliarName} is not valid JSON: {e.Message}", e);
+        }
+    }
+}

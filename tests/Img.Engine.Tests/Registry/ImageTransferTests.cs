@@ -1,0 +1,147 @@
+using Img.Engine.Content;
+using Img.Engine.Content.Local;
+using Img.Engine.Images.Local;
+using Img.Engine.Oci;
+using Img.Engine.References;
+using Img.Engine.Registry;
+using Img.Engine.Registry.Credentials;
+using Img.Engine.Tests.Fixtures;
+using Xunit;
+
+namespace Img.Engine.Tests.Registry;
+
+/// <summary><see cref="ImagePuller"/> and <see cref="ImagePusher"/> between the real registries and local stores.</summary>
+[Collection(RegistryCollection.Name)]
+public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("img-transfer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (LocalContentStore Content, LocalImageStore Images) Stores(string name) =>
+        (new LocalContentStore(Path.Combine(_dir, name, "content")), new LocalImageStore(Path.Combine(_dir, name, "images")));
+
+    private static RegistryClients Clients(RegistryCredential? credential = null) =>
+        new(new RegistryClientOptions
+        {
+            Credentials = credential is null ? null : new StaticCredentials(credential),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        });
+
+    private static async Task<byte[]> ReadAsync(IContentProvider content, Descriptor d) => await content.ReadAllBytesAsync(d);
+
+    [Fact]
+    public async Task Pull_selects_the_platform_stores_verified_blobs_and_tags_the_image()
+    {
+        using var clients = Clients();
+        var client = clients.Get(registries.Anonymous.Host);
+        var amd64 = TestImage.Create(true, "amd64", layers: 3);
+        var arm64 = TestImage.Create(true, "arm64", layers: 2);
+        await amd64.PushAsync(client, "transfer/pull", null);
+        await arm64.PushAsync(client, "transfer/pull", null);
+        var (index, mediaType) = TestImage.IndexOf(true, amd64, arm64);
+        var indexDigest = await client.PutManifestAsync("transfer/pull", "v1", index, mediaType);
+
+        var (content, images) = Stores("pull");
+        var output = new StringWriter();
+        var puller = new ImagePuller(clients, content, images, output);
+        var reference = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/pull:v1");
+        var result = await puller.PullAsync(reference, PlatformMatcher.Parse("linux/arm64"));
+
+        Assert.Equal(indexDigest, result.RootDigest);
+        Assert.Equal(3, result.BlobsDownloaded);
+        Assert.Equal(arm64.Digest, result.Image.Target.Digest);
+        Assert.Equal("arm64", result.Image.Target.Platform?.Architecture);
+        Assert.Equal(indexDigest, result.Image.Labels![ImageLabels.IndexDigest]);
+        Assert.Equal(arm64.Manifest, await ReadAsync(content, result.Image.Target));
+        foreach (var blob in arm64.Layers.Append(arm64.Config))
+            Assert.Equal(blob.Content, await ReadAsync(content, blob.Descriptor));
+        Assert.False(await content.ExistsAsync(amd64.Layers[0].Descriptor));
+        Assert.Equal(result.Image.Target.Digest, (await images.GetAsync(reference.ToString()))?.Target.Digest);
+        var text = output.ToString();
+        Assert.Contains("v1: Pulling from transfer/pull", text);
+        Assert.Contains($"{Digest.Parse(arm64.Layers[0].Digest).ShortId}: Pull complete", text);
+        Assert.Contains($"Digest: {indexDigest}", text);
+        Assert.Contains("Status: Downloaded newer image for", text);
+
+        var again = await new ImagePuller(clients, content, images, output).PullAsync(reference, PlatformMatcher.Parse("linux/arm64"));
+        Assert.Equal(0, again.BlobsDownloaded);
+        Assert.False(again.Updated);
+        Assert.Contains("Status: Image is up to date for", output.ToString());
+    }
+
+    [Fact]
+    public async Task Pull_of_a_corrupted_layer_fails_and_stores_neither_blob_nor_image()
+    {
+        using var clients = Clients();
+        var client = clients.Get(registries.Anonymous.Host);
+        var image = TestImage.Create(layers: 2);
+        await image.PushAsync(client, "transfer/corrupt", "v1");
+        var path = registries.Anonymous.BlobDataPath(image.Layers[1].Digest);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^5] ^= 1;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var (content, images) = Stores("corrupt");
+        var reference = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/corrupt:v1");
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new ImagePuller(clients, content, images).PullAsync(reference));
+        Assert.Equal(RegistryErrorKind.DigestMismatch, e.Kind);
+        Assert.False(await content.ExistsAsync(image.Layers[1].Descriptor));
+        Assert.Null(await images.GetAsync(reference.ToString()));
+        Assert.Empty(await images.ListAsync());
+    }
+
+    [Fact]
+    public async Task Push_sends_blobs_then_manifest_prints_like_docker_and_mounts_on_retag()
+    {
+        using var clients = Clients(new RegistryCredential(RegistryFixture.User, RegistryFixture.Password));
+        var seed = clients.Get(registries.Anonymous.Host);
+        var image = TestImage.Create(false, layers: 2);
+        await image.PushAsync(seed, "transfer/source", "v1");
+
+        // Pull into a local store from the anonymous registry, push to the token registry.
+        var (content, images) = Stores("push");
+        var source = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/source:v1");
+        var pulled = await new ImagePuller(clients, content, images).PullAsync(source);
+        var target = ImageReference.Parse($"{registries.Token.Host}/transfer/pushed:v2");
+        await images.PutAsync(pulled.Image with { Name = target.ToString(), Labels = null });
+
+        var output = new StringWriter();
+        var pusher = new ImagePusher(clients, content, images, output);
+        var result = await pusher.PushAsync(target);
+        Assert.Equal(image.Digest, result.Digest);
+        Assert.Equal(3, result.BlobsUploaded);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"The push refers to repository [{registries.Token.Host}/transfer/pushed]", lines[0]);
+        Assert.Equal($"v2: digest: {image.Digest} size: {image.Manifest.Length}", lines[^1]);
+        Assert.Contains($"{Digest.Parse(image.Layers[0].Digest).ShortId}: Pushed", lines);
+
+        var fetched = await clients.Get(registries.Token.Host).GetManifestAsync("transfer/pushed", "v2");
+        Assert.Equal(image.Manifest, fetched.Content);
+        Assert.Equal(MediaTypes.DockerManifest, fetched.MediaType);
+
+        // Pushing again: everything is there.
+        var again = await pusher.PushAsync(target);
+        Assert.Equal(3, again.BlobsAlreadyPresent);
+        Assert.Contains("Layer already exists", output.ToString());
+
+        // A copy pulled from the token registry and pushed to another repository there mounts.
+        var (content2, images2) = Stores("push2");
+        var pulledBack = await new ImagePuller(clients, content2, images2).PullAsync(target);
+        var retag = ImageReference.Parse($"{registries.Token.Host}/transfer/retagged:v3");
+        await images2.PutAsync(pulledBack.Image with { Name = retag.ToString() });
+        var mounted = await new ImagePusher(clients, content2, images2, output).PushAsync(retag);
+        Assert.Equal(3, mounted.BlobsMounted);
+        Assert.Contains("Mounted from transfer/pushed", output.ToString());
+    }
+
+    [Fact]
+    public async Task Push_of_an_unknown_local_image_names_it()
+    {
+        using var clients = Clients();
+        var (content, images) = Stores("unknown");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new ImagePusher(clients, content, images).PushAsync(ImageReference.Parse($"{registries.Anonymous.Host}/nothing/here:v1")));
+        Assert.Equal($"An image does not exist locally with the tag: {registries.Anonymous.Host}/nothing/here", e.Message);
+    }
+}
