@@ -78,7 +78,7 @@ timed() {
   if "$@" > "$WORK/last.log" 2>&1; then end=$(now); awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }'; else echo fail; cat "$WORK/last.log" >&2; fi
 }
 median() { printf '%s\n' "$@" | grep -v fail | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { if [[ $1 == n/a || $2 == n/a ]]; then echo n/a; else echo "scale=2; $1 / $2" | bc; fi; }
+ratio() { if [[ $1 == n/a || $2 == n/a ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; fi; }
 
 echo "== building img (Release)" >&2
 dotnet publish "$ROOT/src/Img.Cli" -c Release -o "$WORK/img-bin" --nologo -v quiet > "$WORK/publish.log" 2>&1 \
