@@ -31,7 +31,10 @@ public static class BuildGraphCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static BuildGraph Decode(ReadOnlyMemory<byte> bytes)
+    /// <exception cref="InvalidDataException">The bytes are not a graph, or a digest does not match.</exception>
+    public static BuildGraph Decode(ReadOnlyMemory<byte> bytes) => Guard(() => DecodeGraph(bytes));
+
+    private static BuildGraph DecodeGraph(ReadOnlyMemory<byte> bytes)
     {
         var r = new MessagePackReader(bytes);
         Expect(r.ReadArrayHeader() == 3, "graph header");
@@ -56,10 +59,23 @@ public static class BuildGraphCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static BuildVertex DecodeVertex(ReadOnlyMemory<byte> bytes)
+    /// <exception cref="InvalidDataException">The bytes are not a vertex, or its digest does not match.</exception>
+    public static BuildVertex DecodeVertex(ReadOnlyMemory<byte> bytes) => Guard(() =>
     {
         var r = new MessagePackReader(bytes);
         return ReadVertex(ref r);
+    });
+
+    private static T Guard<T>(Func<T> decode)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException("malformed build graph bytes: " + e.Message, e);
+        }
     }
 
     private static void WriteVertex(ref MessagePackWriter w, BuildVertex vertex)
