@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Persistence;
+using Akka.Persistence.Sql;
 using Img.Engine.State;
 
 namespace Img.Coordinator.Hosting;
@@ -64,7 +65,9 @@ public static class ImgActorSystem
         return config
             .WithFallback(ConfigurationFactory.ParseString(ReadHocon(mode == ImgMode.Cluster ? "cluster.conf" : "standalone.conf")))
             .WithFallback(ConfigurationFactory.ParseString(ReadHocon(options.Cache == CacheDatabase.Postgres ? "persistence-postgres.conf" : "persistence-sqlite.conf")))
-            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("serialization.conf")));
+            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("serialization.conf")))
+            // the plugin's reference.conf (class names and defaults) is not loaded on its own
+            .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
     /// <summary>
