@@ -102,11 +102,11 @@ public sealed class ImageExporter
         var manifestDigest = root?.Image?.Digest;
         if (manifestDigest is null && top is not null)
             SnapshotCleanup.TryStat(_snapshotter, top)?.Labels.TryGetValue(SnapshotLabels.BaseManifest, out manifestDigest);
-        if (manifestDigest is null || !Digest.TryParse(manifestDigest, out var digest) || !await _content.ExistsAsync(digest, ct).ConfigureAwait(false))
+        if (manifestDigest is null || !Digest.TryParse(manifestDigest, out var digest) || await _content.InfoAsync(digest, ct).ConfigureAwait(false) is not { } info)
             return result;
         try
         {
-            var manifest = await _content.ReadJsonAsync<ImageManifest>(new Descriptor { Digest = manifestDigest }, ct).ConfigureAwait(false);
+            var manifest = await _content.ReadJsonAsync<ImageManifest>(new Descriptor { Digest = manifestDigest, Size = info.Size }, ct).ConfigureAwait(false);
             var config = await _content.ReadJsonAsync<ImageConfig>(manifest.Config, ct).ConfigureAwait(false);
             for (var i = 0; i < Math.Min(manifest.Layers.Count, config.RootFs.DiffIds.Count); i++)
                 result.TryAdd(config.RootFs.DiffIds[i], manifest.Layers[i]);
