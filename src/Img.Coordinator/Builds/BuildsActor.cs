@@ -1,0 +1,56 @@
+using Akka.Actor;
+using Img.Engine.Solver;
+using Img.Messages.Builds;
+using Img.Messages.Builds.Commands;
+using Img.Messages.Builds.Events;
+using Img.Messages.Builds.Queries;
+using Img.Messages.Graphs;
+
+namespace Img.Coordinator.Builds;
+
+/// <summary>
+/// The entry point for builds (<c>/user/builds</c>): <see cref="StartBuild"/> decodes the graph
+/// and starts a <see cref="BuildCoordinatorActor"/> that reports to the sender; queries and
+/// cancels are forwarded to the build's coordinator.
+/// </summary>
+public sealed class BuildsActor : ReceiveActor
+{
+    /// <summary>The actor's name under /user.</summary>
+    public const string Name = "builds";
+
+    public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums)
+    {
+        Receive<StartBuild>(start =>
+        {
+            var name = ChildName(start.BuildId);
+            if (!Context.Child(name).IsNobody())
+            {
+                Sender.Tell(new BuildFailed(start.BuildId, null, $"build {start.BuildId} is already running"));
+                return;
+            }
+            try
+            {
+                var graph = BuildGraphCodec.Decode(start.Graph);
+                Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, vertices, checksums(start)), name);
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
+            {
+                Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
+            }
+        });
+        Receive<CancelBuild>(cancel => ForwardOr(cancel.BuildId, cancel, () => new BuildFailed(cancel.BuildId, null, "no such build")));
+        Receive<GetBuildStatus>(query => ForwardOr(query.BuildId, query, () => new BuildStatusResult(query.BuildId, 0, 0, 0, true)));
+    }
+
+    public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums) =>
+        Akka.Actor.Props.Create(() => new BuildsActor(vertices, checksums));
+
+    private void ForwardOr(BuildId id, object message, Func<object> otherwise)
+    {
+        var child = Context.Child(ChildName(id));
+        if (child.IsNobody()) Sender.Tell(otherwise());
+        else child.Forward(message);
+    }
+
+    private static string ChildName(BuildId id) => "build-" + Uri.EscapeDataString(id.Value);
+}

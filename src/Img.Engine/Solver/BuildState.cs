@@ -1,0 +1,190 @@
+using Img.Engine.Graph;
+
+namespace Img.Engine.Solver;
+
+/// <summary>
+/// The scheduling rules of one build, without I/O: which vertices to look up in the cache,
+/// which to run, and when the build is over. The driver feeds in answers
+/// (<see cref="OnProbed"/>, <see cref="OnCompleted"/>, <see cref="OnFailed"/>) and carries out
+/// the <see cref="SchedulerAction"/>s each call returns.
+/// <para>
+/// Demand flows from the target (BuildKit's lazy solving): the target is looked up first, and a
+/// cached vertex's inputs are never needed, so a fully cached build costs one lookup. A miss
+/// makes the vertex's inputs needed and, to save round trips, looks up every vertex not yet
+/// asked at once. A needed vertex that missed (or ignores the cache) runs as soon as all its
+/// inputs are done, so independent vertices run concurrently. The first failure ends the build
+/// and cancels what depends on the failed vertex. Vertices <c>--target</c> does not need were
+/// pruned from the graph already.
+/// </para>
+/// </summary>
+public sealed class BuildState
+{
+    private readonly BuildGraph _graph;
+    private readonly Dictionary<OpDigest, Entry> _entries;
+    private bool _speculated;
+
+    public BuildState(BuildGraph graph)
+    {
+        _graph = graph;
+        _entries = graph.Vertices.ToDictionary(v => v.Digest, v => new Entry(v));
+    }
+
+    /// <summary>True once <see cref="BuildSucceededAction"/> or <see cref="BuildFailedAction"/> was returned.</summary>
+    public bool IsFinished { get; private set; }
+
+    /// <summary>True when the build finished with the target done.</summary>
+    public bool Succeeded { get; private set; }
+
+    public VertexStatus StatusOf(OpDigest vertex) => _entries[vertex].Status;
+
+    public CacheResult? ResultOf(OpDigest vertex) => _entries[vertex].Result;
+
+    /// <summary>Whether the build needs the vertex's result (the target, or an input of a needed vertex that missed).</summary>
+    public bool IsNeeded(OpDigest vertex) => _entries[vertex].Needed;
+
+    /// <summary>Vertices sent for execution and not yet answered.</summary>
+    public IReadOnlyList<OpDigest> Running =>
+        _graph.Vertices.Where(v => _entries[v.Digest].Status == VertexStatus.Running).Select(v => v.Digest).ToArray();
+
+    /// <summary>The results of <paramref name="vertex"/>'s inputs, in input order; all must be done.</summary>
+    public IReadOnlyList<CacheResult> InputResults(OpDigest vertex) =>
+        _entries[vertex].Vertex.Inputs
+            .Select(i => _entries[i.Digest].Result ?? throw new InvalidOperationException($"input {i.Digest} of {vertex} is not done"))
+            .ToArray();
+
+    /// <summary>Starts the build: the target is needed.</summary>
+    public IReadOnlyList<SchedulerAction> Start()
+    {
+        _entries[_graph.Target.Digest].Needed = true;
+        return Advance();
+    }
+
+    /// <summary>A cache lookup answered: <paramref name="hit"/> is the cached result, or null.</summary>
+    public IReadOnlyList<SchedulerAction> OnProbed(OpDigest vertex, CacheResult? hit)
+    {
+        var entry = _entries[vertex];
+        if (entry.Status != VertexStatus.Probing)
+            return [];
+        if (hit is null)
+        {
+            entry.Status = VertexStatus.Missed;
+        }
+        else
+        {
+            entry.Status = VertexStatus.Cached;
+            entry.Result = hit;
+        }
+        return Advance();
+    }
+
+    /// <summary>
+    /// A vertex sent to run is done; <paramref name="cached"/> when the result came from the cache
+    /// after all (another build finished the same key first).
+    /// </summary>
+    public IReadOnlyList<SchedulerAction> OnCompleted(OpDigest vertex, CacheResult result, bool cached = false)
+    {
+        var entry = _entries[vertex];
+        if (entry.Status is VertexStatus.Cached or VertexStatus.Completed or VertexStatus.Failed)
+            return [];
+        entry.Status = cached ? VertexStatus.Cached : VertexStatus.Completed;
+        entry.Result = result;
+        return Advance();
+    }
+
+    /// <summary>A vertex failed (to run, or to be looked up): the build fails with its error.</summary>
+    public IReadOnlyList<SchedulerAction> OnFailed(OpDigest vertex, string error)
+    {
+        var entry = _entries[vertex];
+        if (entry.Status is VertexStatus.Cached or VertexStatus.Completed or VertexStatus.Failed)
+            return [];
+        entry.Status = VertexStatus.Failed;
+        if (IsFinished)
+            return [];
+        var cancelled = new List<OpDigest>();
+        var failed = new HashSet<OpDigest> { vertex };
+        foreach (var v in _graph.Vertices)
+        {
+            if (!v.Inputs.Any(i => failed.Contains(i.Digest)))
+                continue;
+            failed.Add(v.Digest);
+            var dependent = _entries[v.Digest];
+            if (dependent.Status is VertexStatus.Pending or VertexStatus.Probing or VertexStatus.Missed)
+            {
+                dependent.Status = VertexStatus.Cancelled;
+                cancelled.Add(v.Digest);
+            }
+        }
+        IsFinished = true;
+        return [new BuildFailedAction(vertex, error, cancelled)];
+    }
+
+    private List<SchedulerAction> Advance()
+    {
+        var actions = new List<SchedulerAction>();
+        if (IsFinished)
+            return actions;
+        // dependents come after their inputs: walking backwards, need flows from the target down
+        for (var n = _graph.Vertices.Count - 1; n >= 0; n--)
+        {
+            var entry = _entries[_graph.Vertices[n].Digest];
+            if (!entry.Needed)
+                continue;
+            if (entry.Status == VertexStatus.Pending)
+            {
+                if (entry.Vertex.Metadata.IgnoreCache)
+                {
+                    entry.Status = VertexStatus.Missed;
+                }
+                else
+                {
+                    entry.Status = VertexStatus.Probing;
+                    actions.Add(new ProbeCacheAction(entry.Vertex.Digest));
+                }
+            }
+            if (entry.Status != VertexStatus.Missed)
+                continue;
+            var ready = true;
+            foreach (var input in entry.Vertex.Inputs)
+            {
+                var inputEntry = _entries[input.Digest];
+                inputEntry.Needed = true;
+                ready &= inputEntry.Status is VertexStatus.Cached or VertexStatus.Completed;
+            }
+            if (ready)
+            {
+                entry.Status = VertexStatus.Running;
+                actions.Add(new RunVertexAction(entry.Vertex.Digest));
+            }
+        }
+        if (!_speculated && _entries.Values.Any(e => e.Status is VertexStatus.Missed or VertexStatus.Running))
+        {
+            // the target missed: most of the graph will be needed, ask the cache about all of it at once
+            _speculated = true;
+            foreach (var vertex in _graph.Vertices)
+            {
+                var entry = _entries[vertex.Digest];
+                if (entry.Status == VertexStatus.Pending && !vertex.Metadata.IgnoreCache)
+                {
+                    entry.Status = VertexStatus.Probing;
+                    actions.Add(new ProbeCacheAction(vertex.Digest));
+                }
+            }
+        }
+        var target = _entries[_graph.Target.Digest];
+        if (target.Status is VertexStatus.Cached or VertexStatus.Completed)
+        {
+            IsFinished = true;
+            Succeeded = true;
+            actions.Add(new BuildSucceededAction(target.Result!));
+        }
+        return actions;
+    }
+
+    private sealed class Entry(BuildVertex vertex)
+    {
+        public BuildVertex Vertex { get; } = vertex;
+        public VertexStatus Status { get; set; }
+        public bool Needed { get; set; }
+        public CacheResult? Result { get; set; }
+    }
+}

@@ -1,0 +1,10 @@
+using Img.Engine.Graph;
+
+namespace Img.Engine.Solver;
+
+/// <summary>One vertex to run, with the results of its inputs.</summary>
+/// <param name="Key">The cache key the result will be recorded under.</param>
+/// <param name="Vertex">The op, its digest and its metadata.</param>
+/// <param name="Inputs">One result per <see cref="BuildVertex.Inputs"/> entry, same order.</param>
+/// <param name="Log">Where the process output goes (RUN's stdout/stderr), line by line.</param>
+public sealed record VertexJob(CacheKey Key, BuildVertex Vertex, IReadOnlyList<CacheResult> Inputs, IVertexLog Log);

@@ -1,0 +1,7 @@
+using MessagePack;
+
+namespace Img.Messages.Nodes.Commands;
+
+/// <summary>Work for a node worker. Union tags are append-only.</summary>
+[Union(0, typeof(RunVertex))]
+public interface INodeCommand : IImgMessage;

@@ -1,0 +1,66 @@
+using Img.Actors.Tests.Fakes;
+using Img.Engine.Graph;
+using Img.Engine.Oci;
+using Img.Messages.Builds;
+using Img.Messages.Builds.Commands;
+using Img.Messages.Graphs;
+using Img.Messages.Serialization;
+using MessagePack;
+using Img.Messages;
+
+namespace Img.Actors.Tests.Serialization;
+
+public class BuildGraphCodecSpecs
+{
+    [Fact]
+    public void GraphRoundTripsWithEveryOpKindAndField()
+    {
+        var graph = Graphs.Everything();
+        var back = BuildGraphCodec.Decode(BuildGraphCodec.Encode(graph));
+        Assert.Equal(graph.Vertices.Select(v => v.Digest), back.Vertices.Select(v => v.Digest));
+        Assert.Equal(graph.Target.Digest, back.Target.Digest);
+        Assert.Equal(graph.Vertices.Select(v => v.Metadata), back.Vertices.Select(v => v.Metadata));
+        Assert.Equal(GraphPrinter.ToText(graph), GraphPrinter.ToText(back));
+    }
+
+    [Fact]
+    public void VertexRoundTrips()
+    {
+        foreach (var vertex in Graphs.Everything().Vertices)
+        {
+            var back = BuildGraphCodec.DecodeVertex(BuildGraphCodec.EncodeVertex(vertex));
+            Assert.Equal(vertex.Digest, back.Digest);
+            Assert.Equal(vertex.Metadata, back.Metadata);
+        }
+    }
+
+    [Fact]
+    public void TamperedBytesAreRefused()
+    {
+        var vertex = Graphs.Diamond().Vertices[1];
+        var bytes = BuildGraphCodec.EncodeVertex(vertex);
+        var at = bytes.AsSpan().IndexOf("left"u8);
+        Assert.True(at > 0);
+        bytes[at + 3] = (byte)'T';
+        Assert.Contains("digest", Assert.Throws<InvalidDataException>(() => BuildGraphCodec.DecodeVertex(bytes)).Message);
+        Assert.Throws<InvalidDataException>(() => BuildGraphCodec.DecodeVertex(new byte[] { 0x93, 0xc1 }));
+    }
+
+    [Fact]
+    public void AHundredStepBuildFitsInOneRemoteFrame()
+    {
+        var b = new BuildGraphBuilder();
+        var root = b.Add(new SourceOp(SourceKind.Image, "docker.io/library/debian:12@sha256:" + new string('1', 64)), new OpMetadata("[1/101] FROM debian"));
+        var history = new List<HistoryEntry>();
+        for (var n = 0; n < 100; n++)
+        {
+            var command = $"apt-get update && apt-get install -y package-number-{n} && rm -rf /var/lib/apt/lists/*";
+            root = b.Add(new ExecOp(root, ["/bin/sh", "-c", command], ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "/", ""), new OpMetadata($"[{n + 2}/101] RUN {command}", "", false, n + 2));
+            history.Add(new HistoryEntry { CreatedBy = "RUN /bin/sh -c " + command, Comment = "buildkit.dockerfile.v0" });
+        }
+        var export = b.Add(new ImageConfigOp(root, new ImageConfig { Os = "linux", Architecture = "amd64", History = history }), OpMetadata.Internal("export"));
+        var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(b.Build(export.Digest)), "/ctx");
+        var bytes = MessagePackSerializer.Serialize<IImgMessage>(start, ImgResolver.Options);
+        Assert.True(bytes.Length < 128_000, $"{bytes.Length} bytes");
+    }
+}
