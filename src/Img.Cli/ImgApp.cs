@@ -1,5 +1,7 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Commands;
+using Img.Cli.Hosting;
+using Img.Engine.Registry.Credentials;
 
 namespace Img.Cli;
 
@@ -14,6 +16,12 @@ public sealed class ImgApp
     public ImgApp(IReadOnlyList<ICommand> commands) => _commands = commands;
 
     public static ImgApp Default() => new(CommandCatalog.All());
+
+    /// <summary>Where docker's <c>config.json</c> lives; null means <c>DOCKER_CONFIG</c>, else <c>~/.docker</c>.</summary>
+    public string? DockerConfigDirectory { get; init; }
+
+    /// <summary>The terminal to prompt on (login), or null when there is none.</summary>
+    public ITerminal? Terminal { get; init; }
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<Stream> openStdin, CancellationToken cancellationToken)
     {
@@ -58,6 +66,8 @@ public sealed class ImgApp
                 OpenStdin = openStdin,
                 StateFlag = parsed.Value(GlobalFlags.State.Name) ?? globals.Value(GlobalFlags.State.Name),
                 Debug = parsed.Bool(GlobalFlags.Debug.Name) || globals.Bool(GlobalFlags.Debug.Name),
+                DockerConfigPath = DockerConfigDirectory is { } dir ? Path.Combine(dir, "config.json") : DockerConfigFile.DefaultPath(),
+                Terminal = Terminal,
             };
             return await command.RunAsync(context, parsed, cancellationToken);
         }

@@ -1,3 +1,6 @@
+using Img.Cli.Commands;
+using Img.Cli.Hosting;
+
 namespace Img.Cli;
 
 public static class Program
@@ -10,6 +13,7 @@ public static class Program
             e.Cancel = true;
             cts.Cancel();
         };
-        return await ImgApp.Default().RunAsync(args, Console.Out, Console.Error, Console.OpenStandardInput, cts.Token);
+        var app = new ImgApp(CommandCatalog.All()) { Terminal = ConsoleTerminal.OpenIfInteractive() };
+        return await app.RunAsync(args, Console.Out, Console.Error, Console.OpenStandardInput, cts.Token);
     }
 }

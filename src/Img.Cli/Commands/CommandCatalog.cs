@@ -18,6 +18,10 @@ public static class CommandCatalog
         new Images.LoadCommand(),
         new Images.ImportCommand(),
         new Images.UnpackCommand(),
+        new Registry.PullCommand(),
+        new Registry.PushCommand(),
+        new Registry.LoginCommand(),
+        new Registry.LogoutCommand(),
         new CommandGroup("image", "Manage images", [new Images.LsCommand(), new Images.RmCommand(), new Images.InspectCommand(), new Images.TagCommand(), new Images.SaveCommand(), new Images.LoadCommand(), new Images.ImportCommand(), new Images.PruneCommand()]),
         new VersionCommand(),
     ];

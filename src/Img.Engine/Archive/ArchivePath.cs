@@ -1,3 +1,5 @@
+using Img.Engine.Paths;
+
 namespace Img.Engine.Archive;
 
 /// <summary>
@@ -15,25 +17,19 @@ public static class ArchivePath
     /// taken relative to the root, as docker does), <c>a/../b</c> → <c>b</c>. The root itself is
     /// <c>""</c>.
     /// </summary>
-    /// <exception cref="UnsafeArchiveEntryException">The name climbs above the root (<c>../evil</c>).</exception>
+    /// <exception cref="UnsafeArchiveEntryException">The name climbs above the root (<c>../evil</c>) or contains NUL.</exception>
     public static string Clean(string name)
     {
-        var parts = new List<string>();
-        foreach (var part in name.Split('/'))
-        {
-            if (part.Length == 0 || part == ".") continue;
-            if (part == "..")
-            {
-                if (parts.Count == 0)
-                    throw new UnsafeArchiveEntryException(name, "the path climbs out of the root with \"..\"");
-                parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-            if (part.Contains('\0'))
-                throw new UnsafeArchiveEntryException(name, "the path contains a NUL character");
-            parts.Add(part);
-        }
-        return string.Join('/', parts);
+        // Go's Clean of the name taken relative to the root: a ".." left in front climbed out.
+        // Elements count left to right, so a climb before the first NUL is the fault reported.
+        var nul = name.IndexOf('\0');
+        var judged = nul < 0 ? name : name[..(name.LastIndexOf('/', nul) + 1)];
+        var cleaned = GoPath.Clean(judged.TrimStart('/'));
+        if (cleaned == ".." || cleaned.StartsWith("../", StringComparison.Ordinal))
+            throw new UnsafeArchiveEntryException(name, "the path climbs out of the root with \"..\"");
+        if (nul >= 0)
+            throw new UnsafeArchiveEntryException(name, "the path contains a NUL character");
+        return cleaned == "." ? "" : cleaned;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Img.Engine.Graph;
@@ -102,7 +101,7 @@ public sealed class CanonicalWriter
 
     public byte[] ToArray() => _buffer.ToArray();
 
-    public OpDigest Digest() => new("sha256:" + Convert.ToHexStringLower(SHA256.HashData(_buffer.ToArray())));
+    public OpDigest Digest() => new(Content.Digest.Compute(_buffer.ToArray()).ToString());
 
     private void WriteRaw(string value)
     {

@@ -14,22 +14,26 @@ public static partial class PlatformSpec
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex Component();
 
-    /// <summary>The platform this process runs on (linux/&lt;arch&gt;), the default build and target platform.</summary>
+    /// <summary>
+    /// The platform this process runs on (linux/&lt;arch&gt;[/variant]): the default build and
+    /// target platform, and the platform images are pulled for.
+    /// </summary>
     public static Platform Default()
     {
-        var arch = RuntimeInformation.OSArchitecture switch
+        var (arch, variant) = RuntimeInformation.OSArchitecture switch
         {
-            Architecture.X64 => "amd64",
-            Architecture.Arm64 => "arm64",
-            Architecture.X86 => "386",
-            Architecture.Arm or Architecture.Armv6 => "arm",
-            Architecture.S390x => "s390x",
-            Architecture.Ppc64le => "ppc64le",
-            Architecture.RiscV64 => "riscv64",
-            Architecture.LoongArch64 => "loong64",
-            _ => "amd64",
+            Architecture.X64 => ("amd64", ""),
+            Architecture.Arm64 => ("arm64", ""),
+            Architecture.X86 => ("386", ""),
+            Architecture.Arm => ("arm", "v7"),
+            Architecture.Armv6 => ("arm", "v6"),
+            Architecture.S390x => ("s390x", ""),
+            Architecture.Ppc64le => ("ppc64le", ""),
+            Architecture.RiscV64 => ("riscv64", ""),
+            Architecture.LoongArch64 => ("loong64", ""),
+            var other => (other.ToString().ToLowerInvariant(), ""),
         };
-        return Normalize(new Platform { Os = "linux", Architecture = arch });
+        return Normalize(new Platform { Os = "linux", Architecture = arch, Variant = variant });
     }
 
     /// <summary>Parses <c>os[/arch[/variant]]</c> or a bare arch; throws <see cref="FormatException"/>.</summary>

@@ -15,27 +15,17 @@ namespace Img.Engine.Registry;
 /// </summary>
 public sealed class ImagePuller
 {
-    private readonly RegistryClients _clients;
-    private readonly IContentStore _content;
-    private readonly IImageStore _images;
-    private readonly TextWriter _output;
-    private readonly int _parallelism;
+    private readonly ImageTransfer _transfer;
 
     public ImagePuller(RegistryClients clients, IContentStore content, IImageStore images,
-        TextWriter? output = null, int maxConcurrentDownloads = 3)
-    {
-        _clients = clients;
-        _content = content;
-        _images = images;
-        _output = TextWriter.Synchronized(output ?? TextWriter.Null);
-        _parallelism = Math.Max(1, maxConcurrentDownloads);
-    }
+        TextWriter? output = null, int maxConcurrentDownloads = 3) =>
+        _transfer = new ImageTransfer(clients, content, images, output, maxConcurrentDownloads);
 
     public async Task<PullResult> PullAsync(ImageReference reference, Platform? platform = null, CancellationToken ct = default)
     {
-        var client = _clients.Get(reference.Registry);
+        var client = _transfer.Clients.Get(reference.Registry);
         var repository = reference.Repository;
-        await _output.WriteLineAsync($"{reference.Tag ?? reference.ManifestReference}: Pulling from {reference.Repository}").ConfigureAwait(false);
+        await _transfer.Output.WriteLineAsync($"{reference.Tag ?? reference.ManifestReference}: Pulling from {reference.Repository}").ConfigureAwait(false);
 
         var resolved = await client.ResolvePlatformAsync(repository, reference.ManifestReference, platform, ct).ConfigureAwait(false);
         ImageManifest manifest;
@@ -49,34 +39,32 @@ public sealed class ImagePuller
             throw new RegistryException(RegistryErrorKind.Protocol, $"invalid manifest for {reference}: {e.Message}", inner: e);
         }
 
-        var blobs = new[] { manifest.Config }.Concat(manifest.Layers)
-            .DistinctBy(d => d.Digest, StringComparer.Ordinal).ToList();
         var downloaded = 0;
         var present = 0;
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct },
+        await _transfer.ForEachBlobAsync(manifest.Layers.Prepend(manifest.Config),
             async (blob, c) =>
             {
                 var isLayer = blob.Digest != manifest.Config.Digest;
-                var shortId = Digest.Parse(blob.Digest).ShortId;
-                if (await _content.ExistsAsync(blob, c).ConfigureAwait(false))
+                var shortId = ImageTransfer.ShortId(blob);
+                if (await _transfer.Content.ExistsAsync(blob, c).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref present);
-                    if (isLayer) await _output.WriteLineAsync($"{shortId}: Already exists").ConfigureAwait(false);
+                    if (isLayer) await _transfer.Output.WriteLineAsync($"{shortId}: Already exists").ConfigureAwait(false);
                     return;
                 }
-                await client.GetBlobAsync(repository, blob, _content, c).ConfigureAwait(false);
+                await client.GetBlobAsync(repository, blob, _transfer.Content, c).ConfigureAwait(false);
                 Interlocked.Increment(ref downloaded);
-                if (isLayer) await _output.WriteLineAsync($"{shortId}: Pull complete").ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                if (isLayer) await _transfer.Output.WriteLineAsync($"{shortId}: Pull complete").ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
 
-        await _content.WriteBlobAsync(resolved.Manifest.Content, Digest.Parse(resolved.Manifest.Digest), ct).ConfigureAwait(false);
+        await _transfer.Content.WriteBlobAsync(resolved.Manifest.Content, Digest.Parse(resolved.Manifest.Digest), ct).ConfigureAwait(false);
 
         var config = await ReadPlatformAsync(manifest.Config, ct).ConfigureAwait(false);
         var labels = new Dictionary<string, string> { [ImageLabels.Source] = reference.FullName };
         if (resolved.Root.IsIndex) labels[ImageLabels.IndexDigest] = resolved.Root.Digest;
         var name = reference.ToString();
-        var previous = await _images.GetAsync(name, ct).ConfigureAwait(false);
-        var image = await _images.PutAsync(new Image
+        var previous = await _transfer.Images.GetAsync(name, ct).ConfigureAwait(false);
+        var image = await _transfer.Images.PutAsync(new Image
         {
             Name = name,
             Target = resolved.Manifest.ToDescriptor() with { Platform = config },
@@ -84,8 +72,8 @@ public sealed class ImagePuller
         }, ct).ConfigureAwait(false);
 
         var updated = previous?.Target.Digest != image.Target.Digest;
-        await _output.WriteLineAsync($"Digest: {resolved.Root.Digest}").ConfigureAwait(false);
-        await _output.WriteLineAsync(updated
+        await _transfer.Output.WriteLineAsync($"Digest: {resolved.Root.Digest}").ConfigureAwait(false);
+        await _transfer.Output.WriteLineAsync(updated
             ? $"Status: Downloaded newer image for {reference.FamiliarName}"
             : $"Status: Image is up to date for {reference.FamiliarName}").ConfigureAwait(false);
         return new PullResult(image, resolved.Root.Digest, downloaded, present, updated);
@@ -95,7 +83,7 @@ public sealed class ImagePuller
     {
         try
         {
-            var config = await _content.ReadJsonAsync<ImageConfig>(configDescriptor, ct).ConfigureAwait(false);
+            var config = await _transfer.Content.ReadJsonAsync<ImageConfig>(configDescriptor, ct).ConfigureAwait(false);
             return string.IsNullOrEmpty(config.Os)
                 ? null
                 : new Platform { Os = config.Os, Architecture = config.Architecture, Variant = config.Variant, OsVersion = config.OsVersion };

@@ -14,31 +14,21 @@ namespace Img.Engine.Registry;
 /// </summary>
 public sealed class ImagePusher
 {
-    private readonly RegistryClients _clients;
-    private readonly IContentStore _content;
-    private readonly IImageStore _images;
-    private readonly TextWriter _output;
-    private readonly int _parallelism;
+    private readonly ImageTransfer _transfer;
 
     public ImagePusher(RegistryClients clients, IContentStore content, IImageStore images,
-        TextWriter? output = null, int maxConcurrentUploads = 5)
-    {
-        _clients = clients;
-        _content = content;
-        _images = images;
-        _output = TextWriter.Synchronized(output ?? TextWriter.Null);
-        _parallelism = Math.Max(1, maxConcurrentUploads);
-    }
+        TextWriter? output = null, int maxConcurrentUploads = 5) =>
+        _transfer = new ImageTransfer(clients, content, images, output, maxConcurrentUploads);
 
     public async Task<PushResult> PushAsync(ImageReference reference, CancellationToken ct = default)
     {
         if (reference.Tag is null)
             throw new ArgumentException($"cannot push a digest reference: {reference.FamiliarName}", nameof(reference));
-        var image = await _images.GetAsync(reference, ct).ConfigureAwait(false)
+        var image = await _transfer.Images.GetAsync(reference, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"An image does not exist locally with the tag: {reference.FamiliarRepository}");
-        var client = _clients.Get(reference.Registry);
+        var client = _transfer.Clients.Get(reference.Registry);
         var repository = reference.Repository;
-        await _output.WriteLineAsync($"The push refers to repository [{reference.FullName}]").ConfigureAwait(false);
+        await _transfer.Output.WriteLineAsync($"The push refers to repository [{reference.FullName}]").ConfigureAwait(false);
 
         var mountFrom = MountSource(image, reference);
         var counts = new int[3];
@@ -48,19 +38,19 @@ public sealed class ImagePusher
             var index = await ReadJsonAsync<ImageIndex>(target, reference, ct).ConfigureAwait(false);
             foreach (var child in index.Manifests)
             {
-                if (!await _content.ExistsAsync(child, ct).ConfigureAwait(false))
+                if (!await _transfer.Content.ExistsAsync(child, ct).ConfigureAwait(false))
                     throw new InvalidOperationException(
                         $"cannot push {reference.FamiliarName}: the manifest for {child.Platform?.ToString() ?? child.Digest} is not in the local store");
                 await PushManifestAsync(client, repository, child, child.Digest, mountFrom, counts, reference, ct).ConfigureAwait(false);
             }
-            var indexBytes = await _content.ReadAllBytesAsync(target, ct).ConfigureAwait(false);
+            var indexBytes = await _transfer.Content.ReadAllBytesAsync(target, ct).ConfigureAwait(false);
             await client.PutManifestAsync(repository, reference.Tag, indexBytes, target.MediaType, ct).ConfigureAwait(false);
         }
         else
         {
             await PushManifestAsync(client, repository, target, reference.Tag, mountFrom, counts, reference, ct).ConfigureAwait(false);
         }
-        await _output.WriteLineAsync($"{reference.Tag}: digest: {target.Digest} size: {target.Size}").ConfigureAwait(false);
+        await _transfer.Output.WriteLineAsync($"{reference.Tag}: digest: {target.Digest} size: {target.Size}").ConfigureAwait(false);
         return new PushResult(target.Digest, target.Size, counts[0], counts[1], counts[2]);
     }
 
@@ -68,22 +58,21 @@ public sealed class ImagePusher
         string manifestReference, string? mountFrom, int[] counts, ImageReference reference, CancellationToken ct)
     {
         var manifest = await ReadJsonAsync<ImageManifest>(manifestDescriptor, reference, ct).ConfigureAwait(false);
-        var blobs = manifest.Layers.Append(manifest.Config).DistinctBy(d => d.Digest, StringComparer.Ordinal).ToList();
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct },
+        await _transfer.ForEachBlobAsync(manifest.Layers.Append(manifest.Config),
             async (blob, c) =>
             {
-                var result = await client.PushBlobAsync(repository, blob, _content, mountFrom, c).ConfigureAwait(false);
+                var result = await client.PushBlobAsync(repository, blob, _transfer.Content, mountFrom, c).ConfigureAwait(false);
                 Interlocked.Increment(ref counts[result switch { BlobPushResult.Uploaded => 0, BlobPushResult.Mounted => 1, _ => 2 }]);
                 if (blob.Digest == manifest.Config.Digest) return;
-                var shortId = Digest.Parse(blob.Digest).ShortId;
-                await _output.WriteLineAsync(result switch
+                var shortId = ImageTransfer.ShortId(blob);
+                await _transfer.Output.WriteLineAsync(result switch
                 {
                     BlobPushResult.Uploaded => $"{shortId}: Pushed",
                     BlobPushResult.Mounted => $"{shortId}: Mounted from {mountFrom}",
                     _ => $"{shortId}: Layer already exists",
                 }).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        var bytes = await _content.ReadAllBytesAsync(manifestDescriptor, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        var bytes = await _transfer.Content.ReadAllBytesAsync(manifestDescriptor, ct).ConfigureAwait(false);
         await client.PutManifestAsync(repository, manifestReference, bytes, manifestDescriptor.MediaType, ct).ConfigureAwait(false);
     }
 
@@ -101,7 +90,7 @@ public sealed class ImagePusher
     {
         try
         {
-            return await _content.ReadJsonAsync<T>(descriptor, ct).ConfigureAwait(false);
+            return await _transfer.Content.ReadJsonAsync<T>(descriptor, ct).ConfigureAwait(false);
         }
         catch (JsonException e)
         {

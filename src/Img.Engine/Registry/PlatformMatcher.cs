@@ -1,76 +1,27 @@
-using System.Runtime.InteropServices;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 
 namespace Img.Engine.Registry;
 
 /// <summary>
-/// Picks the manifest for a platform out of an index. Architectures and variants are normalized
-/// the way Go names them (<c>x86_64</c> = <c>amd64</c>, <c>aarch64</c> = <c>arm64</c>, whose
-/// <c>v8</c> variant is the default); an <c>arm/v7</c> host also runs <c>v6</c> and <c>v5</c>
-/// images, preferring the highest.
+/// Picks the manifest for a platform out of an index. Both sides are normalized with
+/// <see cref="PlatformSpec.Normalize"/> (<c>x86_64</c> = <c>amd64</c>, <c>aarch64</c> =
+/// <c>arm64</c>, whose <c>v8</c> variant is the default); an <c>arm/v7</c> host also runs
+/// <c>v6</c> and <c>v5</c> images, an <c>amd64/v3</c> host <c>v2</c> and baseline ones,
+/// preferring the closest.
 /// </summary>
 public static class PlatformMatcher
 {
-    /// <summary>The platform images are pulled for by default: linux and the host's architecture.</summary>
-    public static Platform Host()
-    {
-        var (arch, variant) = RuntimeInformation.OSArchitecture switch
-        {
-            Architecture.X64 => ("amd64", (string?)null),
-            Architecture.Arm64 => ("arm64", null),
-            Architecture.Arm => ("arm", "v7"),
-            Architecture.X86 => ("386", null),
-            Architecture.Ppc64le => ("ppc64le", null),
-            Architecture.S390x => ("s390x", null),
-            Architecture.RiscV64 => ("riscv64", null),
-            Architecture.LoongArch64 => ("loong64", null),
-            var other => (other.ToString().ToLowerInvariant(), null),
-        };
-        return new Platform { Os = "linux", Architecture = arch, Variant = variant };
-    }
-
-    /// <summary>Parses <c>os/arch[/variant]</c> as <c>--platform</c> takes it.</summary>
-    public static Platform Parse(string text)
-    {
-        var parts = text.Trim().Split('/');
-        if (parts.Length is < 2 or > 3 || parts.Any(string.IsNullOrEmpty))
-            throw new FormatException($"invalid platform \"{text}\": expected os/arch[/variant]");
-        return Normalize(new Platform { Os = parts[0], Architecture = parts[1], Variant = parts.Length == 3 ? parts[2] : null });
-    }
-
-    public static Platform Normalize(Platform p)
-    {
-        var os = p.Os.ToLowerInvariant();
-        var arch = p.Architecture.ToLowerInvariant();
-        var variant = string.IsNullOrEmpty(p.Variant) ? null : p.Variant.ToLowerInvariant();
-        switch (arch)
-        {
-            case "x86_64" or "x86-64": arch = "amd64"; break;
-            case "i386" or "i686": arch = "386"; break;
-            case "aarch64" or "arm64":
-                arch = "arm64";
-                if (variant is "v8" or "8") variant = null;
-                break;
-            case "armhf": arch = "arm"; variant = "v7"; break;
-            case "armel": arch = "arm"; variant = "v6"; break;
-            case "arm":
-                variant = variant switch { null or "7" => "v7", "6" => "v6", "5" => "v5", "8" => "v8", _ => variant };
-                break;
-        }
-        if (arch == "amd64" && variant == "v1") variant = null;
-        return p with { Os = os, Architecture = arch, Variant = variant };
-    }
-
     /// <summary>The best manifest for <paramref name="wanted"/>, or null when none can run there.</summary>
     public static Descriptor? Select(IEnumerable<Descriptor> manifests, Platform wanted)
     {
-        var want = Normalize(wanted);
+        var want = PlatformSpec.Normalize(wanted);
         Descriptor? best = null;
         var bestRank = int.MaxValue;
         foreach (var d in manifests)
         {
             if (d.Platform is null) continue;
-            var rank = Rank(Normalize(d.Platform), want);
+            var rank = Rank(PlatformSpec.Normalize(d.Platform), want);
             if (rank < bestRank)
             {
                 best = d;

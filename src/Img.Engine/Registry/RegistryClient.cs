@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Img.Engine.Content;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 using Img.Engine.Registry.Auth;
 using Img.Engine.Registry.Credentials;
 
@@ -143,7 +144,7 @@ public sealed class RegistryClient : IDisposable
     public async Task<ResolvedManifest> ResolvePlatformAsync(string repository, string reference,
         Platform? platform = null, CancellationToken ct = default)
     {
-        var want = platform ?? PlatformMatcher.Host();
+        var want = platform ?? PlatformSpec.Default();
         var root = await GetManifestAsync(repository, reference, null, ct).ConfigureAwait(false);
         var current = root;
         for (var depth = 0; current.IsIndex; depth++)
@@ -153,7 +154,7 @@ public sealed class RegistryClient : IDisposable
             var index = Deserialize<ImageIndex>(current, Subject(repository, reference));
             var chosen = PlatformMatcher.Select(index.Manifests, want)
                 ?? throw new RegistryException(RegistryErrorKind.ManifestUnknown,
-                    $"no matching manifest for {PlatformMatcher.Normalize(want)} in the manifest list entries: {Subject(repository, reference)}");
+                    $"no matching manifest for {PlatformSpec.Format(PlatformSpec.Normalize(want))} in the manifest list entries: {Subject(repository, reference)}");
             current = await GetManifestAsync(repository, chosen.Digest, null, ct).ConfigureAwait(false);
             if (current.Content.LongLength != chosen.Size)
                 throw new RegistryException(RegistryErrorKind.DigestMismatch,

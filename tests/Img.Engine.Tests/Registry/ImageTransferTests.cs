@@ -2,6 +2,7 @@ using Img.Engine.Content;
 using Img.Engine.Content.Local;
 using Img.Engine.Images.Local;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
@@ -46,7 +47,7 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
         var output = new StringWriter();
         var puller = new ImagePuller(clients, content, images, output);
         var reference = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/pull:v1");
-        var result = await puller.PullAsync(reference, PlatformMatcher.Parse("linux/arm64"));
+        var result = await puller.PullAsync(reference, PlatformSpec.Parse("linux/arm64"));
 
         Assert.Equal(indexDigest, result.RootDigest);
         Assert.Equal(3, result.BlobsDownloaded);
@@ -64,7 +65,7 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
         Assert.Contains($"Digest: {indexDigest}", text);
         Assert.Contains("Status: Downloaded newer image for", text);
 
-        var again = await new ImagePuller(clients, content, images, output).PullAsync(reference, PlatformMatcher.Parse("linux/arm64"));
+        var again = await new ImagePuller(clients, content, images, output).PullAsync(reference, PlatformSpec.Parse("linux/arm64"));
         Assert.Equal(0, again.BlobsDownloaded);
         Assert.False(again.Updated);
         Assert.Contains("Status: Image is up to date for", output.ToString());

@@ -1,5 +1,6 @@
 using System.Text;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 using Img.Engine.Registry;
 using Img.Engine.Tests.Fixtures;
 using Xunit;
@@ -88,7 +89,7 @@ public sealed class RegistryManifestTests(RegistryFixture registries)
         await client.PutManifestAsync("manifests/multi", tag, index, mediaType);
 
         async Task<string> Resolve(string platform) =>
-            (await client.ResolvePlatformAsync("manifests/multi", tag, PlatformMatcher.Parse(platform))).Manifest.Digest;
+            (await client.ResolvePlatformAsync("manifests/multi", tag, PlatformSpec.Parse(platform))).Manifest.Digest;
 
         Assert.Equal(amd64.Digest, await Resolve("linux/amd64"));
         Assert.Equal(arm64.Digest, await Resolve("linux/arm64"));
@@ -100,7 +101,7 @@ public sealed class RegistryManifestTests(RegistryFixture registries)
         var resolved = await client.ResolvePlatformAsync("manifests/multi", tag);
         Assert.Equal(mediaType, resolved.Root.MediaType);
         Assert.Equal(TestBlob.DigestOf(index), resolved.Root.Digest);
-        var host = PlatformMatcher.Host();
+        var host = PlatformSpec.Default();
         var expected = host.Architecture == "arm64" ? arm64 : amd64;
         Assert.Equal(expected.Digest, resolved.Manifest.Digest);
 

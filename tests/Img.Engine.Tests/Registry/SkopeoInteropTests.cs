@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Img.Engine.Platforms;
 using Img.Engine.Registry;
 using Img.Engine.Tests.Fixtures;
 using Xunit;
@@ -83,7 +84,7 @@ public sealed class SkopeoInteropTests(RegistryFixture registries) : IDisposable
         {
             Credentials = new StaticCredentials(new Img.Engine.Registry.Credentials.RegistryCredential(RegistryFixture.User, RegistryFixture.Password)),
         });
-        var resolved = await basic.ResolvePlatformAsync("interop/copied", "v1", PlatformMatcher.Parse("linux/arm64"));
+        var resolved = await basic.ResolvePlatformAsync("interop/copied", "v1", PlatformSpec.Parse("linux/arm64"));
         Assert.Equal(TestBlob.DigestOf(index), resolved.Root.Digest);
         Assert.Equal(arm64.Digest, resolved.Manifest.Digest);
         var layer = new MemoryStream();

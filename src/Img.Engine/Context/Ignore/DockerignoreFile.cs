@@ -1,3 +1,5 @@
+using Img.Engine.Paths;
+
 namespace Img.Engine.Context.Ignore;
 
 /// <summary>

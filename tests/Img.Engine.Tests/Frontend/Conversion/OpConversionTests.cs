@@ -51,6 +51,13 @@ public class OpConversionTests
     }
 
     [Fact]
+    public void ExecEnvIsSortedByName()
+    {
+        var r = Convert("FROM scratch\nENV A1=1 A=2 A-B=3\nRUN x\n");
+        Assert.Equal(["A=2", "A-B=3", "A1=1"], Ops<ExecOp>(r).Single().Env.Where(e => !e.StartsWith("PATH=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void RunMounts()
     {
         var r = Convert("""

@@ -168,6 +168,20 @@ public class StageConversionTests
         Assert.StartsWith("x.Dockerfile:2: ", e.Message);
     }
 
+    [Theory]
+    [InlineData("alpine", "docker.io/library/alpine:latest")]
+    [InlineData("index.docker.io/user/app:1", "docker.io/user/app:1")]
+    [InlineData("localhost:5000/app", "localhost:5000/app:latest")]
+    [InlineData("alpine:3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "docker.io/library/alpine:3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "docker.io/library/alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public void BaseNamesAreNormalized(string baseName, string identifier)
+    {
+        var r = Convert($"FROM {baseName}\n");
+        Assert.Equal(identifier, Ops<SourceOp>(r).Single(s => s.SourceKind == SourceKind.Image).Identifier);
+    }
+
     [Fact]
     public void InvalidImageReference()
     {

@@ -23,7 +23,7 @@ internal static class ArgDispatcher
             else if (hasDefault)
                 arg = arg with { Value = ctx.ProcessWord(arg.Value!, d.Env) };
             if (arg.Value is not null)
-                d.Env = d.Env.Set(arg.Key, arg.Value);
+                d.Env = d.Env.With(arg.Key, arg.Value);
             d.BuildArgs.Add(arg);
             parts.Add(arg.Value is null ? arg.Key : arg.Key + "=" + arg.Value);
         }

@@ -12,7 +12,7 @@ internal static class ConfigDispatcher
         foreach (var kv in env)
         {
             message += " " + kv;
-            d.Env = d.Env.Set(kv.Key, kv.Value);
+            d.Env = d.Env.With(kv.Key, kv.Value);
             d.Image.AddEnv(kv.Key, kv.Value);
         }
         d.Image.AddHistory(message, false, false);

@@ -24,7 +24,7 @@ internal sealed class ConversionContext
     public Platform BuildPlatform { get; }
     public Platform TargetPlatform { get; }
     public bool ImplicitTarget { get; }
-    public EnvList GlobalArgs { get; set; } = EnvList.Empty;
+    public DictionaryShellEnvironment GlobalArgs { get; set; } = DictionaryShellEnvironment.Empty;
     public DispatchStates States { get; } = new();
     public BuildGraphBuilder Graph { get; } = new();
 
@@ -33,35 +33,19 @@ internal sealed class ConversionContext
     public OpInput Context { get; }
 
     /// <summary>Expands one word with the stage's variables (ENV, ARG, base image env).</summary>
-    public string ProcessWord(string word, IShellEnvironment env)
-    {
-        try
-        {
-            return Lexer.ProcessWord(word, env);
-        }
-        catch (ShellExpansionException e)
-        {
-            throw new InstructionException(e.Message);
-        }
-    }
+    public string ProcessWord(string word, IShellEnvironment env) => Expand(() => Lexer.ProcessWord(word, env));
 
-    public IReadOnlyList<string> ProcessWords(string word, IShellEnvironment env)
-    {
-        try
-        {
-            return Lexer.ProcessWords(word, env);
-        }
-        catch (ShellExpansionException e)
-        {
-            throw new InstructionException(e.Message);
-        }
-    }
+    public IReadOnlyList<string> ProcessWords(string word, IShellEnvironment env) => Expand(() => Lexer.ProcessWords(word, env));
 
-    public ShellExpansion ProcessWordWithMatches(string word, IShellEnvironment env)
+    public ShellExpansion ProcessWordWithMatches(string word, IShellEnvironment env) =>
+        Expand(() => Lexer.ProcessWordWithMatches(word, env));
+
+    // Expansion failures become instruction errors, which the converter places on the line.
+    private static T Expand<T>(Func<T> expand)
     {
         try
         {
-            return Lexer.ProcessWordWithMatches(word, env);
+            return expand();
         }
         catch (ShellExpansionException e)
         {

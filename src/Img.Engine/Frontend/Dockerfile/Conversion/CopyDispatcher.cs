@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Graph;
+using Img.Engine.Paths;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
@@ -92,12 +93,12 @@ internal static partial class CopyDispatcher
                         pattern = src[(pivot + 3)..];
                         src = src[..pivot];
                     }
-                    pattern = GoPath.Normalize("/", pattern, keepSlash: false);
+                    pattern = ContainerPath.Normalize("/", pattern, keepSlash: false);
                     patterns = [pattern.TrimStart('/')];
                     if (!ContainsWildcards(src) && !ContainsWildcards(pattern))
-                        required = [GoPath.Normalize("/", GoPath.Join(src, pattern), keepSlash: false)];
+                        required = [ContainerPath.Normalize("/", GoPath.Join(src, pattern), keepSlash: false)];
                 }
-                src = GoPath.Normalize("/", src, keepSlash: false);
+                src = ContainerPath.Normalize("/", src, keepSlash: false);
                 actions.Add(new FileCopyAction(contextSource, src, dest)
                 {
                     Mode = mode,
@@ -150,10 +151,10 @@ internal static partial class CopyDispatcher
     private static string DestPath(DispatchState d, string p)
     {
         if (GoPath.IsAbs(p))
-            return GoPath.Normalize("/", p, keepSlash: true);
+            return ContainerPath.Normalize("/", p, keepSlash: true);
         if (p is "." or "")
             p = "./";
-        return GoPath.Normalize(d.Dir, p, keepSlash: true);
+        return ContainerPath.Normalize(d.Dir, p, keepSlash: true);
     }
 
     private static (uint? Mode, string? ModeString) ParseChmod(string chmod)

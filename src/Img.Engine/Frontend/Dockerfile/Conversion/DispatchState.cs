@@ -1,4 +1,5 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Frontend.Dockerfile.Shell;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 
@@ -40,7 +41,7 @@ internal sealed class DispatchState
 
     // llb.State equivalent
     public OpInput? Root { get; set; }
-    public EnvList Env { get; set; } = EnvList.Empty;
+    public DictionaryShellEnvironment Env { get; set; } = DictionaryShellEnvironment.Empty;
     public string Dir { get; set; } = "/";
     public string User { get; set; } = "";
 

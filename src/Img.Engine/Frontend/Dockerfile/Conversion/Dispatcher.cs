@@ -23,7 +23,7 @@ internal static class Dispatcher
         foreach (var env in d.Image.Env ?? [])
         {
             var eq = env.IndexOf('=');
-            d.Env = eq < 0 ? d.Env.Set(env, "") : d.Env.Set(env[..eq], env[(eq + 1)..]);
+            d.Env = eq < 0 ? d.Env.With(env, "") : d.Env.With(env[..eq], env[(eq + 1)..]);
         }
         if (!string.IsNullOrEmpty(d.Image.WorkingDir))
             WorkdirDispatcher.Apply(ctx, d, d.Image.WorkingDir, commit: false, source: null);
@@ -129,7 +129,7 @@ internal static class Dispatcher
     }
 
     /// <summary>Here-document bodies of COPY/ADD: expanded unless the delimiter was quoted, quotes kept.</summary>
-    private static IReadOnlyList<SourceContent> ExpandRaw(IReadOnlyList<SourceContent> contents, EnvList env)
+    private static IReadOnlyList<SourceContent> ExpandRaw(IReadOnlyList<SourceContent> contents, DictionaryShellEnvironment env)
     {
         if (contents.All(c => !c.Expand))
             return contents;

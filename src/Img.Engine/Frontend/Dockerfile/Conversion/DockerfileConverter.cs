@@ -2,6 +2,7 @@ using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Frontend.Dockerfile.Parsing;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
+using Img.Engine.Paths;
 using Img.Engine.Platforms;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;

@@ -1,5 +1,6 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Oci;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
@@ -9,14 +10,11 @@ namespace Img.Engine.Frontend.Dockerfile.Conversion;
 /// </summary>
 internal static class GoFormat
 {
-    public static string QuoteSlice(IReadOnlyList<string>? values) =>
-        "[" + string.Join(' ', (values ?? []).Select(Quote)) + "]";
+    public static string QuoteSlice(IReadOnlyList<string>? values) => GoQuote.QuoteList(values ?? []);
 
     public static string Slice(IEnumerable<string>? values) => "[" + string.Join(' ', values ?? []) + "]";
 
     public static string Health(HealthConfig h) =>
         $"{{Test:{Slice(h.Test)} Interval:{GoDuration.Format(h.Interval)} Timeout:{GoDuration.Format(h.Timeout)} " +
         $"StartPeriod:{GoDuration.Format(h.StartPeriod)} StartInterval:{GoDuration.Format(h.StartInterval)} Retries:{h.Retries}}}";
-
-    public static string Quote(string value) => Parsing.GoQuote.Quote(value);
 }

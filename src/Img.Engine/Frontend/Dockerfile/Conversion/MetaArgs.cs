@@ -1,4 +1,5 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Frontend.Dockerfile.Shell;
 using Img.Engine.Oci;
 using Img.Engine.Platforms;
 
@@ -8,7 +9,7 @@ namespace Img.Engine.Frontend.Dockerfile.Conversion;
 internal static class MetaArgs
 {
     /// <summary>BUILDPLATFORM, TARGETARCH... overridable by <c>--build-arg</c> (BuildKit's <c>defaultArgs</c>).</summary>
-    public static EnvList Defaults(Platform build, Platform target, IReadOnlyDictionary<string, string> overrides, string targetStage)
+    public static DictionaryShellEnvironment Defaults(Platform build, Platform target, IReadOnlyDictionary<string, string> overrides, string targetStage)
     {
         (string Key, string Value)[] values =
         [
@@ -24,14 +25,14 @@ internal static class MetaArgs
             ("TARGETVARIANT", target.Variant ?? ""),
             ("TARGETSTAGE", targetStage.Length == 0 ? "default" : targetStage),
         ];
-        var env = EnvList.Empty;
+        var env = DictionaryShellEnvironment.Empty;
         foreach (var (key, value) in values)
-            env = env.Set(key, overrides.TryGetValue(key, out var o) ? o : value);
+            env = env.With(key, overrides.TryGetValue(key, out var o) ? o : value);
         return env;
     }
 
     /// <summary>Adds the ARGs before the first FROM: a <c>--build-arg</c> wins, else the default expanded with the args so far.</summary>
-    public static EnvList Apply(ConversionContext ctx, EnvList args, IReadOnlyList<ArgInstruction> metaArgs)
+    public static DictionaryShellEnvironment Apply(ConversionContext ctx, DictionaryShellEnvironment args, IReadOnlyList<ArgInstruction> metaArgs)
     {
         foreach (var cmd in metaArgs)
         {
@@ -58,7 +59,7 @@ internal static class MetaArgs
                     value = null;
                 }
                 if (value is not null)
-                    args = args.Set(kp.Key, value);
+                    args = args.With(kp.Key, value);
             }
         }
         return args;

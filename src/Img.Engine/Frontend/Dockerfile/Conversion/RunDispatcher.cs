@@ -1,6 +1,8 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Frontend.Dockerfile.Shell;
 using Img.Engine.Graph;
+using Img.Engine.Paths;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
@@ -51,10 +53,10 @@ internal static class RunDispatcher
         var env = d.Env;
         var descriptionEnv = env;
         foreach (var m in mounts.Where(m => m.Type == RunMountType.Secret && m.Env is not null))
-            descriptionEnv = descriptionEnv.Set(m.Env!, "****");
+            descriptionEnv = descriptionEnv.With(m.Env!, "****");
         var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, customName, descriptionEnv));
 
-        var op = new ExecOp(d.Root, args, env.ToSortedPairs(), d.Dir, d.User)
+        var op = new ExecOp(d.Root, args, SortedPairs(env), d.Dir, d.User)
         {
             Network = c.Network switch
             {
@@ -70,7 +72,7 @@ internal static class RunDispatcher
     }
 
     /// <summary>The history text: <c>|N K=V ...</c> for the stage's ARGs, then the command.</summary>
-    internal static string RunCommandString(IReadOnlyList<string> args, IReadOnlyList<ArgDefinition> buildArgs, EnvList env)
+    internal static string RunCommandString(IReadOnlyList<string> args, IReadOnlyList<ArgDefinition> buildArgs, DictionaryShellEnvironment env)
     {
         var pairs = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,6 +93,14 @@ internal static class RunDispatcher
             pairs.Insert(0, "|" + pairs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return string.Join(' ', pairs.Concat(args));
     }
+
+    /// <summary><c>NAME=value</c> sorted by name (not by pair: <c>A</c> before <c>A1</c>): the exec op's canonical env.</summary>
+    private static string[] SortedPairs(DictionaryShellEnvironment env) =>
+        env.Names.Order(StringComparer.Ordinal).Select(name =>
+        {
+            env.TryGet(name, out var value);
+            return name + "=" + value;
+        }).ToArray();
 
     private static string SummarizeHeredoc(string doc)
     {

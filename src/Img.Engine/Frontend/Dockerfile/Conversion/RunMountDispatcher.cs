@@ -1,5 +1,6 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Graph;
+using Img.Engine.Paths;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 

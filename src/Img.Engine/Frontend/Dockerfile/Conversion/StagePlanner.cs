@@ -1,8 +1,10 @@
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Frontend.Dockerfile.Shell;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.Platforms;
+using Img.Engine.References;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
@@ -122,7 +124,7 @@ internal static class StagePlanner
         switch (instruction)
         {
             case CopyInstruction { From.Length: > 0 } copy:
-                var expanded = ctx.ProcessWordWithMatches(copy.From, EnvList.Empty).Result;
+                var expanded = ctx.ProcessWordWithMatches(copy.From, DictionaryShellEnvironment.Empty).Result;
                 if (expanded != copy.From)
                     throw new InstructionException("variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround", copy.Line);
                 sources.Add(int.TryParse(copy.From, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var index)
@@ -289,9 +291,10 @@ internal static class StagePlanner
         string reference;
         try
         {
-            reference = ImageReference.Normalize(d.BaseName);
+            // BuildKit: reference.TagNameOnly(reference.ParseNormalizedNamed(name)).
+            reference = ImageReference.Parse(d.BaseName).ToString();
         }
-        catch (InstructionException e)
+        catch (InvalidReferenceException e)
         {
             throw new InstructionException($"failed to parse stage name \"{d.BaseName}\": {e.Message}", d.Line);
         }

@@ -9,7 +9,7 @@ internal static class WorkdirDispatcher
     /// <param name="commit">False for the base image's WorkingDir: no mkdir, no history.</param>
     public static void Apply(ConversionContext ctx, DispatchState d, string path, bool commit, WorkdirInstruction? source)
     {
-        var wd = GoPath.Normalize(d.Image.WorkingDir ?? "/", path, keepSlash: false);
+        var wd = ContainerPath.Normalize(d.Image.WorkingDir ?? "/", path, keepSlash: false);
         d.Image.WorkingDir = wd;
         d.Dir = wd;
         if (!commit)

@@ -1,4 +1,5 @@
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Parsing;
 

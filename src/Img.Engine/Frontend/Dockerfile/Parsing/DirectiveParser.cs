@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Parsing;
 

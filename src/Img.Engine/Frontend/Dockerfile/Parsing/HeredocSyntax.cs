@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Img.Engine.Frontend.Dockerfile.Shell;
 
 namespace Img.Engine.Frontend.Dockerfile.Parsing;
 
@@ -16,6 +17,12 @@ public static partial class HeredocSyntax
 
     [GeneratedRegex(@"^\t+", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex LeadingTabsRegex();
+
+    // BuildKit splits with its shell lexer (escape always \, no environment, unset variables
+    // left as written), once per option set: quotes dropped, quotes kept, quotes and escapes kept.
+    private static readonly ShellLexer WordLexer = new('\\') { SkipUnsetEnv = true };
+    private static readonly ShellLexer RawQuotesLexer = new('\\') { SkipUnsetEnv = true, RawQuotes = true };
+    private static readonly ShellLexer LineLexer = new('\\') { SkipUnsetEnv = true, RawQuotes = true, RawEscapes = true };
 
     /// <summary>
     /// The heredoc a single word opens, with empty <see cref="Heredoc.Content"/>, or null when the
@@ -46,11 +53,11 @@ public static partial class HeredocSyntax
         if (rest.Length == 0)
             return null;
 
-        var words = HeredocWordLexer.ProcessWords(rest, rawQuotes: false, rawEscapes: false);
+        var words = SplitWords(WordLexer, rest);
         if (words.Count != 1)
             return null;
         // Lexing again with the quotes kept shows whether any part of the word was quoted.
-        var rawWords = HeredocWordLexer.ProcessWords(rest, rawQuotes: true, rawEscapes: false);
+        var rawWords = SplitWords(RawQuotesLexer, rest);
         if (rawWords.Count != words.Count)
             throw new ParseFailure($"internal lexing of heredoc produced inconsistent results: {rest}");
 
@@ -62,10 +69,10 @@ public static partial class HeredocSyntax
     /// <summary>The heredocs opened on a logical line, in order.</summary>
     internal static List<Heredoc> FromLine(string line)
     {
-        List<string> words;
+        IReadOnlyList<string> words;
         try
         {
-            words = HeredocWordLexer.ProcessWords(line, rawQuotes: true, rawEscapes: true);
+            words = SplitWords(LineLexer, line);
         }
         catch (ParseFailure)
         {
@@ -77,6 +84,19 @@ public static partial class HeredocSyntax
             if (FromWord(word) is { } heredoc)
                 heredocs.Add(heredoc);
         return heredocs;
+    }
+
+    /// <exception cref="ParseFailure">Unbalanced quotes or a malformed <c>${...}</c>.</exception>
+    private static IReadOnlyList<string> SplitWords(ShellLexer lexer, string text)
+    {
+        try
+        {
+            return lexer.ProcessWords(text, DictionaryShellEnvironment.Empty);
+        }
+        catch (ShellExpansionException e)
+        {
+            throw new ParseFailure(e.Message);
+        }
     }
 
     private static int QuoteCount(string s) => s.Count(c => c is '\'' or '"');

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Parsing;
 
@@ -82,53 +83,41 @@ internal sealed class JsonStringArray
 
     private List<object?> ReadArray()
     {
-        Enter();
-        Expect('[');
         var items = new List<object?>();
-        SkipWhitespace();
-        if (!AtEnd && Peek() == ']')
-        {
-            _pos++;
-            _depth--;
-            return items;
-        }
-        while (true)
-        {
-            SkipWhitespace();
-            items.Add(ReadValue());
-            SkipWhitespace();
-            if (AtEnd)
-                throw Syntax();
-            if (_s[_pos] == ',')
-            {
-                _pos++;
-                continue;
-            }
-            Expect(']');
-            _depth--;
-            return items;
-        }
+        ReadDelimited('[', ']', () => items.Add(ReadValue()));
+        return items;
     }
 
+    // Only validated: the exec form never keeps an object.
     private object ReadObject()
     {
-        Enter();
-        Expect('{');
-        SkipWhitespace();
-        if (!AtEnd && Peek() == '}')
+        ReadDelimited('{', '}', () =>
         {
-            _pos++;
-            _depth--;
-            return new object();
-        }
-        while (true)
-        {
-            SkipWhitespace();
             ReadString();
             SkipWhitespace();
             Expect(':');
             SkipWhitespace();
             ReadValue();
+        });
+        return new object();
+    }
+
+    // An array or object body: open, then nothing or comma-separated items, then close.
+    private void ReadDelimited(char open, char close, Action readItem)
+    {
+        Enter();
+        Expect(open);
+        SkipWhitespace();
+        if (!AtEnd && Peek() == close)
+        {
+            _pos++;
+            _depth--;
+            return;
+        }
+        while (true)
+        {
+            SkipWhitespace();
+            readItem();
             SkipWhitespace();
             if (AtEnd)
                 throw Syntax();
@@ -137,9 +126,9 @@ internal sealed class JsonStringArray
                 _pos++;
                 continue;
             }
-            Expect('}');
+            Expect(close);
             _depth--;
-            return new object();
+            return;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Shell;
 
@@ -16,12 +17,7 @@ internal sealed class RuneReader
 
     public RuneReader(string text)
     {
-        var runes = new List<int>(text.Length);
-        foreach (var rune in text.EnumerateRunes())
-        {
-            runes.Add(rune.Value);
-        }
-        _runes = [.. runes];
+        _runes = GoText.Runes(text);
         if (_runes.Length > 0 && _runes[0] == 0xFEFF)
         {
             _position = 1;
@@ -42,20 +38,6 @@ internal sealed class RuneReader
 
     /// <summary>The text of one code point; <see cref="Eof"/> prints as U+FFFD, as Go prints rune(-1).</summary>
     public static string ToText(int rune) => rune == Eof ? "\uFFFD" : char.ConvertFromUtf32(rune);
-
-    public static void Append(StringBuilder sb, int rune)
-    {
-        if (rune < 0x10000)
-        {
-            sb.Append((char)rune);
-        }
-        else
-        {
-            sb.Append(char.ConvertFromUtf32(rune));
-        }
-    }
-
-    public static bool IsSpace(int rune) => rune >= 0 && Rune.IsWhiteSpace(new Rune(rune));
 
     public static bool IsLetter(int rune) => rune >= 0 && Rune.IsLetter(new Rune(rune));
 

@@ -1,3 +1,5 @@
+using Img.Engine.Text;
+
 namespace Img.Engine.Frontend.Dockerfile.Shell;
 
 /// <summary>

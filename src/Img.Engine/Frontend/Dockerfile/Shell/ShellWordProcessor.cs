@@ -1,4 +1,5 @@
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Shell;
 
@@ -89,7 +90,7 @@ internal sealed class ShellWordProcessor
                     if (_rawEscapes)
                     {
                         words.AddRawChar(ch);
-                        RuneReader.Append(result, ch);
+                        GoText.AppendRune(result, ch);
                     }
                     // The escape quotes the next character; a trailing escape is dropped.
                     ch = _reader.Next();
@@ -103,7 +104,7 @@ internal sealed class ShellWordProcessor
                 {
                     words.AddChar(ch);
                 }
-                RuneReader.Append(result, ch);
+                GoText.AppendRune(result, ch);
             }
         }
         finally
@@ -125,7 +126,7 @@ internal sealed class ShellWordProcessor
         int ch = _reader.Next();
         if (_lexer.RawQuotes)
         {
-            RuneReader.Append(result, ch);
+            GoText.AppendRune(result, ch);
         }
         while (true)
         {
@@ -138,11 +139,11 @@ internal sealed class ShellWordProcessor
             {
                 if (_lexer.RawQuotes)
                 {
-                    RuneReader.Append(result, ch);
+                    GoText.AppendRune(result, ch);
                 }
                 return result.ToString();
             }
-            RuneReader.Append(result, ch);
+            GoText.AppendRune(result, ch);
         }
     }
 
@@ -154,7 +155,7 @@ internal sealed class ShellWordProcessor
         int ch = _reader.Next();
         if (_lexer.RawQuotes)
         {
-            RuneReader.Append(result, ch);
+            GoText.AppendRune(result, ch);
         }
         while (true)
         {
@@ -166,7 +167,7 @@ internal sealed class ShellWordProcessor
                     ch = _reader.Next();
                     if (_lexer.RawQuotes)
                     {
-                        RuneReader.Append(result, ch);
+                        GoText.AppendRune(result, ch);
                     }
                     return result.ToString();
                 case '$':
@@ -178,7 +179,7 @@ internal sealed class ShellWordProcessor
                     {
                         if (_rawEscapes)
                         {
-                            RuneReader.Append(result, ch);
+                            GoText.AppendRune(result, ch);
                         }
                         int next = _reader.Peek();
                         if (next == RuneReader.Eof)
@@ -191,7 +192,7 @@ internal sealed class ShellWordProcessor
                             ch = _reader.Next();
                         }
                     }
-                    RuneReader.Append(result, ch);
+                    GoText.AppendRune(result, ch);
                     break;
             }
         }
@@ -363,7 +364,7 @@ internal sealed class ShellWordProcessor
             {
                 while (_reader.Peek() != RuneReader.Eof && RuneReader.IsDigit(_reader.Peek()))
                 {
-                    RuneReader.Append(name, _reader.Next());
+                    GoText.AppendRune(name, _reader.Next());
                 }
                 return name.ToString();
             }
@@ -375,7 +376,7 @@ internal sealed class ShellWordProcessor
             {
                 break;
             }
-            RuneReader.Append(name, _reader.Next());
+            GoText.AppendRune(name, _reader.Next());
         }
         return name.ToString();
     }
@@ -398,7 +399,7 @@ internal sealed class ShellWordProcessor
         var text = new StringBuilder("<<");
         while (_reader.Peek() is '\t' or '\r' or ' ')
         {
-            RuneReader.Append(text, _reader.Next());
+            GoText.AppendRune(text, _reader.Next());
         }
         return text.ToString();
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Shell;
 
@@ -21,7 +22,7 @@ internal sealed class WordSplitter(StringBuilder buffer)
     /// <summary>Adds an unquoted character: whitespace ends the current word.</summary>
     public void AddChar(int rune)
     {
-        bool space = RuneReader.IsSpace(rune);
+        bool space = GoText.IsSpace(rune);
         if (space && _inWord)
         {
             if (buffer.Length != 0)
@@ -40,16 +41,16 @@ internal sealed class WordSplitter(StringBuilder buffer)
     /// <summary>Adds a character that cannot split (escaped).</summary>
     public void AddRawChar(int rune)
     {
-        RuneReader.Append(buffer, rune);
+        GoText.AppendRune(buffer, rune);
         _inWord = true;
     }
 
     /// <summary>Adds expanded text, splitting it on whitespace.</summary>
     public void AddString(string text)
     {
-        foreach (var rune in text.EnumerateRunes())
+        foreach (var rune in GoText.Runes(text))
         {
-            AddChar(rune.Value);
+            AddChar(rune);
         }
     }
 

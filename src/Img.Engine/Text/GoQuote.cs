@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Img.Engine.Frontend.Dockerfile.Parsing;
+namespace Img.Engine.Text;
 
 /// <summary>
-/// Go's <c>strconv.Quote</c> (what <c>%q</c> prints for a string). BuildKit's AST dump and
-/// several of its error messages use it, so the golden files depend on its exact escapes.
+/// Go's <c>strconv.Quote</c> (what <c>%q</c> prints for a string). BuildKit's AST dump, its
+/// parser and shell-expansion errors and its history lines use it, so the golden files and the
+/// messages users compare with docker build's depend on its exact escapes. Raw non-UTF-8 bytes
+/// (see <see cref="GoText"/>) print as <c>\x..</c>, like Go.
 /// </summary>
 internal static class GoQuote
 {

@@ -1,7 +1,7 @@
-using Img.Engine.Context.Ignore;
+using Img.Engine.Paths;
 using Xunit;
 
-namespace Img.Engine.Tests.Context.Ignore;
+namespace Img.Engine.Tests.Paths;
 
 public sealed class GoPathTests
 {
@@ -29,4 +29,20 @@ public sealed class GoPathTests
     [InlineData("/a", "/")]
     [InlineData("a/", "a")]
     public void Dir(string path, string expected) => Assert.Equal(expected, GoPath.Dir(path));
+
+    [Theory]
+    [InlineData(new string[0], "")]
+    [InlineData(new[] { "", "" }, "")]
+    [InlineData(new[] { "/", "a", "b/" }, "/a/b")]
+    [InlineData(new[] { "a", "", "../b" }, "b")]
+    [InlineData(new[] { ".", "x" }, "x")]
+    public void Join(string[] elements, string expected) => Assert.Equal(expected, GoPath.Join(elements));
+
+    [Theory]
+    [InlineData("", ".")]
+    [InlineData("/", "/")]
+    [InlineData("///", "/")]
+    [InlineData("a/b/", "b")]
+    [InlineData("/a", "a")]
+    public void Base(string path, string expected) => Assert.Equal(expected, GoPath.Base(path));
 }

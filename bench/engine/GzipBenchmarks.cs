@@ -7,7 +7,7 @@ namespace Img.Engine.Tests.Snapshots.Diff;
 
 public sealed class GzipBenchmarks(ITestOutputHelper output)
 {
-    [BenchmarkFact]
+    [Fact]
     public void Gzip_throughput_single_vs_parallel_on_512_MiB_half_random_half_zero()
     {
         const int chunk = 1 << 20;

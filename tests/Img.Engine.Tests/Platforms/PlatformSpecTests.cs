@@ -2,7 +2,7 @@ using Img.Engine.Oci;
 using Img.Engine.Platforms;
 using Xunit;
 
-namespace Img.Engine.Tests.Frontend.Conversion;
+namespace Img.Engine.Tests.Platforms;
 
 public class PlatformSpecTests
 {
@@ -23,6 +23,22 @@ public class PlatformSpecTests
         var e = Assert.Throws<FormatException>(() => PlatformSpec.Parse("linux/"));
         Assert.Equal("\"\" is an invalid component of \"linux/\": platform specifier component must match \"^[A-Za-z0-9_.-]+$\": invalid argument", e.Message);
         Assert.Throws<FormatException>(() => PlatformSpec.Parse("a/b/c/d"));
+    }
+
+    [Fact]
+    public void AnOsAloneMeansTheDefaultArchitecture() =>
+        Assert.Equal(PlatformSpec.Default(), PlatformSpec.Parse("linux"));
+
+    [Theory]
+    [InlineData("i386", "", "386", null)]
+    [InlineData("amd64", "v1", "amd64", null)]
+    [InlineData("arm", "6", "arm", "v6")]
+    [InlineData("armel", null, "arm", "v6")]
+    [InlineData("arm64", "v8.0", "arm64", null)]
+    public void NormalizesArchitecturesAndVariants(string arch, string? variant, string expectedArch, string? expectedVariant)
+    {
+        var p = PlatformSpec.Normalize(new Platform { Os = "Linux", Architecture = arch, Variant = variant });
+        Assert.Equal(new Platform { Os = "linux", Architecture = expectedArch, Variant = expectedVariant }, p);
     }
 
     [Fact]

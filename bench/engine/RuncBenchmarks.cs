@@ -9,7 +9,7 @@ namespace Img.Engine.Tests.Execution;
 
 public sealed class RuncBenchmarks(ITestOutputHelper output)
 {
-    [BenchmarkFact]
+    [Fact]
     public async Task Trivial_run_latency()
     {
         Requirements.Runc();

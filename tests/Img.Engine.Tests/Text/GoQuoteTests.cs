@@ -1,7 +1,7 @@
-using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Text;
 using Xunit;
 
-namespace Img.Engine.Tests.Frontend.Parsing;
+namespace Img.Engine.Tests.Text;
 
 public sealed class GoQuoteTests
 {
@@ -20,6 +20,12 @@ public sealed class GoQuoteTests
     public void Quotes_like_go_percent_q(string value, string quoted)
     {
         Assert.Equal(quoted, GoQuote.Quote(value));
+    }
+
+    [Fact]
+    public void Raw_non_utf8_bytes_print_as_hex_escapes()
+    {
+        Assert.Equal("\"a\\x80\\xffb\"", GoQuote.Quote(GoText.Decode([(byte)'a', 0x80, 0xFF, (byte)'b'])));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Img.Engine.Frontend.Dockerfile.Parsing;
+namespace Img.Engine.Text;
 
 /// <summary>
 /// BuildKit reads a Dockerfile as Go strings: raw bytes that are usually, but not always,
