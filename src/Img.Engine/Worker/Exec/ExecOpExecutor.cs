@@ -1,0 +1,45 @@
+using Img.Engine.Execution;
+using Img.Engine.Graph;
+using Img.Engine.Solver;
+using Img.Engine.Worker.Sources;
+using GraphNetwork = Img.Engine.Graph.NetworkMode;
+using RunNetwork = Img.Engine.Execution.NetworkMode;
+
+namespace Img.Engine.Worker.Exec;
+
+/// <summary>
+/// RUN (BuildKit's <c>ops/exec.go</c>): an active snapshot on the root input, the <c>--mount</c>s,
+/// the process through <see cref="IExecutor"/> with its output streamed to the vertex log, then
+/// commit. A non-zero exit throws <see cref="ProcessFailedException"/> and drops the snapshot.
+/// The layer is not diffed here: the exporter diffs lazily, as BuildKit does.
+/// </summary>
+internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, CacheMountStore caches, LocalSources locals, IReadOnlyDictionary<string, string> secrets)
+{
+    public async Task<CacheResult> ExecuteAsync(VertexJob job, ExecOp op, InputResults inputs, CancellationToken ct)
+    {
+        var parent = inputs.Reference(op.Root).SnapshotOrNull("the root filesystem of RUN");
+        await using var step = await steps.PrepareAsync(parent, ct).ConfigureAwait(false);
+        await using var mounts = new RunMounts(steps, caches, locals, secrets);
+        foreach (var mount in op.Mounts)
+            await mounts.AddAsync(mount, inputs, ct).ConfigureAwait(false);
+
+        var spec = new ExecSpec
+        {
+            Args = op.Args,
+            Env = mounts.Env.Count == 0 ? op.Env : [.. op.Env, .. mounts.Env],
+            Cwd = string.IsNullOrEmpty(op.Cwd) ? "/" : op.Cwd,
+            User = string.IsNullOrEmpty(op.User) ? null : op.User,
+            Network = op.Network == GraphNetwork.None ? RunNetwork.None : RunNetwork.Host,
+            Mounts = mounts.Mounts,
+        };
+        var log = job.Log;
+        var output = new ExecOutput(line => log.WriteLine(VertexLogStream.Stdout, line), line => log.WriteLine(VertexLogStream.Stderr, line));
+        var exit = await executor.RunAsync(spec, step.Mounts, output, ct).ConfigureAwait(false);
+        if (exit != 0)
+            throw new ProcessFailedException(op.Args, exit);
+        await mounts.DisposeAsync().ConfigureAwait(false);
+
+        var name = await step.CommitAsync(StepSnapshots.NewName(job), steps.LineageLabels(job, inputs[op.Root], parent), ct).ConfigureAwait(false);
+        return new CacheResult(name);
+    }
+}

@@ -1,0 +1,162 @@
+using Img.Engine.Archive;
+using Img.Engine.Graph;
+using Img.Engine.Mounts;
+using Img.Engine.Worker.Sources;
+using ExecMountKind = Img.Engine.Graph.ExecMountType;
+
+namespace Img.Engine.Worker.Exec;
+
+/// <summary>
+/// The extra mounts of one RUN (<c>--mount</c>), as host directories bound into the container:
+/// bind (a read-only view of another input, a writable throw-away snapshot for <c>rw</c>, or the
+/// context directory), cache (<see cref="CacheMountStore"/>), tmpfs, secret (a file on a private
+/// tmpfs, or an environment variable). Disposing takes everything down again.
+/// </summary>
+internal sealed class RunMounts : IAsyncDisposable
+{
+    private readonly List<Func<ValueTask>> _cleanup = [];
+    private readonly StepSnapshots _steps;
+    private readonly CacheMountStore _caches;
+    private readonly LocalSources _locals;
+    private readonly IReadOnlyDictionary<string, string> _secrets;
+
+    public RunMounts(StepSnapshots steps, CacheMountStore caches, LocalSources locals, IReadOnlyDictionary<string, string> secrets)
+    {
+        _steps = steps;
+        _caches = caches;
+        _locals = locals;
+        _secrets = secrets;
+    }
+
+    /// <summary>Mounts for the executor, with absolute container targets.</summary>
+    public List<Mount> Mounts { get; } = [];
+
+    /// <summary>Secrets exposed as environment variables (<c>NAME=value</c>).</summary>
+    public List<string> Env { get; } = [];
+
+    public async Task AddAsync(ExecMount mount, InputResults inputs, CancellationToken ct)
+    {
+        var target = mount.Target;
+        switch (mount.Type)
+        {
+            case ExecMountKind.Bind:
+                Mounts.Add(Mount.Bind(await BindSourceAsync(mount, inputs, ct).ConfigureAwait(false), mount.ReadOnly, target));
+                break;
+            case ExecMountKind.Cache:
+                string? seed = null;
+                if (mount.Source is not null)
+                    seed = await ReadableAsync(inputs.Reference(mount.Source), mount.SourcePath, ct).ConfigureAwait(false);
+                var lease = await _caches.AcquireAsync(mount, seed, ct).ConfigureAwait(false);
+                _cleanup.Add(() =>
+                {
+                    lease.Dispose();
+                    return ValueTask.CompletedTask;
+                });
+                Mounts.Add(Mount.Bind(lease.Directory, mount.ReadOnly, target));
+                break;
+            case ExecMountKind.Tmpfs:
+                var options = new List<string> { "nosuid", "nodev" };
+                if (mount.TmpfsSize > 0)
+                    options.Add("size=" + mount.TmpfsSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Mounts.Add(new Mount("tmpfs", "tmpfs", options, target));
+                break;
+            case ExecMountKind.Secret:
+                await AddSecretAsync(mount, ct).ConfigureAwait(false);
+                break;
+            case ExecMountKind.Ssh:
+                if (!mount.Optional)
+                    throw new NotSupportedException("RUN --mount=type=ssh is not supported (no SSH agent forwarding)");
+                break;
+            default:
+                throw new NotSupportedException($"RUN --mount type {mount.Type} is not supported");
+        }
+    }
+
+    private async Task<string> BindSourceAsync(ExecMount mount, InputResults inputs, CancellationToken ct)
+    {
+        var source = inputs.Reference(mount.Source);
+        if (mount.ReadOnly || source.Kind != SnapshotReferenceKind.Snapshot)
+            return await ReadableAsync(source, mount.SourcePath, ct).ConfigureAwait(false);
+        // rw: writes are allowed but thrown away, on a snapshot of the source.
+        var active = await _steps.PrepareAsync(source.Name, ct).ConfigureAwait(false);
+        _cleanup.Add(() => active.DisposeAsync());
+        return Within(active.Mount(), mount.SourcePath);
+    }
+
+    /// <summary>A host directory showing <paramref name="path"/> of <paramref name="source"/>.</summary>
+    private async Task<string> ReadableAsync(SnapshotReference source, string path, CancellationToken ct)
+    {
+        switch (source.Kind)
+        {
+            case SnapshotReferenceKind.Local:
+                var context = _locals.Get(source.Name);
+                return Within(context.Root, path);
+            case SnapshotReferenceKind.Snapshot:
+                var view = await _steps.ViewAsync(source.Name, ct).ConfigureAwait(false);
+                _cleanup.Add(() => view.DisposeAsync());
+                return Within(view.Directory, path);
+            default:
+                var empty = Path.Join(_steps.Scratch, "empty-" + Guid.NewGuid().ToString("N")[..12]);
+                Directory.CreateDirectory(empty);
+                _cleanup.Add(() =>
+                {
+                    Directory.Delete(empty, recursive: true);
+                    return ValueTask.CompletedTask;
+                });
+                return empty;
+        }
+    }
+
+    private static string Within(string root, string path)
+    {
+        var clean = ArchivePath.Clean(path);
+        return clean.Length == 0 ? root : ArchivePath.SecureJoin(root, clean);
+    }
+
+    private async Task AddSecretAsync(ExecMount mount, CancellationToken ct)
+    {
+        if (!_secrets.TryGetValue(mount.SecretId, out var file) || !File.Exists(file))
+        {
+            if (mount.Optional)
+                return;
+            throw new SecretNotFoundException(mount.SecretId);
+        }
+        var content = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+        if (mount.SecretEnv is { Length: > 0 } name)
+        {
+            Env.Add(name + "=" + System.Text.Encoding.UTF8.GetString(content));
+            if (string.IsNullOrEmpty(mount.Target))
+                return;
+        }
+        // The secret lives on a private tmpfs only for the duration of the step, never on disk.
+        Directory.CreateDirectory(_steps.Scratch);
+        var lease = Mounter.MountTemporary([new Mount("tmpfs", "tmpfs", ["nosuid", "nodev", "noexec", "mode=0700", "size=" + Math.Max(65536, content.Length * 2)])], _steps.Scratch);
+        _cleanup.Add(() =>
+        {
+            lease.Dispose();
+            return ValueTask.CompletedTask;
+        });
+        var path = Path.Join(lease.Directory, "secret");
+        await File.WriteAllBytesAsync(path, content, ct).ConfigureAwait(false);
+        LibC.Chmod(path, mount.Mode ?? 0x100); // 0400
+        LibC.Lchown(path, mount.Uid ?? 0, mount.Gid ?? 0);
+        var target = string.IsNullOrEmpty(mount.Target) ? "/run/secrets/" + mount.SecretId : mount.Target;
+        Mounts.Add(Mount.Bind(path, readOnly: true, target));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _cleanup.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _cleanup[i]().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or Snapshots.SnapshotException or UnauthorizedAccessException)
+            {
+                // Best effort: a leftover temp mount is cleaned with the state's tmp directory.
+            }
+        }
+        _cleanup.Clear();
+    }
+}

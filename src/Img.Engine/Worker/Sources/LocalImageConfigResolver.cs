@@ -1,0 +1,19 @@
+using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Oci;
+
+namespace Img.Engine.Worker.Sources;
+
+/// <summary>
+/// The converter's base image lookups (<see cref="IImageConfigResolver"/>) answered from the
+/// local image store first, then the registry (the image is pulled whole: its layers are needed
+/// by the build anyway). A base image that cannot be found fails the conversion, as BuildKit's
+/// metadata resolution does.
+/// </summary>
+public sealed class LocalImageConfigResolver(BaseImageLocator locator, TextWriter? pullOutput = null) : IImageConfigResolver
+{
+    public async ValueTask<ImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
+    {
+        var image = await locator.ResolveAsync(reference, platform, pullOutput, cancellationToken).ConfigureAwait(false);
+        return image.Config;
+    }
+}
