@@ -8,7 +8,7 @@ public interface IProgressWriter
     void Write(IBuildEvent e);
 
     /// <summary>A step the CLI does itself (loading the Dockerfile, naming the image), shown like a vertex.</summary>
-    void Step(string description, Action run);
+    Task StepAsync(string description, Func<Task> run);
 
     void Complete();
 }

@@ -42,7 +42,7 @@ public sealed class PlainProgressWriter(TextWriter output) : IProgressWriter
         }
     }
 
-    public void Step(string description, Action run)
+    public async Task StepAsync(string description, Func<Task> run)
     {
         VertexProgress v;
         lock (_gate)
@@ -51,7 +51,7 @@ public sealed class PlainProgressWriter(TextWriter output) : IProgressWriter
             output.WriteLine($"#{v.Number} {description}");
         }
         var clock = Stopwatch.StartNew();
-        run();
+        await run();
         lock (_gate)
         {
             output.WriteLine($"#{v.Number} DONE {Seconds(clock.Elapsed.TotalSeconds, "0.0")}s");

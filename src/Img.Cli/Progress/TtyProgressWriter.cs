@@ -33,7 +33,7 @@ public sealed class TtyProgressWriter : IProgressWriter, IDisposable
         lock (_gate) _state.Apply(e);
     }
 
-    public void Step(string description, Action run)
+    public async Task StepAsync(string description, Func<Task> run)
     {
         VertexProgress v;
         lock (_gate)
@@ -41,7 +41,7 @@ public sealed class TtyProgressWriter : IProgressWriter, IDisposable
             v = _state.Add(description);
             v.Clock.Start();
         }
-        run();
+        await run();
         lock (_gate)
         {
             v.Clock.Stop();
