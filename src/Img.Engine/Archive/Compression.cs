@@ -6,7 +6,8 @@ namespace Img.Engine.Archive;
 /// <summary>
 /// Recognises layer compression by magic bytes (the media type can lie: Docker's
 /// <c>rootfs.diff.tar</c> is often gzip) and opens a decompressing stream. Gzip is built in;
-/// zstd, bzip2 and xz are recognised and refused with a clear message.
+/// bzip2 and xz go through the <c>bzip2</c> / <c>xz</c> programs (ADD of local archives); zstd is
+/// recognised and refused with a clear message.
 /// </summary>
 public static class Compression
 {
@@ -42,7 +43,7 @@ public static class Compression
     /// compression from its first bytes. The returned stream owns <paramref name="source"/>
     /// unless <paramref name="leaveOpen"/>.
     /// </summary>
-    /// <exception cref="NotSupportedException">zstd, bzip2 or xz.</exception>
+    /// <exception cref="NotSupportedException">zstd, or bzip2/xz without their program installed.</exception>
     public static async ValueTask<Stream> OpenDecompressedAsync(Stream source, bool leaveOpen = false, CancellationToken cancellationToken = default)
     {
         var header = new byte[MagicLength];
@@ -54,6 +55,8 @@ public static class Compression
             CompressionKind.Gzip => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),
             CompressionKind.Zstd => throw new NotSupportedException(
                 "zstd-compressed layers are not supported yet (a zstd decoder, e.g. the ZstdSharp.Port package, is needed)"),
+            CompressionKind.Bzip2 => ExternalDecompressionStream.Start(prefixed, leaveOpen: false, "bzip2", "bzip2"),
+            CompressionKind.Xz => ExternalDecompressionStream.Start(prefixed, leaveOpen: false, "xz", "xz-utils"),
             var other => throw new NotSupportedException($"{other.ToString().ToLowerInvariant()}-compressed layers are not supported"),
         };
     }

@@ -38,10 +38,13 @@ public static class SafeUnpacker
             Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)),
             options.Chown ?? isRoot,
             options.CreateDeviceNodes ?? isRoot,
-            options.ApplyWhiteouts);
+            options.ApplyWhiteouts,
+            options.Owner);
         Directory.CreateDirectory(state.Root);
 
-        await using var decompressed = await Compression.OpenDecompressedAsync(layer, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+        await using var decompressed = options.Decompress
+            ? await Compression.OpenDecompressedAsync(layer, leaveOpen: true, cancellationToken).ConfigureAwait(false)
+            : new PrefixedStream(ReadOnlyMemory<byte>.Empty, layer, leaveOpen: true);
         await using var hashing = new DigestingStream(decompressed, leaveOpen: true);
         var entries = 0;
         await using (var reader = new TarArchiveReader(hashing, leaveOpen: true))
@@ -60,8 +63,9 @@ public static class SafeUnpacker
         return new UnpackResult(entries, state.Bytes, hashing.Digest, state.Notes);
     }
 
-    private sealed class State(string root, bool chown, bool devices, bool whiteouts)
+    private sealed class State(string root, bool chown, bool devices, bool whiteouts, (int Uid, int Gid)? owner)
     {
+        public (int Uid, int Gid)? Owner { get; } = owner;
         public string Root { get; } = root;
         public bool Chown { get; } = chown;
         public bool Devices { get; } = devices;
@@ -194,15 +198,16 @@ public static class SafeUnpacker
     private static void ApplyMetadata(State state, ArchiveEntry entry, string target, string relative)
     {
         var isSymlink = entry.Type == ArchiveEntryType.SymbolicLink;
-        if (state.Chown)
+        if (state.Chown || state.Owner is not null)
         {
+            var (uid, gid) = state.Owner ?? (entry.Uid, entry.Gid);
             try
             {
-                Posix.Lchown(target, entry.Uid, entry.Gid);
+                Posix.Lchown(target, uid, gid);
             }
             catch (IOException e)
             {
-                state.Notes.Add($"could not chown {relative} to {entry.Uid}:{entry.Gid}: {e.Message}");
+                state.Notes.Add($"could not chown {relative} to {uid}:{gid}: {e.Message}");
             }
         }
         // After chown, which clears setuid/setgid.
