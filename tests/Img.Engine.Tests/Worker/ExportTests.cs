@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using Img.Engine.Content;
+using Img.Engine.Oci;
+using Img.Engine.Solver;
+using Img.Engine.Worker.Export;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Img.Engine.Tests.Worker;
+
+/// <summary>The image export: stages, backends, reuse of blobs, empty layers.</summary>
+public sealed class ExportTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string Reproducible = """
+        FROM busybox
+        WORKDIR /work
+        COPY data.txt /work/
+        RUN mkdir -p /opt/x && echo built > /opt/x/out && ln -s out /opt/x/link && rm /bin/ls
+        """;
+
+    [Fact]
+    public async Task Multi_stage_copy_from_takes_the_file_the_other_stage_built()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox AS build
+            RUN mkdir /out && echo tool > /out/tool && chmod 0755 /out/tool
+            FROM busybox
+            COPY --from=build /out/tool /usr/local/bin/tool
+            """);
+        var (manifest, config, _) = await h.ReadImageAsync(target.Image!);
+        Assert.Equal(2, manifest.Layers.Count);
+        var entries = await h.ReadLayerAsync(manifest.Layers[1]);
+        var tool = entries.Single(e => e.Type != TarEntryType.Directory);
+        Assert.Equal(("usr/local/bin/tool", 0x1ED, "tool\n"), (tool.Name, tool.Mode, tool.Text));
+        Assert.Equal(["usr/", "usr/local/", "usr/local/bin/", "usr/local/bin/tool"], entries.Select(e => e.Name));
+        // The build stage's RUN is not part of the final image's history.
+        Assert.Equal([null, "COPY /out/tool /usr/local/bin/tool # buildkit"], config.History!.Select(e => e.CreatedBy));
+    }
+
+    [Fact]
+    public async Task Every_snapshotter_gives_the_same_image_with_source_date_epoch()
+    {
+        var digests = new List<(string Backend, string Manifest, string[] Layers)>();
+        foreach (var backend in new[] { "overlayfs", "native", "fuse-overlayfs" })
+        {
+            using var h = await WorkerHarness.CreateAsync(backend, new ImageExportOptions { SourceDateEpoch = Epoch });
+            h.WriteContext("data.txt", "data\n", 0x1A4);
+            var (_, target, _) = await h.BuildAsync(Reproducible);
+            var (manifest, config, _) = await h.ReadImageAsync(target.Image!);
+            Assert.All(config.History!, e => Assert.True(e.Created <= Epoch));
+            Assert.Equal(Epoch, config.Created);
+            digests.Add((backend, target.Image!.Digest, manifest.Layers.Select(l => l.Digest).ToArray()));
+            var run = await h.ReadLayerAsync(manifest.Layers[3]);
+            Assert.Equal(["bin/", "bin/.wh.ls", "opt/", "opt/x/", "opt/x/link", "opt/x/out"], run.Select(e => e.Name));
+        }
+        Assert.Equal(4, digests[0].Layers.Length);
+        Assert.Equal(digests[0].Layers, digests[1].Layers);
+        Assert.Equal(digests[0].Layers, digests[2].Layers);
+        Assert.Equal(digests[0].Manifest, digests[1].Manifest);
+        Assert.Equal(digests[0].Manifest, digests[2].Manifest);
+    }
+
+    [Fact]
+    public async Task A_second_export_reuses_the_blobs_without_diffing_again()
+    {
+        using var h = await WorkerHarness.CreateAsync(export: new ImageExportOptions { SourceDateEpoch = Epoch });
+        h.WriteContext("data.txt", "data\n");
+        var (results, target, conversion) = await h.BuildAsync(Reproducible);
+        Assert.Equal(3, h.Executor.Layers.LayersDiffed);
+
+        var export = conversion.Graph.Target;
+        var root = results[export.Inputs[0].Digest];
+        var job = new VertexJob(new CacheKey("sha256:again"), export, [root], h.Log);
+        var again = await h.Executor.ExecuteAsync(job, CancellationToken.None);
+        Assert.Equal(3, h.Executor.Layers.LayersDiffed);
+        Assert.Equal(target.Image, again.Output.Image);
+
+        h.Reopen(); // a new process: the layer records persist in the state directory
+        var third = await h.Executor.ExecuteAsync(job, CancellationToken.None);
+        Assert.Equal(0, h.Executor.Layers.LayersDiffed);
+        Assert.Equal(target.Image, third.Output.Image);
+    }
+
+    [Fact]
+    public async Task A_run_that_changes_nothing_gets_an_empty_history_entry_and_no_layer()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN true
+            LABEL a=b
+            RUN echo x > /x
+            """);
+        var (manifest, config, _) = await h.ReadImageAsync(target.Image!);
+        Assert.Equal(2, manifest.Layers.Count);
+        Assert.Equal(manifest.Layers.Count, config.RootFs.DiffIds.Count);
+        var entries = config.History!.Select(e => (e.CreatedBy, e.EmptyLayer)).ToArray();
+        Assert.Contains(("RUN /bin/sh -c true # buildkit", true), entries);
+        Assert.Contains(("RUN /bin/sh -c echo x > /x # buildkit", false), entries);
+    }
+
+    [Fact]
+    public async Task From_an_image_alone_exports_the_base_blobs_and_unpacks_each_chain_once()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("FROM busybox\nENV X=1\n");
+        var snapshots = h.Snapshotter.Walk().Count;
+        var (manifest, config, _) = await h.ReadImageAsync(target.Image!);
+        var baseManifest = await h.Content.ReadJsonAsync<ImageManifest>(h.BaseManifest!);
+        Assert.Equal(baseManifest.Layers.Select(l => l.Digest), manifest.Layers.Select(l => l.Digest));
+        Assert.Contains("X=1", config.Config.Env!);
+        Assert.Equal(0, h.Executor.Layers.LayersDiffed);
+
+        var watch = Stopwatch.StartNew();
+        await h.BuildAsync("FROM busybox\nENV X=2\n");
+        output.WriteLine($"second FROM + export: {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(snapshots, h.Snapshotter.Walk().Count);
+    }
+}

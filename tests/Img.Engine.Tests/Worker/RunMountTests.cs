@@ -1,0 +1,81 @@
+using System.Formats.Tar;
+using Img.Engine.Worker.Exec;
+using Xunit;
+
+namespace Img.Engine.Tests.Worker;
+
+/// <summary>RUN --mount: cache, secret, bind and tmpfs, on a real worker.</summary>
+public sealed class RunMountTests
+{
+    [Fact]
+    public async Task Cache_mounts_persist_between_builds_and_stay_out_of_layers()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=cache,target=/cache echo first >> /cache/log
+            """);
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=cache,target=/cache,sharing=locked echo second >> /cache/log && cp /cache/log /seen
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var layer = await h.ReadLayerAsync(manifest.Layers[^1]);
+        var seen = layer.Single(e => e.Name == "seen");
+        Assert.Equal("first\nsecond\n", seen.Text);
+        Assert.DoesNotContain(layer, e => e.Name.StartsWith("cache", StringComparison.Ordinal) && e.Type != TarEntryType.Directory);
+    }
+
+    [Fact]
+    public async Task Secrets_are_readable_during_the_step_only()
+    {
+        var secretFile = Path.Join(Path.GetTempPath(), "img-secret-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(secretFile, "s3cr3t");
+        try
+        {
+            using var h = await WorkerHarness.CreateAsync(secrets: new Dictionary<string, string> { ["token"] = secretFile });
+            var (_, target, _) = await h.BuildAsync("""
+                FROM busybox
+                RUN --mount=type=secret,id=token wc -c < /run/secrets/token > /length && stat -c %a /run/secrets/token > /mode
+                RUN --mount=type=secret,id=token,env=TOKEN test "$TOKEN" = s3cr3t && touch /env-ok
+                """);
+            var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+            var first = await h.ReadLayerAsync(manifest.Layers[1]);
+            Assert.Equal(["length", "mode"], first.Where(e => e.Type != TarEntryType.Directory).Select(e => e.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("6", first.Single(e => e.Name == "length").Text!.Trim());
+            Assert.Equal("400", first.Single(e => e.Name == "mode").Text!.Trim());
+            Assert.DoesNotContain(first, e => e.Name.StartsWith("run", StringComparison.Ordinal));
+            var second = await h.ReadLayerAsync(manifest.Layers[2]);
+            Assert.Contains(second, e => e.Name == "env-ok");
+
+            var e = await Assert.ThrowsAsync<SecretNotFoundException>(() => h.BuildAsync("""
+                FROM busybox
+                RUN --mount=type=secret,id=missing,required=true cat /run/secrets/missing
+                """));
+            Assert.Equal("secret missing: not found", e.Message);
+        }
+        finally
+        {
+            File.Delete(secretFile);
+        }
+    }
+
+    [Fact]
+    public async Task Bind_mounts_read_other_stages_and_the_context_and_tmpfs_is_not_kept()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        h.WriteContext("src/input.txt", "from context\n");
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox AS data
+            RUN echo from stage > /data.txt
+            FROM busybox
+            RUN --mount=type=bind,from=data,source=/data.txt,target=/mnt/d.txt --mount=type=bind,source=src,target=/src --mount=type=tmpfs,target=/scratch \
+                cat /mnt/d.txt /src/input.txt > /both && echo x > /scratch/tmp && ! touch /src/new 2>/dev/null
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var layer = await h.ReadLayerAsync(manifest.Layers[^1]);
+        Assert.Equal("from stage\nfrom context\n", layer.Single(e => e.Name == "both").Text);
+        Assert.DoesNotContain(layer, e => e.Name.StartsWith("scratch/", StringComparison.Ordinal) || e.Name.StartsWith("src/", StringComparison.Ordinal) || e.Name.StartsWith("mnt/", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Join(h.ContextDir, "src/new")));
+    }
+}
