@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Actor;
 using Img.Coordinator.Builds;
 using Img.Coordinator.Hosting;
 using Img.Engine.Content;
@@ -12,7 +13,7 @@ using Img.Messages.Builds.Events;
 using Img.Messages.Graphs;
 
 // Start-up timing of standalone img: one process per measurement (JIT included), like the CLI.
-//   dotnet run -c Release --project bench/startup -- <state-dir> [--no-warmup] [--verbose]
+//   dotnet run -c Release --project bench/startup -- <state-dir> [--no-warmup] [--prep-ms=N] [--verbose]
 // Run it twice on the same state dir: the first run builds (and creates cache.db), the second
 // is the fully cached rebuild.
 var clock = Stopwatch.StartNew();
@@ -32,6 +33,23 @@ var graph = b.Build(export.Digest);
 await using var runtime = await ImgRuntime.StartStandaloneAsync(state, new Executor(), _ => new Checksums(), 2,
     new ImgActorSystemOptions { WarmUpJournal = warm, ExtraHocon = verbose ? "akka.loglevel = DEBUG\nakka.stdout-loglevel = DEBUG" : null });
 var systemReady = clock.Elapsed;
+// what the CLI does before its first lookup (parse, convert, stat the context), here simulated
+var prepMs = args.Select(a => a.StartsWith("--prep-ms=", StringComparison.Ordinal) ? int.Parse(a[10..]) : -1).Max();
+if (prepMs > 0)
+    Thread.Sleep(prepMs);
+if (args.Contains("--journal-probe"))
+{
+    // splits the first lookup's cost: journal start, first recovery query, a second one
+    var journal = Akka.Persistence.Persistence.Instance.Apply(runtime.System).JournalFor(null);
+    Console.WriteLine($"journal started         {clock.ElapsedMilliseconds,7} ms");
+    foreach (var pid in new[] { "probe-1", "probe-2", "probe-3" })
+    {
+        var t0 = clock.ElapsedMilliseconds;
+        await journal.Ask<object>((IActorRef replyTo) => new Akka.Persistence.ReplayMessages(1, long.MaxValue, 1, pid, replyTo), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Console.WriteLine($"recovery query {pid}   {clock.ElapsedMilliseconds - t0,7} ms");
+    }
+}
+var submitted = clock.ElapsedMilliseconds;
 
 long firstAnswer = 0;
 var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, new StartBuild(BuildId.New(), BuildGraphCodec.Encode(graph), stateDir),
@@ -44,6 +62,7 @@ var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, new Sta
 var done = clock.Elapsed;
 
 Console.WriteLine($"actor system ready      {systemReady.TotalMilliseconds,7:F0} ms");
+Console.WriteLine($"build submitted         {submitted,7} ms");
 Console.WriteLine($"first vertex answered   {firstAnswer,7} ms");
 Console.WriteLine($"build finished          {done.TotalMilliseconds,7:F0} ms  ({outcome.GetType().Name})");
 

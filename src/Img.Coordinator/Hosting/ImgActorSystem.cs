@@ -1,9 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
+using Img.Engine.Solver;
 using Img.Engine.State;
+using Img.Messages.Vertices.Events;
 
 namespace Img.Coordinator.Hosting;
 
@@ -56,8 +59,6 @@ public static class ImgActorSystem
             var seeds = options.SeedNodes.Select(s => Quote(SeedAddress(options.SystemName, s)));
             overrides.Add($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]");
         }
-        if (options.WarmUpJournal)
-            overrides.Add("akka.persistence.journal.auto-start-journals = [\"akka.persistence.journal.sql\"]");
 
         var config = ConfigurationFactory.ParseString(string.Join("\n", overrides));
         if (!string.IsNullOrWhiteSpace(options.ExtraHocon))
@@ -81,7 +82,7 @@ public static class ImgActorSystem
         var config = LoadConfig(mode, state, options);
         var system = ActorSystem.Create(options.SystemName, config);
         if (options.WarmUpJournal)
-            _ = Task.Run(() => Persistence.Instance.Apply(system), CancellationToken.None);
+            _ = Task.Run(() => WarmUpJournal(system), CancellationToken.None);
         if (mode != ImgMode.Cluster)
             return system;
         try
@@ -98,6 +99,29 @@ public static class ImgActorSystem
         {
             await system.Terminate().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the journal and runs one recovery query of an unused persistence id, so the
+    /// plugin's start-up (connection, query compilation, JIT) overlaps with whatever the caller
+    /// does before its first build instead of delaying the first cache lookup. The answers go
+    /// nowhere.
+    /// </summary>
+    private static void WarmUpJournal(ActorSystem system)
+    {
+        try
+        {
+            var journal = Persistence.Instance.Apply(system).JournalFor(null);
+            journal.Tell(new ReplayMessages(1, long.MaxValue, 1, "img-journal-warm-up", ActorRefs.Nobody));
+            // meanwhile: the serializer's generated formatters, which recovery needs next
+            var sample = new VertexRecorded(new CacheKey("sha256:" + new string('0', 64)), new CacheResult("warm-up"));
+            var serializer = system.Serialization.FindSerializerFor(sample);
+            serializer.FromBinary(serializer.ToBinary(sample), typeof(VertexRecorded));
+        }
+        catch (Exception e)
+        {
+            system.Log.Warning(e, "could not warm up the cache journal");
         }
     }
 

@@ -1,3 +1,4 @@
+using Img.Engine.Paths;
 using System.Runtime.ExceptionServices;
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;

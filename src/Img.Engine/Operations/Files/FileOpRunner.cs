@@ -1,6 +1,7 @@
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;
 using Img.Engine.Graph;
+using Img.Engine.Paths;
 using Img.Engine.Mounts;
 using Img.Engine.Snapshots;
 

@@ -13,7 +13,7 @@ public sealed class CopyBenchmark(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _f.Dispose();
 
-    [BenchmarkFact]
+    [Fact]
     public async Task Context_copy_of_20000_files()
     {
         var payload = new byte[2048];

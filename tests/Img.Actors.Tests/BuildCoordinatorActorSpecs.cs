@@ -1,0 +1,158 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Img.Actors.Tests.Fakes;
+using Img.Coordinator.Builds;
+using Img.Engine.Graph;
+using Img.Engine.Solver;
+using Img.Messages.Builds;
+using Img.Messages.Builds.Commands;
+using Img.Messages.Builds.Events;
+using Img.Messages.Graphs;
+using Img.Messages.Vertices.Commands;
+using Img.Messages.Vertices.Events;
+using Img.Messages.Vertices.Queries;
+
+namespace Img.Actors.Tests;
+
+/// <summary>The coordinator against a stand-in vertex region (a probe) that answers by hand.</summary>
+public class BuildCoordinatorActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InMemory)
+{
+    private static readonly BuildId Id = new("b1");
+
+    private (IActorRef Coordinator, TestProbe Vertices, TestProbe Requester) Start(BuildGraph graph)
+    {
+        var vertices = CreateTestProbe();
+        var requester = CreateTestProbe();
+        var coordinator = Sys.ActorOf(BuildCoordinatorActor.Props(Id, graph, requester, vertices, FakeChecksums.Instance));
+        Assert.Equal(graph.Vertices.Count, requester.ExpectMsg<BuildStarted>().VertexCount);
+        return (coordinator, vertices, requester);
+    }
+
+    private static string NameOf(SolveVertex solve) => BuildGraphCodec.DecodeVertex(solve.Vertex).Metadata.Description;
+
+    private static SolveVertex ExpectSolve(TestProbe vertices, string name)
+    {
+        var solve = vertices.ExpectMsg<SolveVertex>();
+        Assert.Equal(name, NameOf(solve));
+        return solve;
+    }
+
+    private static void Complete(IActorRef coordinator, TestProbe vertices, SolveVertex solve) =>
+        vertices.Send(coordinator, new VertexSolved(solve.Key, FakeVertexExecutor.ResultFor(NameOf(solve)), false, 5));
+
+    [Fact]
+    public void AFullyCachedBuildAsksOnlyForTheTarget()
+    {
+        var (_, vertices, requester) = Start(Graphs.Diamond());
+        var lookup = vertices.ExpectMsg<LookupVertex>();
+        vertices.Reply(new LookupVertexResult(lookup.Key, new CacheResult("final")));
+        Assert.Equal("export", requester.ExpectMsg<VertexCached>().Description);
+        Assert.Equal(new CacheResult("final"), requester.ExpectMsg<BuildCompleted>().Target);
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void RunsADiamondInputsFirstWithBothBranchesInFlight()
+    {
+        var (coordinator, vertices, requester) = Start(Graphs.Diamond(ignoreCache: true));
+        Watch(coordinator);
+
+        var image = ExpectSolve(vertices, "image");
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Complete(coordinator, vertices, image);
+
+        var first = vertices.ExpectMsg<SolveVertex>();
+        var second = vertices.ExpectMsg<SolveVertex>();
+        Assert.Equal(["left", "right"], new[] { NameOf(first), NameOf(second) }.Order());
+        Assert.Equal([FakeVertexExecutor.ResultFor("image")], first.Inputs);
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        vertices.Send(coordinator, new VertexSolved(first.Key, FakeVertexExecutor.ResultFor(NameOf(first)), false, 5));
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Complete(coordinator, vertices, second);
+
+        var merge = ExpectSolve(vertices, "merge");
+        Assert.Equal([FakeVertexExecutor.ResultFor("left"), FakeVertexExecutor.ResultFor("right")], merge.Inputs);
+        Complete(coordinator, vertices, merge);
+        Complete(coordinator, vertices, ExpectSolve(vertices, "export"));
+
+        var completed = new List<string>();
+        requester.FishForMessage(m =>
+        {
+            if (m is VertexCompleted c) completed.Add(c.Description);
+            return m is BuildCompleted;
+        });
+        Assert.Equal("image", completed[0]);
+        Assert.Equal(["left", "right"], completed.Skip(1).Take(2).Order());
+        Assert.Equal(["merge", "export"], completed.Skip(3));
+        ExpectTerminated(coordinator);
+    }
+
+    [Fact]
+    public void AMissLooksUpTheRestAtOnceAndRunsOnlyWhatIsNeeded()
+    {
+        var (coordinator, vertices, requester) = Start(Graphs.Diamond());
+        var target = vertices.ExpectMsg<LookupVertex>();
+        vertices.Reply(new LookupVertexResult(target.Key, null));
+        var lookups = new[] { vertices.ExpectMsg<LookupVertex>(), vertices.ExpectMsg<LookupVertex>(), vertices.ExpectMsg<LookupVertex>(), vertices.ExpectMsg<LookupVertex>() };
+                // everything but the export is cached: only the export runs
+        foreach (var lookup in lookups)
+            vertices.Send(coordinator, new LookupVertexResult(lookup.Key, new CacheResult("cached-" + lookup.Key.Short)));
+        var export = ExpectSolve(vertices, "export");
+        Complete(coordinator, vertices, export);
+        var cached = new List<string>();
+        requester.FishForMessage(m =>
+        {
+            if (m is VertexCached c) cached.Add(c.Description);
+            return m is BuildCompleted;
+        });
+        Assert.Equal(4, cached.Count);
+    }
+
+    [Fact]
+    public void AFailureFailsTheBuildAndDependentsNeverRun()
+    {
+        var (coordinator, vertices, requester) = Start(Graphs.Diamond(ignoreCache: true));
+        Watch(coordinator);
+        Complete(coordinator, vertices, ExpectSolve(vertices, "image"));
+        var a = vertices.ExpectMsg<SolveVertex>();
+        var b = vertices.ExpectMsg<SolveVertex>();
+        var left = NameOf(a) == "left" ? a : b;
+        var right = NameOf(a) == "left" ? b : a;
+
+        vertices.Reply(new VertexSolveFailed(left.Key, "process \"left\" exited with code 2", 7));
+        var failed = requester.FishForMessage<VertexFailed>(_ => true);
+        Assert.Equal("left", failed.Description);
+        var outcome = requester.ExpectMsg<BuildFailed>();
+        Assert.Equal("process \"left\" exited with code 2", outcome.Error);
+        Assert.Equal(failed.Vertex, outcome.Vertex);
+        ExpectTerminated(coordinator);
+
+        // the other branch finishing later changes nothing
+        vertices.Send(coordinator, new VertexSolved(right.Key, new CacheResult("r"), false, 1));
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void ForwardsStartsAndOutputLinesAsProgress()
+    {
+        var (_, vertices, requester) = Start(Graphs.Diamond(ignoreCache: true));
+        var image = ExpectSolve(vertices, "image");
+        vertices.Reply(new VertexExecutionStarted(image.Key, "n1"));
+        vertices.Reply(new VertexOutput(image.Key, VertexLogStream.Stdout, "pulling"));
+        Assert.Equal("image", requester.ExpectMsg<VertexStarted>().Description);
+        var log = requester.ExpectMsg<VertexLog>();
+        Assert.Equal(("pulling", VertexLogStream.Stdout), (log.Line, log.Stream));
+    }
+
+    [Fact]
+    public void CancelEndsTheBuild()
+    {
+        var (coordinator, vertices, requester) = Start(Graphs.Diamond(ignoreCache: true));
+        Watch(coordinator);
+        ExpectSolve(vertices, "image");
+        coordinator.Tell(new CancelBuild(Id));
+        Assert.Equal("cancelled", requester.ExpectMsg<BuildFailed>().Error);
+        ExpectTerminated(coordinator);
+    }
+}
