@@ -50,7 +50,9 @@ public sealed class StandaloneEngine : IAsyncDisposable
         };
         var executor = new VertexExecutor(options);
         var slots = Math.Max(2, Environment.ProcessorCount);
-        var runtime = ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, cancellationToken: cancellationToken);
+        // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
+        // converting the Dockerfile, which the caller does next.
+        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, cancellationToken: cancellationToken), cancellationToken);
         return new StandaloneEngine(snapshotter, executor, registries, runtime);
     }
 

@@ -24,8 +24,11 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
 {
     private const string ContextName = "context";
 
+    private readonly StartupTrace _trace = new(context.Error, context.Debug);
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        _trace.Mark("state directory locked");
         using var registries = new RegistryClients(new RegistryClientOptions
         {
             InsecureRegistries = request.InsecureRegistries,
@@ -34,6 +37,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         await using var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, null, ct);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
+        _trace.Mark("engine created, actor system starting");
 
         DirectoryInfo? emptyContext = null;
         try
@@ -49,7 +53,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 conversion = await ConvertAsync(text, buildContext, engine, ct);
             });
 
+            _trace.Mark("Dockerfile converted");
             var runtime = await engine.RuntimeAsync();
+            _trace.Mark("actor system ready");
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion!.Graph), ContextName);
             var logs = new Dictionary<OpDigest, List<string>>();
             var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
@@ -72,11 +78,13 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 return 1;
             }
 
+            _trace.Mark("graph solved");
             var completed = (BuildCompleted)outcome;
             var manifest = completed.Target.Image
                 ?? throw new UserFacingException("the build produced no image");
             await new BuildOutputs(context, scope, display, registries).DeliverAsync(request, manifest, ct);
             display.Complete();
+            _trace.Mark("outputs delivered");
 
             var image = await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
                 new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
