@@ -23,6 +23,9 @@ public sealed class ImgApp
     /// <summary>The terminal to prompt on (login), or null when there is none.</summary>
     public ITerminal? Terminal { get; init; }
 
+    /// <summary>Whether the process's stderr is a terminal (live progress).</summary>
+    public bool StderrIsTerminal { get; init; }
+
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<Stream> openStdin, CancellationToken cancellationToken)
     {
         string? commandPath = null;
@@ -68,6 +71,7 @@ public sealed class ImgApp
                 Debug = parsed.Bool(GlobalFlags.Debug.Name) || globals.Bool(GlobalFlags.Debug.Name),
                 DockerConfigPath = DockerConfigDirectory is { } dir ? Path.Combine(dir, "config.json") : DockerConfigFile.DefaultPath(),
                 Terminal = Terminal,
+                StderrIsTerminal = StderrIsTerminal,
             };
             return await command.RunAsync(context, parsed, cancellationToken);
         }

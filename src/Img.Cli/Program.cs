@@ -13,7 +13,7 @@ public static class Program
             e.Cancel = true;
             cts.Cancel();
         };
-        var app = new ImgApp(CommandCatalog.All()) { Terminal = ConsoleTerminal.OpenIfInteractive() };
+        var app = new ImgApp(CommandCatalog.All()) { Terminal = ConsoleTerminal.OpenIfInteractive(), StderrIsTerminal = !Console.IsErrorRedirected };
         return await app.RunAsync(args, Console.Out, Console.Error, Console.OpenStandardInput, cts.Token);
     }
 }

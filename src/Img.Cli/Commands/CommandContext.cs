@@ -19,6 +19,8 @@ public sealed class CommandContext
     public string DockerConfigPath { get; init; } = DockerConfigFile.DefaultPath();
     /// <summary>The interactive terminal for prompts, or null when stdin is not a terminal.</summary>
     public ITerminal? Terminal { get; init; }
+    /// <summary>Whether stderr is a terminal: progress is then drawn live instead of logged.</summary>
+    public bool StderrIsTerminal { get; init; }
 
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 }

@@ -40,7 +40,48 @@ public static class SnapshotterFactory
         }
     }
 
+    /// <summary>
+    /// The probe mounts an overlay, which costs a noticeable part of a cached build's time; its
+    /// answer is remembered next to the snapshots for as long as the kernel and the user
+    /// namespace stay the same.
+    /// </summary>
     private static SnapshotterSelection Auto(string root)
+    {
+        var choiceFile = Path.Join(root, "auto-choice");
+        var environment = $"{File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}|{Mounts.UserNamespace.IsInitial}";
+        if (ReadChoice(choiceFile, environment) is { } remembered)
+            return remembered;
+        var selection = Probe(root);
+        Directory.CreateDirectory(root);
+        var temp = choiceFile + ".tmp";
+        File.WriteAllLines(temp, [selection.Name, environment, selection.Reason]);
+        File.Move(temp, choiceFile, overwrite: true);
+        return selection;
+    }
+
+    private static SnapshotterSelection? ReadChoice(string choiceFile, string environment)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(choiceFile);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (lines.Length < 3 || lines[1] != environment) return null;
+        var reason = lines[2] + " (probed earlier)";
+        return lines[0] switch
+        {
+            "overlayfs" => new(new OverlaySnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "overlayfs")), reason),
+            "fuse-overlayfs" => new(new FuseOverlaySnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "fuse-overlayfs")), reason),
+            "native" => new(new NativeSnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "native")), reason),
+            _ => null,
+        };
+    }
+
+    private static SnapshotterSelection Probe(string root)
     {
         string? overlayProblem = OverlaySnapshotter.Probe(Path.Join(root, "probe"));
         TryDelete(Path.Join(root, "probe"));

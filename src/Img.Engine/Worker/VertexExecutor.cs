@@ -12,7 +12,7 @@ namespace Img.Engine.Worker;
 /// The engine's <see cref="IVertexExecutor"/> (BuildKit's worker, <c>worker/base</c> + <c>llbsolver/ops</c>):
 /// dispatches each op kind to its executor and returns a <see cref="CacheResult"/> naming the
 /// committed snapshot. Image sources unpack into chain-ID snapshots, the local context is served
-/// in place (<c>local:NAME</c>), RUN runs in runc, file ops go through <see cref="IFileOpApplier"/>,
+/// in place (<c>local:NAME</c>), RUN runs in runc, file ops go through <see cref="Operations.Files.FileOpRunner"/>,
 /// merges stack layers, and the export vertex writes the image (<see cref="ImageExporter"/>).
 /// One instance per node, shared by every build; thread-safe.
 /// </summary>

@@ -1,3 +1,4 @@
+using Img.Engine.Operations.Files;
 using Img.Engine.Content;
 using Img.Engine.Execution;
 using Img.Engine.Images;
@@ -34,11 +35,11 @@ public sealed record VertexExecutorOptions
     /// <summary><c>--secret id=ID,src=PATH</c>: secret id to host file.</summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Applies COPY/ADD/WORKDIR file ops; null = file ops fail.</summary>
-    public IFileOpApplier? FileOps { get; init; }
+    /// <summary>Applies COPY/ADD/WORKDIR file ops.</summary>
+    public FileOpRunner FileOps { get; init; } = new();
 
-    /// <summary>Downloads ADD &lt;url&gt; sources; null = HTTP sources fail.</summary>
-    public IHttpSourceFetcher? Http { get; init; }
+    /// <summary>The client ADD &lt;url&gt; downloads with.</summary>
+    public HttpClient Http { get; init; } = SharedHttp.Client;
 
     /// <summary>Layer compression, SOURCE_DATE_EPOCH, media types of the exported image.</summary>
     public ImageExportOptions Export { get; init; } = new();

@@ -49,7 +49,6 @@ internal sealed class WorkerHarness : IDisposable
             Content = Content,
             Images = Images,
             Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(State.Root, "runc-state"))),
-            FileOps = new SimpleFileOpApplier(),
             Export = export,
             Secrets = secrets ?? new Dictionary<string, string>(),
         };

@@ -1,3 +1,4 @@
+using Img.Engine.Operations.Files;
 using Img.Engine.Graph;
 using Img.Engine.Solver;
 using Img.Engine.Worker.Sources;
@@ -8,20 +9,18 @@ namespace Img.Engine.Worker.Files;
 /// COPY / ADD / WORKDIR (BuildKit's <c>ops/file.go</c>): an active snapshot on the base (empty
 /// for scratch) mounted writable, every copy source made readable (other snapshots as mounted
 /// read-only views, the context as its directory plus .dockerignore filter), the actions applied
-/// by <see cref="IFileOpApplier"/>, then commit.
+/// by <see cref="FileOpRunner"/>, then commit.
 /// </summary>
-internal sealed class FileOpExecutor(StepSnapshots steps, LocalSources locals, IFileOpApplier? applier)
+internal sealed class FileOpExecutor(StepSnapshots steps, LocalSources locals, FileOpRunner runner)
 {
     public async Task<CacheResult> ExecuteAsync(VertexJob job, FileOp op, InputResults inputs, CancellationToken ct)
     {
-        if (applier is null)
-            throw new NotSupportedException("file operations (COPY, ADD, WORKDIR) are not available: no file-op engine configured");
         var parent = inputs.Reference(op.Base).SnapshotOrNull("the base of COPY/ADD");
         await using var step = await steps.PrepareAsync(parent, ct).ConfigureAwait(false);
         var views = new List<MountedView>();
         try
         {
-            var sources = new Dictionary<OpInput, FileOpSource>();
+            var sources = new Dictionary<OpInput, FileInputSource>();
             foreach (var action in op.Actions)
             {
                 if (action is not FileCopyAction { Source: { } input } || sources.ContainsKey(input))
@@ -31,21 +30,21 @@ internal sealed class FileOpExecutor(StepSnapshots steps, LocalSources locals, I
                 {
                     case SnapshotReferenceKind.Local:
                         var context = locals.Get(reference.Name);
-                        sources[input] = new FileOpSource(context.Root, context.Filter);
+                        sources[input] = new FileInputSource(context.Root, context.Filter);
                         break;
                     case SnapshotReferenceKind.Snapshot:
                         var view = await steps.ViewAsync(reference.Name, ct).ConfigureAwait(false);
                         views.Add(view);
-                        sources[input] = new FileOpSource(view.Directory);
+                        sources[input] = new FileInputSource(view.Directory);
                         break;
                     default:
                         var empty = Path.Join(steps.Scratch, "empty");
                         Directory.CreateDirectory(empty);
-                        sources[input] = new FileOpSource(empty);
+                        sources[input] = new FileInputSource(empty);
                         break;
                 }
             }
-            await applier.ApplyAsync(op, step.Mount(), sources, ct).ConfigureAwait(false);
+            await runner.ApplyAsync(op, step.Mount(), sources, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -1,0 +1,116 @@
+using Img.Cli.CommandLine;
+using Img.Cli.Commands.Registry;
+using Img.Cli.Hosting;
+using Img.Cli.Progress;
+using Img.Engine.Platforms;
+using Img.Engine.References;
+using Img.Engine.Snapshots;
+
+namespace Img.Cli.Commands.Build;
+
+/// <summary><c>img build</c>: docker build's flags; the work is in <see cref="BuildRunner"/>.</summary>
+public sealed class BuildCommand : ICommand
+{
+    internal static readonly FlagSpec Tag = new("tag", 't', true, "Name and optionally a tag (format: \"name:tag\")", Repeatable: true);
+    internal static readonly FlagSpec File = new("file", 'f', true, "Name of the Dockerfile (default: \"PATH/Dockerfile\")", ValueName: "string");
+    internal static readonly FlagSpec BuildArg = new("build-arg", null, true, "Set build-time variables", Repeatable: true);
+    internal static readonly FlagSpec Target = new("target", null, true, "Set the target build stage to build", ValueName: "string");
+    internal static readonly FlagSpec NoCache = new("no-cache", null, false, "Do not use cache when building the image");
+    internal static readonly FlagSpec Label = new("label", null, true, "Set metadata for an image", Repeatable: true);
+    internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", ValueName: "string");
+    internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
+    internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
+    internal static readonly FlagSpec ProgressFlag = new("progress", null, true, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", ValueName: "string");
+    internal static readonly FlagSpec Output = new("output", 'o', true, "Output destination (format: \"type=local,dest=path\")", Repeatable: true);
+    internal static readonly FlagSpec Push = new("push", null, false, "Shorthand for \"--output=type=registry\"");
+    internal static readonly FlagSpec Load = new("load", null, false, "Shorthand for \"--output=type=docker\" into the local store (the default)");
+    internal static readonly FlagSpec Backend = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
+    internal static readonly FlagSpec Quiet = new("quiet", 'q', false, "Suppress the build output and print image ID on success");
+    internal static readonly FlagSpec ImageIdFile = new("iidfile", null, true, "Write the image ID to a file", ValueName: "string");
+
+    public string Name => "build";
+    public string Usage => "[OPTIONS] PATH | -";
+    public string Summary => "Build an image from a Dockerfile";
+
+    public IReadOnlyList<FlagSpec> Flags =>
+    [
+        Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
+        ImageIdFile, RegistryAccess.InsecureRegistry,
+    ];
+
+    public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
+    {
+        if (args.Positionals.Count != 1)
+            throw new UsageException("\"img build\" requires exactly 1 argument.", Name, 1);
+
+        var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
+        var backend = args.Value(Backend.Name) ?? "auto";
+        if (!SnapshotterFactory.Names.Contains(backend))
+            throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
+        var network = args.Value(Network.Name) ?? "default";
+        if (network is not ("default" or "host" or "none"))
+            throw new UsageException($"invalid argument \"{network}\" for \"--network\" flag: must be default, host or none", Name);
+        var outputs = args.Values(Output.Name).Select(OutputSpec.Parse).ToList();
+        var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
+        var quiet = args.Bool(Quiet.Name);
+
+        var (contextDir, dockerfilePath, dockerfileName, dockerfile) =
+            await DockerfileSource.ReadAsync(context, args.Positionals[0], args.Value(File.Name), cancellationToken);
+
+        var request = new BuildRequest
+        {
+            ContextDirectory = contextDir,
+            DockerfilePath = dockerfilePath,
+            DockerfileName = dockerfileName,
+            Dockerfile = dockerfile,
+            Tags = tags,
+            BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
+            Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
+            Target = args.Value(Target.Name) ?? "",
+            NoCache = args.Bool(NoCache.Name),
+            Platform = ParsePlatform(args.Value(Platform.Name)),
+            Outputs = outputs,
+            Push = args.Bool(Push.Name),
+            Backend = backend,
+            Quiet = quiet,
+            ImageIdFile = args.Value(ImageIdFile.Name),
+            InsecureRegistries = args.Values(RegistryAccess.InsecureRegistry.Name),
+            NetworkMode = network,
+        };
+        if (request.Push && tags.Count == 0)
+            throw new UserFacingException("tag is needed when pushing to registry");
+
+        return await StateScope.RunAsync(context, async scope =>
+        {
+            var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
+            var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
+            var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
+            return await runner.RunAsync(cancellationToken);
+        }, cancellationToken);
+    }
+
+    private ImageReference ParseTag(string text)
+    {
+        try
+        {
+            return ImageReference.Parse(text);
+        }
+        catch (InvalidReferenceException e)
+        {
+            throw new UsageException($"invalid argument \"{text}\" for \"-t, --tag\" flag: {e.Message}", Name);
+        }
+    }
+
+    private Img.Engine.Oci.Platform? ParsePlatform(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        try
+        {
+            return PlatformSpec.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"invalid argument \"{value}\" for \"--platform\" flag: {e.Message}", Name);
+        }
+    }
+}

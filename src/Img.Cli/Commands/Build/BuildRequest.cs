@@ -1,0 +1,31 @@
+using Img.Engine.Oci;
+using Img.Engine.References;
+
+namespace Img.Cli.Commands.Build;
+
+/// <summary>Everything <c>img build</c> was asked to do, validated.</summary>
+public sealed record BuildRequest
+{
+    /// <summary>The build context directory; null for <c>img build -</c> (no context).</summary>
+    public string? ContextDirectory { get; init; }
+    /// <summary>The Dockerfile's path on the host; null when it came from stdin.</summary>
+    public string? DockerfilePath { get; init; }
+    /// <summary>The name errors show (<c>Dockerfile</c>, <c>app.Dockerfile</c>).</summary>
+    public required string DockerfileName { get; init; }
+    public required byte[] Dockerfile { get; init; }
+    public IReadOnlyList<ImageReference> Tags { get; init; } = [];
+    public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public string Target { get; init; } = "";
+    public bool NoCache { get; init; }
+    public Platform? Platform { get; init; }
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
+    public bool Push { get; init; }
+    public string Backend { get; init; } = "auto";
+    public bool Quiet { get; init; }
+    public string? ImageIdFile { get; init; }
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    /// <summary><c>--network</c>: the network of RUN steps that do not say (default, host, none).</summary>
+    public string NetworkMode { get; init; } = "default";
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Img.Cli.Commands.Registry;
+using Img.Cli.Hosting;
+using Img.Cli.Progress;
+using Img.Coordinator.Builds;
+using Img.Engine.Context;
+using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Graph;
+using Img.Engine.Registry;
+using Img.Engine.Worker.Sources;
+using Img.Messages.Builds;
+using Img.Messages.Builds.Commands;
+using Img.Messages.Builds.Events;
+using Img.Messages.Graphs;
+
+namespace Img.Cli.Commands.Build;
+
+/// <summary>
+/// One <c>img build</c>: converts the Dockerfile, serves the context, submits the graph to the
+/// standalone runtime, follows its progress, and delivers the result.
+/// </summary>
+public sealed class BuildRunner(CommandContext context, StateScope scope, BuildRequest request, IProgressWriter display)
+{
+    private const string ContextName = "context";
+
+    private readonly StartupTrace _trace = new(context.Error, context.Debug);
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        _trace.Mark("state directory locked");
+        using var registries = new RegistryClients(new RegistryClientOptions
+        {
+            InsecureRegistries = request.InsecureRegistries,
+            Credentials = RegistryAccess.Credentials(context),
+        });
+        await using var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, null, ct);
+        if (context.Debug)
+            await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
+        _trace.Mark("engine created, actor system starting");
+
+        DirectoryInfo? emptyContext = null;
+        try
+        {
+            var contextDir = request.ContextDirectory ?? (emptyContext = Directory.CreateDirectory(Path.Join(scope.TempRoot, "context-" + Guid.NewGuid().ToString("N")))).FullName;
+            using var buildContext = BuildContext.Open(contextDir, request.DockerfilePath, scope.State);
+            engine.Executor.LocalSources.Register(ContextName, buildContext);
+
+            var text = Encoding.UTF8.GetString(request.Dockerfile);
+            ConversionResult? conversion = null;
+            await display.StepAsync($"[internal] load build definition from {request.DockerfileName}", async () =>
+            {
+                conversion = await ConvertAsync(text, buildContext, engine, ct);
+            });
+
+            _trace.Mark("Dockerfile converted");
+            var runtime = await engine.RuntimeAsync();
+            _trace.Mark("actor system ready");
+            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion!.Graph), ContextName);
+            var logs = new Dictionary<OpDigest, List<string>>();
+            var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
+            {
+                if (e is VertexLog l)
+                {
+                    lock (logs)
+                    {
+                        if (!logs.TryGetValue(l.Vertex, out var list)) logs[l.Vertex] = list = new List<string>();
+                        list.Add(l.Line);
+                    }
+                }
+                display.Write(e);
+            }, ct);
+
+            if (outcome is BuildFailed failed)
+            {
+                display.Complete();
+                await ReportFailureAsync(failed, conversion.Graph, logs, text);
+                return 1;
+            }
+
+            _trace.Mark("graph solved");
+            var completed = (BuildCompleted)outcome;
+            var manifest = completed.Target.Image
+                ?? throw new UserFacingException("the build produced no image");
+            await new BuildOutputs(context, scope, display, registries).DeliverAsync(request, manifest, ct);
+            display.Complete();
+            _trace.Mark("outputs delivered");
+
+            var image = await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
+                new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
+            if (request.ImageIdFile is { } idFile)
+                await File.WriteAllTextAsync(context.ResolvePath(idFile), image.Id.ToString(), ct);
+            if (request.Quiet)
+                await context.Out.WriteLineAsync(image.Id.ToString());
+            return 0;
+        }
+        finally
+        {
+            engine.Executor.LocalSources.Unregister(ContextName);
+            emptyContext?.Delete(recursive: true);
+        }
+    }
+
+    private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, StandaloneEngine engine, CancellationToken ct)
+    {
+        var options = new ConvertOptions
+        {
+            Target = request.Target,
+            BuildArgs = request.BuildArgs,
+            Labels = request.Labels,
+            TargetPlatform = request.Platform,
+            DockerfileName = request.DockerfileName,
+            ContextName = ContextName,
+            ContextExcludePatterns = buildContext.Filter.Patterns,
+            ImageResolver = new LocalImageConfigResolver(engine.Executor.Locator),
+            NoCache = request.NoCache,
+        };
+        try
+        {
+            return await DockerfileConverter.ConvertAsync(text, options, ct);
+        }
+        catch (DockerfileException e)
+        {
+            display.Complete();
+            throw new UserFacingException(e.Message);
+        }
+    }
+
+    private async Task ReportFailureAsync(BuildFailed failed, BuildGraph graph, Dictionary<OpDigest, List<string>> logs, string text)
+    {
+        var vertex = failed.Vertex is { } digest ? graph.Vertices.FirstOrDefault(v => v.Digest == digest) : null;
+        if (vertex is not null)
+        {
+            List<string> lines;
+            lock (logs) lines = logs.TryGetValue(vertex.Digest, out var l) ? l.ToList() : [];
+            await context.Error.WriteAsync(FailureReport.Format(vertex.Metadata.Description, lines, request.DockerfileName, text, vertex.Metadata.Line));
+        }
+        await context.Error.WriteLineAsync($"ERROR: failed to solve: {failed.Error}");
+    }
+}

@@ -1,0 +1,74 @@
+using Img.Coordinator.Hosting;
+using Img.Engine.Execution.Runc;
+using Img.Engine.Registry;
+using Img.Engine.Snapshots;
+using Img.Engine.Worker;
+
+namespace Img.Cli.Hosting;
+
+/// <summary>
+/// The standalone build engine of one <c>img</c> process: the snapshotter the backend flag picks,
+/// runc, the vertex executor over the state directory's stores, and the in-process actor
+/// runtime (coordinator, vertex entities, node worker) that schedules it. The actor system starts
+/// in the background as soon as this is created, so it overlaps with reading the Dockerfile.
+/// </summary>
+public sealed class StandaloneEngine : IAsyncDisposable
+{
+    private readonly Task<ImgRuntime> _runtime;
+
+    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, RegistryClients registries, Task<ImgRuntime> runtime)
+    {
+        Snapshotter = snapshotter;
+        Executor = executor;
+        Registries = registries;
+        _runtime = runtime;
+    }
+
+    public SnapshotterSelection Snapshotter { get; }
+    public VertexExecutor Executor { get; }
+    public RegistryClients Registries { get; }
+
+    public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
+        IReadOnlyDictionary<string, string> secrets, VertexExecutorOptions? template, CancellationToken cancellationToken)
+    {
+        var snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
+        var options = (template ?? new VertexExecutorOptions
+        {
+            State = scope.State,
+            Snapshotter = snapshotter.Snapshotter,
+            Content = scope.Content,
+            Images = scope.Images,
+            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
+        }) with
+        {
+            State = scope.State,
+            Snapshotter = snapshotter.Snapshotter,
+            Content = scope.Content,
+            Images = scope.Images,
+            Registries = registries,
+            Secrets = secrets,
+        };
+        var executor = new VertexExecutor(options);
+        var slots = Math.Max(2, Environment.ProcessorCount);
+        // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
+        // converting the Dockerfile, which the caller does next.
+        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, cancellationToken: cancellationToken), cancellationToken);
+        return new StandaloneEngine(snapshotter, executor, registries, runtime);
+    }
+
+    public Task<ImgRuntime> RuntimeAsync() => _runtime;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var runtime = await _runtime.ConfigureAwait(false);
+            await runtime.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception) when (_runtime.IsFaulted || _runtime.IsCanceled)
+        {
+            // Start-up failed; the error was reported where the runtime was awaited.
+        }
+        Snapshotter.Snapshotter.Dispose();
+    }
+}
