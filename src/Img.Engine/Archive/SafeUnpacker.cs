@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Formats.Tar;
 using Img.Engine.Content;
 
@@ -198,7 +199,7 @@ public static class SafeUnpacker
         {
             try
             {
-                Posix.Lchown(target, entry.Uid, entry.Gid);
+                Posix.Lchown(target, (uint)entry.Uid, (uint)entry.Gid);
             }
             catch (IOException e)
             {
@@ -212,7 +213,7 @@ public static class SafeUnpacker
         {
             try
             {
-                Posix.Lsetxattr(target, name, value);
+                Posix.SetXattr(target, name, value);
             }
             catch (IOException e)
             {

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -113,7 +114,7 @@ public class TarArchiveTests
             Assert.Equal(ArchiveEntryType.RegularFile, e.Type);
             Assert.Equal(5, e.Size);
             Assert.Equal(Convert.ToInt32("4750", 8), (int)e.Mode);
-            Assert.Equal((int)Img.Engine.Archive.Posix.GetEffectiveUserId(), e.Uid);
+            Assert.Equal((int)Posix.GetEffectiveUserId(), e.Uid);
             var l = ArchiveEntry.FromFileSystem(Path.Combine(dir, "l"), "l");
             Assert.Equal(ArchiveEntryType.SymbolicLink, l.Type);
             Assert.Equal("f", l.LinkName);
