@@ -1,3 +1,5 @@
+using Img.Engine.Mounts;
+using Img.Engine.Native;
 using System.Text;
 
 namespace Img.Engine.Archive;
@@ -41,29 +43,29 @@ public sealed record ArchiveEntry
     public static ArchiveEntry FromFileSystem(string path, string name)
     {
         var stat = Posix.LStat(path);
-        var type = (stat.Mode & FileStatus.TypeMask) switch
+        var type = stat.FileType switch
         {
             FileStatus.TypeRegular => ArchiveEntryType.RegularFile,
             FileStatus.TypeDirectory => ArchiveEntryType.Directory,
             FileStatus.TypeSymlink => ArchiveEntryType.SymbolicLink,
-            0x2000 => ArchiveEntryType.CharacterDevice,
-            0x6000 => ArchiveEntryType.BlockDevice,
-            0x1000 => ArchiveEntryType.Fifo,
+            FileStatus.TypeCharDevice => ArchiveEntryType.CharacterDevice,
+            FileStatus.TypeBlockDevice => ArchiveEntryType.BlockDevice,
+            FileStatus.TypeFifo => ArchiveEntryType.Fifo,
             _ => throw new NotSupportedException($"{path}: sockets and other special files cannot be archived"),
         };
         return new ArchiveEntry
         {
             Name = name,
             Type = type,
-            Mode = stat.Permissions,
-            Uid = stat.Uid,
-            Gid = stat.Gid,
+            Mode = (UnixFileMode)stat.Permissions,
+            Uid = (int)stat.Uid,
+            Gid = (int)stat.Gid,
             Size = type == ArchiveEntryType.RegularFile ? stat.Size : 0,
             ModificationTime = stat.ModificationTime,
             AccessTime = stat.AccessTime,
             LinkName = type == ArchiveEntryType.SymbolicLink ? new FileInfo(path).LinkTarget : null,
-            DeviceMajor = type is ArchiveEntryType.CharacterDevice or ArchiveEntryType.BlockDevice ? stat.DeviceMajor : 0,
-            DeviceMinor = type is ArchiveEntryType.CharacterDevice or ArchiveEntryType.BlockDevice ? stat.DeviceMinor : 0,
+            DeviceMajor = type is ArchiveEntryType.CharacterDevice or ArchiveEntryType.BlockDevice ? (int)stat.RdevMajor : 0,
+            DeviceMinor = type is ArchiveEntryType.CharacterDevice or ArchiveEntryType.BlockDevice ? (int)stat.RdevMinor : 0,
             Xattrs = Posix.Lgetxattrs(path),
         };
     }

@@ -39,6 +39,11 @@ public static class ArchivePath
     /// the result is always inside it. Components that do not exist are appended as they are.
     /// With <paramref name="followFinal"/> false, a symlink in the last component is not followed
     /// (the path names the link itself, as a tar entry does).
+    /// <para>
+    /// The one implementation of "a path inside a root": <c>Execution.RootfsPath.Resolve</c>
+    /// (a container's working directory, mount targets, /etc/passwd lookups) is this with
+    /// <paramref name="followFinal"/> true.
+    /// </para>
     /// </summary>
     public static string SecureJoin(string root, string relativePath, bool followFinal = true)
     {
@@ -56,8 +61,8 @@ public static class ArchivePath
                 continue;
             }
             var candidate = Combine(root, resolved, part);
-            var isLast = pending.All(p => p.Length == 0 || p == ".");
-            var target = isLast && !followFinal ? null : new FileInfo(candidate).LinkTarget;
+            var keepLink = !followFinal && pending.All(p => p.Length == 0 || p == ".");
+            var target = keepLink ? null : new FileInfo(candidate).LinkTarget;
             if (target is null)
             {
                 resolved.Add(part);

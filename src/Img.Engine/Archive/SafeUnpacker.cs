@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Formats.Tar;
 using Img.Engine.Content;
 
@@ -203,7 +204,7 @@ public static class SafeUnpacker
             var (uid, gid) = state.Owner ?? (entry.Uid, entry.Gid);
             try
             {
-                Posix.Lchown(target, uid, gid);
+                Posix.Lchown(target, (uint)uid, (uint)gid);
             }
             catch (IOException e)
             {
@@ -217,7 +218,7 @@ public static class SafeUnpacker
         {
             try
             {
-                Posix.Lsetxattr(target, name, value);
+                Posix.SetXattr(target, name, value);
             }
             catch (IOException e)
             {

@@ -1,87 +1,72 @@
-using System.Formats.Tar;
-using System.Text;
-
 namespace Img.Engine.Archive;
 
 /// <summary>
 /// Writes <see cref="ArchiveEntry"/> records as a PAX tar (long names, exact uid/gid and times,
-/// xattrs as <c>SCHILY.xattr.*</c>), the dialect Docker and BuildKit layers use.
-/// Dispose to write the end-of-archive blocks. Built on <see cref="TarWriter"/>.
+/// xattrs as <c>SCHILY.xattr.*</c> with their raw, possibly binary, values), the dialect Docker
+/// and BuildKit layers use. Dispose to write the end-of-archive blocks. Built on
+/// <see cref="PaxTarWriter"/>, the one tar writer.
 /// </summary>
 public sealed class TarArchiveWriter : IAsyncDisposable
 {
-    private readonly TarWriter _writer;
-    private readonly List<string> _warnings = [];
+    private readonly Stream _output;
+    private readonly bool _leaveOpen;
+    private readonly PaxTarWriter _tar;
 
-    public TarArchiveWriter(Stream output, bool leaveOpen = false) =>
-        _writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen);
+    public TarArchiveWriter(Stream output, bool leaveOpen = false)
+    {
+        _output = output;
+        _leaveOpen = leaveOpen;
+        _tar = new PaxTarWriter(output);
+    }
 
-    /// <summary>Things that could not be represented exactly (binary xattr values).</summary>
-    public IReadOnlyList<string> Warnings => _warnings;
+    /// <summary>
+    /// Things that could not be represented exactly. Always empty now that xattr values are
+    /// written as raw bytes; kept for callers that report it.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; } = [];
 
     /// <summary>Writes one entry; <paramref name="data"/> (regular files only) must hold <see cref="ArchiveEntry.Size"/> bytes.</summary>
     public async ValueTask WriteEntryAsync(ArchiveEntry entry, Stream? data = null, CancellationToken cancellationToken = default)
     {
         var name = entry.Type == ArchiveEntryType.Directory && !entry.Name.EndsWith('/') ? entry.Name + "/" : entry.Name;
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var records = new List<(string Key, byte[] Value)>();
         if (entry.AccessTime is { } atime)
-            attributes["atime"] = FormatTime(atime);
+            records.Add(("atime", PaxTarWriter.TimeRecord(atime)));
         foreach (var (key, value) in entry.Xattrs.OrderBy(x => x.Key, StringComparer.Ordinal))
-        {
-            string text;
-            try
-            {
-                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value);
-            }
-            catch (DecoderFallbackException)
-            {
-                _warnings.Add($"{entry.Name}: xattr {key} has a binary value that PAX text cannot carry; it was not archived");
-                continue;
-            }
-            attributes["SCHILY.xattr." + key] = text;
-        }
+            records.Add(("SCHILY.xattr." + key, value));
 
-        var tarEntry = new PaxTarEntry(MapType(entry.Type), name, attributes)
-        {
-            Mode = entry.Mode,
-            Uid = entry.Uid,
-            Gid = entry.Gid,
-            UserName = entry.UserName ?? "",
-            GroupName = entry.GroupName ?? "",
-            ModificationTime = entry.ModificationTime,
-        };
+        string link = "";
         if (entry.Type is ArchiveEntryType.SymbolicLink or ArchiveEntryType.HardLink)
-            tarEntry.LinkName = entry.LinkName ?? throw new ArgumentException($"{entry.Name}: a link needs a LinkName", nameof(entry));
-        if (entry.Type is ArchiveEntryType.CharacterDevice or ArchiveEntryType.BlockDevice)
-        {
-            tarEntry.DeviceMajor = entry.DeviceMajor;
-            tarEntry.DeviceMinor = entry.DeviceMinor;
-        }
-        if (entry.Type == ArchiveEntryType.RegularFile)
-            tarEntry.DataStream = data ?? (entry.Size == 0 ? null : throw new ArgumentException($"{entry.Name}: data missing", nameof(data)));
-        await _writer.WriteEntryAsync(tarEntry, cancellationToken).ConfigureAwait(false);
+            link = entry.LinkName ?? throw new ArgumentException($"{entry.Name}: a link needs a LinkName", nameof(entry));
+        var size = entry.Type == ArchiveEntryType.RegularFile ? entry.Size : 0;
+        if (size > 0 && data is null)
+            throw new ArgumentException($"{entry.Name}: data missing", nameof(data));
+        var (mtime, mtimeNanoseconds) = PaxTarWriter.SplitTime(entry.ModificationTime);
+
+        _tar.WriteHeader(name, TypeFlag(entry.Type), (uint)entry.Mode & 0xFFF, entry.Uid, entry.Gid, size,
+            mtime, mtimeNanoseconds, link, (uint)entry.DeviceMajor, (uint)entry.DeviceMinor,
+            entry.UserName ?? "", entry.GroupName ?? "", records);
+        if (size > 0)
+            await _tar.WriteDataAsync(data!, size, entry.Name, cancellationToken).ConfigureAwait(false);
     }
 
-    private static TarEntryType MapType(ArchiveEntryType type) => type switch
+    private static char TypeFlag(ArchiveEntryType type) => type switch
     {
-        ArchiveEntryType.RegularFile => TarEntryType.RegularFile,
-        ArchiveEntryType.Directory => TarEntryType.Directory,
-        ArchiveEntryType.SymbolicLink => TarEntryType.SymbolicLink,
-        ArchiveEntryType.HardLink => TarEntryType.HardLink,
-        ArchiveEntryType.CharacterDevice => TarEntryType.CharacterDevice,
-        ArchiveEntryType.BlockDevice => TarEntryType.BlockDevice,
-        ArchiveEntryType.Fifo => TarEntryType.Fifo,
+        ArchiveEntryType.RegularFile => '0',
+        ArchiveEntryType.HardLink => '1',
+        ArchiveEntryType.SymbolicLink => '2',
+        ArchiveEntryType.CharacterDevice => '3',
+        ArchiveEntryType.BlockDevice => '4',
+        ArchiveEntryType.Directory => '5',
+        ArchiveEntryType.Fifo => '6',
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
-    private static string FormatTime(DateTimeOffset time)
+    public async ValueTask DisposeAsync()
     {
-        var ticks = time.UtcTicks - DateTime.UnixEpoch.Ticks;
-        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
-        if (rest < 0) { seconds--; rest += TimeSpan.TicksPerSecond; }
-        return rest == 0 ? seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : $"{seconds}.{rest:D7}";
+        _tar.Finish();
+        await _output.FlushAsync().ConfigureAwait(false);
+        if (!_leaveOpen)
+            await _output.DisposeAsync().ConfigureAwait(false);
     }
-
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

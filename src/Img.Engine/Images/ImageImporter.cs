@@ -3,6 +3,7 @@ using System.Text.Json;
 using Img.Engine.Archive;
 using Img.Engine.Content;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 
 namespace Img.Engine.Images;
 
@@ -44,7 +45,7 @@ public static class ImageImporter
             }
 
             var created = (options.Created ?? DateTimeOffset.UtcNow).ToUniversalTime();
-            var platform = options.Platform ?? HostPlatform.Current;
+            var platform = options.Platform ?? PlatformSpec.Default();
             var message = string.IsNullOrEmpty(options.Message) ? "Imported from " + options.Source : options.Message;
             var config = new ImageConfig
             {

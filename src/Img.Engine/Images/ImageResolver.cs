@@ -1,5 +1,6 @@
 using Img.Engine.Content;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 
 namespace Img.Engine.Images;
 
@@ -51,8 +52,8 @@ public static class ImageResolver
         {
             if (await content.ExistsAsync(m, cancellationToken).ConfigureAwait(false)) present.Add(m);
         }
-        var wanted = platform ?? HostPlatform.Current;
-        var match = present.FirstOrDefault(m => m.Platform is { } p && HostPlatform.Matches(p, wanted));
+        var wanted = platform ?? PlatformSpec.Default();
+        var match = PlatformMatcher.Select(present, wanted);
         if (match is not null) return match;
         if (platform is null && present.Count > 0) return present[0];
         throw new InvalidDataException($"image {image.Name} has no manifest for {wanted} in the local store");

@@ -1,5 +1,6 @@
 using Img.Engine.Content;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 
 namespace Img.Engine.Images;
 
@@ -21,7 +22,7 @@ public static class ImageSize
             var children = await ImageWalker.ChildrenAsync(provider, target, cancellationToken).ConfigureAwait(false);
             var candidates = children.Where(c => MediaTypes.IsManifest(c.MediaType)).ToList();
             if (platform is not null)
-                candidates = candidates.Where(c => c.Platform is { } p && Matches(p, platform)).Take(1).ToList();
+                candidates = PlatformMatcher.Select(candidates, platform) is { } match ? [match] : [];
             manifests.AddRange(candidates);
         }
         else
@@ -38,8 +39,4 @@ public static class ImageSize
         }
         return total;
     }
-
-    private static bool Matches(Platform candidate, Platform wanted) =>
-        candidate.Os == wanted.Os && candidate.Architecture == wanted.Architecture &&
-        (string.IsNullOrEmpty(wanted.Variant) || candidate.Variant == wanted.Variant);
 }

@@ -1,6 +1,12 @@
 namespace Img.Engine.Mounts;
 
-/// <summary>The result of <c>lstat</c> (via <c>statx</c>) on one path; never follows symlinks.</summary>
+/// <summary>
+/// The result of <c>lstat</c> (via <c>statx</c>) on one path; never follows symlinks. The one
+/// file-status type: <see cref="Native.Posix"/> returns it to every caller (archive, context
+/// checksums, snapshotters, differ). <see cref="Device"/> is the file system the file lives on
+/// (with <see cref="Inode"/>, the hardlink identity); <see cref="RdevMajor"/>/<see cref="RdevMinor"/>
+/// the device a device node represents.
+/// </summary>
 public readonly record struct FileStatus(
     uint Mode,
     uint Uid,
@@ -41,6 +47,16 @@ public readonly record struct FileStatus(
     /// <summary>An overlayfs whiteout: a character device with device number 0/0.</summary>
     public bool IsOverlayWhiteout => IsCharDevice && RdevMajor == 0 && RdevMinor == 0;
 
-    public DateTimeOffset ModificationTime =>
-        DateTimeOffset.FromUnixTimeSeconds(MtimeSeconds).AddTicks(MtimeNanoseconds / 100);
+    /// <summary>The status-change time (ctime).</summary>
+    public long CtimeSeconds { get; init; }
+    public uint CtimeNanoseconds { get; init; }
+
+    public DateTimeOffset ModificationTime => Time(MtimeSeconds, MtimeNanoseconds);
+
+    public DateTimeOffset AccessTime => Time(AtimeSeconds, AtimeNanoseconds);
+
+    public DateTimeOffset ChangeTime => Time(CtimeSeconds, CtimeNanoseconds);
+
+    private static DateTimeOffset Time(long seconds, uint nanoseconds) =>
+        DateTimeOffset.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + nanoseconds / 100);
 }

@@ -1,4 +1,5 @@
 using Img.Engine.Archive;
+using Img.Engine.Native;
 
 namespace Img.Engine.State;
 

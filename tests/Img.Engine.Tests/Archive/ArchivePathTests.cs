@@ -1,4 +1,5 @@
 using Img.Engine.Archive;
+using Img.Engine.Execution;
 using Xunit;
 
 namespace Img.Engine.Tests.Archive;
@@ -47,6 +48,12 @@ public sealed class ArchivePathTests : IDisposable
         Assert.Equal(_root + "/abs", ArchivePath.SecureJoin(_root, "abs", followFinal: false));
         Assert.Equal(_root + "/etc", ArchivePath.SecureJoin(_root, "abs"));
         Assert.Throws<IOException>(() => ArchivePath.SecureJoin(_root, "loop/x"));
+
+        // A container path (absolute, as a WORKDIR or mount target) resolves the same way.
+        Assert.Equal(_root + "/etc/passwd", RootfsPath.Resolve(_root, "/abs/passwd"));
+        Assert.Equal(_root + "/real/f", RootfsPath.Resolve(_root + "/", "//up/../rel/./f"));
+        Assert.Equal(_root, RootfsPath.Resolve(_root, "/"));
+        Assert.Throws<IOException>(() => RootfsPath.Resolve(_root, "/loop"));
     }
 
     [Fact]

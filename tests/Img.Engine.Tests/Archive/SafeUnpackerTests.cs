@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Img.Engine.Archive;
@@ -72,18 +73,18 @@ public sealed class SafeUnpackerTests : IDisposable
         Assert.Equal(Convert.ToInt32("1777", 8), (int)Posix.LStat(R("tmp")).Permissions);
         Assert.Equal(Convert.ToInt32("2755", 8), (int)Posix.LStat(R("usr/bin/wall")).Permissions);
         // Implicit parent usr/bin got the default directory mode.
-        Assert.Equal(SafeUnpacker.ImplicitDirectoryMode, Posix.LStat(R("usr/bin")).Permissions);
+        Assert.Equal(SafeUnpacker.ImplicitDirectoryMode, (UnixFileMode)Posix.LStat(R("usr/bin")).Permissions);
 
         var su = Posix.LStat(R("usr/bin/su"));
         Assert.Equal(Posix.LStat(R("usr/bin/su-again")).Inode, su.Inode);
-        Assert.Equal(2u, su.LinkCount);
+        Assert.Equal(2u, su.Links);
         Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), su.ModificationTime);
         // Directory mtimes are set after their children were written.
         Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), Posix.LStat(R("usr")).ModificationTime);
         Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), Posix.LStat(R("usr/bin/sh")).ModificationTime);
         if (Posix.IsRoot)
         {
-            Assert.Equal((12, 34), (su.Uid, su.Gid));
+            Assert.Equal((12u, 34u), (su.Uid, su.Gid));
             // setuid survives the chown.
             Assert.Equal(Convert.ToInt32("4755", 8), (int)su.Permissions);
         }
@@ -165,7 +166,7 @@ public sealed class SafeUnpackerTests : IDisposable
         Assert.False(File.Exists(R("keep")));
         AssertNothingOutside();
         // /etc/passwd of the host keeps a single link.
-        if (File.Exists("/etc/passwd")) Assert.Equal(1u, Posix.LStat("/etc/passwd").LinkCount);
+        if (File.Exists("/etc/passwd")) Assert.Equal(1u, Posix.LStat("/etc/passwd").Links);
     }
 
     [Fact]
@@ -223,7 +224,7 @@ public sealed class SafeUnpackerTests : IDisposable
         Assert.False(File.Exists(R("dev/null")));
         Assert.Contains(result.Notes, n => n.Contains("dev/null") && n.Contains("not running as root"));
         var fifo = Posix.LStat(R("dev/fifo"));
-        Assert.Equal(0x1000, fifo.Mode & 0xF000);
+        Assert.True(fifo.IsFifo);
     }
 
     [Fact]
@@ -233,8 +234,8 @@ public sealed class SafeUnpackerTests : IDisposable
         var result = await Apply(new TarBuilder().Device("dev/null", TarEntryType.CharacterDevice, 1, 3).Build());
         if (result.Notes.Count > 0) return; // root in a user namespace without CAP_MKNOD
         var dev = Posix.LStat(R("dev/null"));
-        Assert.Equal(0x2000, dev.Mode & 0xF000);
-        Assert.Equal((1, 3), (dev.DeviceMajor, dev.DeviceMinor));
+        Assert.True(dev.IsCharDevice);
+        Assert.Equal((1u, 3u), (dev.RdevMajor, dev.RdevMinor));
     }
 
     [Fact]

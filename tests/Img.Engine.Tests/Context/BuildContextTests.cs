@@ -1,5 +1,6 @@
 using Img.Engine.Archive;
 using Img.Engine.Context;
+using Img.Engine.Native;
 using Xunit;
 
 namespace Img.Engine.Tests.Context;
@@ -156,7 +157,7 @@ public sealed class BuildContextTests : IDisposable
         var before = await _f.ChecksumAsync();
         try
         {
-            Posix.Lsetxattr(file, "user.note", "hello"u8.ToArray());
+            Posix.SetXattr(file, "user.note", "hello"u8);
         }
         catch (IOException)
         {

@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Snapshots;
 
 namespace Img.Engine.Tests.Snapshots;
 
@@ -33,30 +34,10 @@ public sealed class TestDirectory : IDisposable
         }
         try
         {
-            ForceDelete(Path);
+            TreeRemover.RemoveAll(Path);
         }
         catch (IOException)
         {
         }
-    }
-
-    private static void ForceDelete(string path)
-    {
-        FileStatus? st = LibC.TryLStat(path);
-        if (st is null)
-        {
-            return;
-        }
-        if (!st.Value.IsDirectory)
-        {
-            File.Delete(path);
-            return;
-        }
-        LibC.Chmod(path, 0x1FF);
-        foreach (string e in Directory.EnumerateFileSystemEntries(path).ToList())
-        {
-            ForceDelete(e);
-        }
-        Directory.Delete(path);
     }
 }

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Runtime.CompilerServices;
 using Img.Engine.Archive;
 using Img.Engine.Oci;

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;

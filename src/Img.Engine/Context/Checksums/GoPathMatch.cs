@@ -38,7 +38,7 @@ internal static class GoPathMatch
                 pat = pat[1..];
                 star = true;
             }
-            int end = ChunkEnd(pat);
+            int end = GoGlobSyntax.ChunkEnd(pat);
             var chunk = pat[..end];
             pat = pat[end..];
             if (star && chunk.Length == 0)
@@ -68,31 +68,6 @@ internal static class GoPathMatch
             if (!found) return false;
         }
         return rest.Length == 0;
-    }
-
-    private static int ChunkEnd(ReadOnlySpan<char> pattern)
-    {
-        bool inRange = false;
-        int i;
-        for (i = 0; i < pattern.Length; i++)
-        {
-            switch (pattern[i])
-            {
-                case '\\':
-                    if (i + 1 < pattern.Length) i++;
-                    break;
-                case '[':
-                    inRange = true;
-                    break;
-                case ']':
-                    inRange = false;
-                    break;
-                case '*':
-                    if (!inRange) return i;
-                    break;
-            }
-        }
-        return i;
     }
 
     // Matches the chunk at the start of s; used = characters of s consumed.

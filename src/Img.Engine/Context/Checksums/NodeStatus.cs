@@ -1,4 +1,5 @@
 using Img.Engine.Archive;
+using Img.Engine.Mounts;
 
 namespace Img.Engine.Context.Checksums;
 
@@ -18,27 +19,27 @@ internal readonly record struct NodeStatus(
 {
     internal static NodeStatus From(FileStatus s)
     {
-        var type = (s.Mode & FileStatus.TypeMask) switch
+        var type = s.FileType switch
         {
             FileStatus.TypeRegular => ArchiveEntryType.RegularFile,
             FileStatus.TypeDirectory => ArchiveEntryType.Directory,
             FileStatus.TypeSymlink => ArchiveEntryType.SymbolicLink,
-            0x2000 => ArchiveEntryType.CharacterDevice,
-            0x6000 => ArchiveEntryType.BlockDevice,
+            FileStatus.TypeCharDevice => ArchiveEntryType.CharacterDevice,
+            FileStatus.TypeBlockDevice => ArchiveEntryType.BlockDevice,
             _ => ArchiveEntryType.Fifo, // fifo, or a socket (flagged)
         };
         return new NodeStatus(
             type,
-            s.Mode,
-            s.Uid,
-            s.Gid,
+            (int)s.Mode,
+            (int)s.Uid,
+            (int)s.Gid,
             s.Size,
             ToNanoseconds(s.ModificationTime),
             ToNanoseconds(s.ChangeTime),
             s.Inode,
-            s.DeviceMajor,
-            s.DeviceMinor,
-            (s.Mode & FileStatus.TypeMask) == 0xC000);
+            (int)s.RdevMajor,
+            (int)s.RdevMinor,
+            s.IsSocket);
     }
 
     private static long ToNanoseconds(DateTimeOffset t) => (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;

@@ -1,3 +1,5 @@
+using Img.Engine.Mounts;
+using Img.Engine.Native;
 using System.IO.Enumeration;
 using System.Runtime.ExceptionServices;
 using Img.Engine.Archive;

@@ -19,7 +19,7 @@ internal static class GoGlobSyntax
             {
                 i++;
             }
-            int end = ChunkEnd(pattern, i);
+            int end = i + ChunkEnd(pattern.AsSpan(i));
             if (!IsValidChunk(pattern, i, end))
             {
                 return false;
@@ -29,11 +29,15 @@ internal static class GoGlobSyntax
         return true;
     }
 
-    private static int ChunkEnd(string pattern, int start)
+    /// <summary>
+    /// The end of the chunk <paramref name="pattern"/> starts with: the first <c>*</c> outside
+    /// brackets, or the end. Shared with <c>Checksums.GoPathMatch</c>, Go's matcher.
+    /// </summary>
+    internal static int ChunkEnd(ReadOnlySpan<char> pattern)
     {
         bool inRange = false;
         int i;
-        for (i = start; i < pattern.Length; i++)
+        for (i = 0; i < pattern.Length; i++)
         {
             switch (pattern[i])
             {

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

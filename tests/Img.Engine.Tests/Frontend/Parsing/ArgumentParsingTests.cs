@@ -1,4 +1,5 @@
 using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Tests.Fixtures;
 using Xunit;
 using static Img.Engine.Tests.Frontend.Parsing.ParseHelpers;
 
@@ -85,6 +86,23 @@ public sealed class ArgumentParsingTests
         Assert.Equal("RUN echo hi", nested.Original);
         Assert.Equal(["echo hi"], nested.Arguments());
         Assert.Equal((2, 2), (nested.StartLine, nested.EndLine));
+    }
+
+    // BuildKit parses any depth of ONBUILD ONBUILD ... (the instruction layer rejects chaining);
+    // the parser reads the chain in a loop, so a long line cannot overflow the stack.
+    [Fact]
+    public void Onbuild_chains_parse_to_any_depth_without_recursion()
+    {
+        Assert.Equal("(onbuild (onbuild (run \"x\")))", Dump("ONBUILD ONBUILD RUN x"));
+
+        const int depth = 5_000;
+        var onbuild = SmallStack.Run(() => Instruction("FROM a\n" + Continued(string.Concat(Enumerable.Repeat("ONBUILD ", depth)) + "RUN x"), 1));
+
+        var levels = 0;
+        for (Node? n = onbuild; n is not null; n = n.Next?.Children.SingleOrDefault(), levels++)
+            Assert.Equal((onbuild.StartLine, onbuild.EndLine), (n.StartLine, n.EndLine));
+        Assert.Equal(depth + 1, levels);
+        Assert.Throws<InsufficientExecutionStackException>(() => SmallStack.Run(() => AstDumper.Dump(onbuild)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Img.Engine.Frontend.Dockerfile.Parsing;
+using Img.Engine.Tests.Fixtures;
 using Xunit;
 using static Img.Engine.Tests.Frontend.Parsing.ParseHelpers;
 
@@ -75,5 +76,36 @@ public sealed class JsonFormTests
     {
         Assert.Equal("(from \"[\\\"a\\\"]\")", Dump("FROM [\"a\"]"));
         Assert.Equal("(workdir \"[\\\"a\\\"]\")", Dump("WORKDIR [\"a\"]"));
+    }
+
+    // Go's encoding/json accepts nesting up to 10,000 levels and rejects deeper input as a
+    // syntax error, so BuildKit falls back to the shell form. Parsed on a thread with a small
+    // stack: deep input must never overflow it.
+    [Fact]
+    public void Nesting_to_gos_limit_is_json_and_beyond_it_is_shell_form()
+    {
+        static string Nested(int depth) => Continued("CMD " + new string('[', depth) + new string(']', depth));
+
+        var error = Assert.Throws<DockerfileParseException>(() => SmallStack.Run(() => DockerfileParser.Parse(Nested(10_000))));
+        Assert.Equal("when using JSON array syntax, arrays must be comprised of strings only", error.Message);
+
+        foreach (var depth in new[] { 10_001, 1_000_000 })
+        {
+            var cmd = SmallStack.Run(() => Instruction(Nested(depth), 0));
+            Assert.False(cmd.IsJson);
+            Assert.Equal(new string('[', depth) + new string(']', depth), cmd.Next!.Value);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"a\": ", "}")]
+    [InlineData("[{\"a\": [", "]}]")]
+    public void Deep_objects_are_validated_without_recursion(string open, string close)
+    {
+        string Nested(int depth) => Continued("CMD [\"a\", " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth)) + "]");
+
+        Assert.Throws<DockerfileParseException>(() => SmallStack.Run(() => DockerfileParser.Parse(Nested(3_000))));
+        Assert.False(SmallStack.Run(() => Instruction(Nested(100_000), 0)).IsJson);
+        Assert.False(SmallStack.Run(() => Instruction(Nested(3_000)[..^1], 0)).IsJson);
     }
 }

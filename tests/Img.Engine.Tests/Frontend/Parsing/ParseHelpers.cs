@@ -13,4 +13,11 @@ internal static class ParseHelpers
 
     public static DockerfileParseException Rejects(string dockerfile) =>
         Assert.Throws<DockerfileParseException>(() => DockerfileParser.Parse(dockerfile));
+
+    /// <summary>
+    /// Splits a long instruction into physical lines joined by escaped newlines, so it can be
+    /// longer than the 64 KiB limit on one physical line.
+    /// </summary>
+    public static string Continued(string instruction, int width = 10_000) =>
+        string.Join("\\\n", instruction.Chunk(width).Select(chunk => new string(chunk)));
 }

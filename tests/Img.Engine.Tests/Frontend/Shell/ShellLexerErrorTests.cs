@@ -1,4 +1,5 @@
 using Img.Engine.Frontend.Dockerfile.Shell;
+using Img.Engine.Tests.Fixtures;
 using Xunit;
 
 namespace Img.Engine.Tests.Frontend.Shell;
@@ -53,6 +54,34 @@ public sealed class ShellLexerErrorTests
         var ex = Assert.Throws<ShellExpansionException>(() => new ShellLexer().ProcessWord(word, Env));
         Assert.Equal(reason, ex.Reason);
         Assert.Equal(word, ex.Word);
+    }
+
+    [Theory]
+    [InlineData("${S:-", "}")]
+    [InlineData("${S:-\"", "\"}")]
+    [InlineData("${S/", "/x}")]
+    [InlineData("${X:-", "")]
+    public void DeepNestingIsACleanErrorOnASmallStack(string open, string close)
+    {
+        string Nest(int depth) => string.Concat(Enumerable.Repeat(open, depth)) + "x" + string.Concat(Enumerable.Repeat(close, depth));
+        var lexer = new ShellLexer();
+
+        if (close.Length > 0)
+        {
+            SmallStack.Run(() => lexer.ProcessWord(Nest(50), Env));
+        }
+        else
+        {
+            var unterminated = Assert.Throws<ShellExpansionException>(() => SmallStack.Run(() => lexer.ProcessWord(Nest(50), Env)));
+            Assert.Equal("syntax error: missing '}'", unterminated.Reason);
+        }
+        foreach (var depth in new[] { ShellWordProcessor.MaxNestingDepth + 1, 100_000 })
+        {
+            var ex = Assert.Throws<ShellExpansionException>(() => lexer.ProcessWord(Nest(depth), Env));
+            Assert.Equal(ShellWordProcessor.NestedTooDeeply, ex.Reason);
+            ex = Assert.Throws<ShellExpansionException>(() => SmallStack.Run(() => lexer.ProcessWord(Nest(depth), Env)));
+            Assert.Equal(ShellWordProcessor.NestedTooDeeply, ex.Reason);
+        }
     }
 
     [Fact]

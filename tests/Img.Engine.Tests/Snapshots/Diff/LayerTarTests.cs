@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Text;
+using Img.Engine.Archive;
 using Img.Engine.Diff;
 using Img.Engine.Diff.Walking;
 using Img.Engine.Mounts;
@@ -100,6 +101,27 @@ public sealed class LayerTarTests : IDisposable
         File.WriteAllBytes(tarPath, tar);
         Run("tar", "--xattrs", "--xattrs-include=*", "-xf", tarPath, "-C", outDir);
         Assert.Equal(cap, LibC.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
+    }
+
+    [Fact]
+    public async Task Security_capability_survives_diff_tar_and_apply_byte_for_byte()
+    {
+        Requirements.Root();
+        string up = _dir.Sub("up");
+        string f = Path.Join(up, "ping");
+        File.WriteAllText(f, "x");
+        // setcap cap_net_raw+ep: vfs_cap_data v2, bytes that are not valid UTF-8 (0x20 0x00 ... 0x00 after 0x02).
+        byte[] cap = [0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] notUtf8 = [0x01, 0x00, 0x00, 0x02, 0xFF, 0xFE, 0x80, 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        File.WriteAllText(Path.Join(up, "other"), "y");
+        LibC.SetXattr(f, "security.capability", cap);
+        LibC.SetXattr(Path.Join(up, "other"), "security.capability", notUtf8);
+
+        string outDir = _dir.Sub("applied");
+        await SafeUnpacker.ApplyAsync(new MemoryStream(DiffAll(up)), outDir);
+
+        Assert.Equal(cap, LibC.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
+        Assert.Equal(notUtf8, LibC.GetXattr(Path.Join(outDir, "other"), "security.capability"));
     }
 
     [Fact]

@@ -27,20 +27,10 @@ internal static class ArgumentParsers
         "expose" or "from" => new(ParseStringsWhitespaceDelimited(rest)),
         "healthcheck" => ParseHealthConfig(rest),
         "maintainer" or "stopsignal" or "user" or "workdir" => new(ParseString(rest)),
-        "onbuild" => new(ParseSubCommand(rest, context)),
+        // "onbuild" is read by InstructionNodes.FromLine, without recursion.
         // Unknown instructions still parse; the instruction layer rejects them with context.
         _ => new(new Node()),
     };
-
-    /// <summary>ONBUILD: the rest is an instruction of its own, nested as the single child.</summary>
-    private static Node? ParseSubCommand(string rest, ParserContext context)
-    {
-        if (rest.Length == 0)
-            return null;
-        var node = new Node();
-        node.Children.Add(InstructionNodes.FromLine(rest, context, Array.Empty<string>()));
-        return node;
-    }
 
     /// <summary>
     /// Space-separated words in which quotes group but are kept, as are escapes (the escape token

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Img.Engine.Text;
 
@@ -11,8 +12,12 @@ namespace Img.Engine.Frontend.Dockerfile.Parsing;
 public static class AstDumper
 {
     /// <summary>The dump, without a final newline (golden files add one).</summary>
+    /// <exception cref="InsufficientExecutionStackException">ONBUILD nesting too deep to print.</exception>
     public static string Dump(Node node)
     {
+        // Recursive (once per ONBUILD nesting level); a clean error, not a crash, for a line of
+        // thousands of ONBUILDs.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var sb = new StringBuilder(node.Value.ToLowerInvariant());
         if (node.Flags.Count > 0)
             sb.Append(' ').Append(GoQuote.QuoteList(node.Flags));

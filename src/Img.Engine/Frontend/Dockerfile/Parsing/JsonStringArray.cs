@@ -81,70 +81,106 @@ internal sealed class JsonStringArray
             throw Syntax();
     }
 
+    /// <summary>Any non-string element: the exec form only needs to know it is not a string.</summary>
+    private static readonly object NonString = new();
+
+    /// <summary>
+    /// The top-level array. Iterative, with an explicit stack of the containers being read, so
+    /// that nesting up to Go's limit of 10,000 levels (and beyond, which is a syntax error)
+    /// never recurses: a Dockerfile must not be able to overflow the parser's stack. Nested
+    /// arrays and objects are only validated; the elements of the top array come back as
+    /// strings or <see cref="NonString"/>.
+    /// </summary>
     private List<object?> ReadArray()
     {
         var items = new List<object?>();
-        ReadDelimited('[', ']', () => items.Add(ReadValue()));
-        return items;
-    }
-
-    // Only validated: the exec form never keeps an object.
-    private object ReadObject()
-    {
-        ReadDelimited('{', '}', () =>
+        var closers = new Stack<char>();
+        if (!Open(closers))
+            return items;
+        while (true)
         {
-            ReadString();
+            // A value is expected.
             SkipWhitespace();
-            Expect(':');
-            SkipWhitespace();
-            ReadValue();
-        });
-        return new object();
+            if (!AtEnd && _s[_pos] is '[' or '{')
+            {
+                if (Open(closers))
+                    continue;
+                if (closers.Count == 1)
+                    items.Add(NonString);
+            }
+            else
+            {
+                var value = ReadScalar();
+                if (closers.Count == 1)
+                    items.Add(value);
+            }
+            // After a value: a comma, or closers until one is followed by a comma.
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtEnd)
+                    throw Syntax();
+                if (_s[_pos] == ',')
+                {
+                    _pos++;
+                    if (closers.Peek() == '}')
+                        ReadKey();
+                    break;
+                }
+                Expect(closers.Pop());
+                _depth--;
+                if (closers.Count == 0)
+                    return items;
+                if (closers.Count == 1)
+                    items.Add(NonString);
+            }
+        }
     }
 
-    // An array or object body: open, then nothing or comma-separated items, then close.
-    private void ReadDelimited(char open, char close, Action readItem)
+    /// <summary>
+    /// Consumes the <c>[</c> or <c>{</c> at the position. An empty container is consumed whole
+    /// and gives false; otherwise its closer is pushed, an object's first key is read, and the
+    /// position is at the first value.
+    /// </summary>
+    private bool Open(Stack<char> closers)
     {
         Enter();
-        Expect(open);
+        var close = _s[_pos] == '[' ? ']' : '}';
+        _pos++;
         SkipWhitespace();
-        if (!AtEnd && Peek() == close)
+        if (!AtEnd && _s[_pos] == close)
         {
             _pos++;
             _depth--;
-            return;
+            return false;
         }
-        while (true)
-        {
-            SkipWhitespace();
-            readItem();
-            SkipWhitespace();
-            if (AtEnd)
-                throw Syntax();
-            if (_s[_pos] == ',')
-            {
-                _pos++;
-                continue;
-            }
-            Expect(close);
-            _depth--;
-            return;
-        }
+        closers.Push(close);
+        if (close == '}')
+            ReadKey();
+        return true;
     }
 
-    private object? ReadValue()
+    // An object member's key and colon; the value follows.
+    private void ReadKey()
+    {
+        SkipWhitespace();
+        ReadString();
+        SkipWhitespace();
+        Expect(':');
+    }
+
+    // A string, or a literal or number (validated, returned as NonString).
+    private object? ReadScalar()
     {
         if (AtEnd)
             throw Syntax();
         switch (_s[_pos])
         {
             case '"': return ReadString();
-            case '[': return ReadArray();
-            case '{': return ReadObject();
-            case 't': ReadLiteral("true"); return true;
-            case 'f': ReadLiteral("false"); return false;
-            case 'n': ReadLiteral("null"); return null;
-            default: return ReadNumber();
+            case 't': ReadLiteral("true"); return NonString;
+            case 'f': ReadLiteral("false"); return NonString;
+            case 'n': ReadLiteral("null"); return NonString;
+            default: ReadNumber(); return NonString;
         }
     }
 
@@ -155,7 +191,7 @@ internal sealed class JsonStringArray
         _pos += literal.Length;
     }
 
-    private object ReadNumber()
+    private void ReadNumber()
     {
         var start = _pos;
         if (Peek() == '-')
@@ -185,7 +221,6 @@ internal sealed class JsonStringArray
         var value = double.Parse(_s.AsSpan(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture);
         if (double.IsInfinity(value))
             _numberOverflow = true;
-        return value;
     }
 
     private void SkipDigits()

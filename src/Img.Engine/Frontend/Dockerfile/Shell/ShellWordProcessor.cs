@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Img.Engine.Text;
 
@@ -22,6 +23,16 @@ internal sealed class ShellWordProcessor
     // Shared by every nesting level; see WordSplitter.
     private readonly StringBuilder _wordsBuffer = new();
     private bool _rawEscapes;
+    private int _depth;
+
+    /// <summary>
+    /// How deeply expansions may nest inside one another. A level takes 1-1.5 KB of stack, so
+    /// this fits a thread-pool thread (1.5 MB) with room for the callers; on smaller stacks the
+    /// stack check gives the same error earlier.
+    /// </summary>
+    internal const int MaxNestingDepth = 500;
+
+    internal const string NestedTooDeeply = "syntax error: substitutions nested too deeply";
 
     public ShellWordProcessor(string word, ShellLexer lexer, IShellEnvironment env, bool capture)
     {
@@ -340,16 +351,31 @@ internal sealed class ShellWordProcessor
 
     // Reads a nested word up to stopChar. Running off the end, whatever the inner reason (an
     // open quote, an open nested ${), is reported as the outer construct being unterminated.
+    //
+    // Every nesting (${a:-${b}}, "${a:-"${b}"}", ${a/${b}/c}) passes through here, so this is
+    // where the depth is bounded: BuildKit's goroutine stacks grow to 1 GB, ours are fixed (1.5 MB
+    // on the thread pool) and an overflow kills the process. No real Dockerfile comes close.
     private string ReadNested(int stopChar, bool rawEscapes, string endOfInputReason)
     {
+        if (_depth >= MaxNestingDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new ExpansionFailure(NestedTooDeeply);
+        }
+        _depth++;
         try
         {
             return ProcessStopOn(stopChar, rawEscapes).Result;
         }
         catch (ExpansionFailure) when (_reader.Peek() == RuneReader.Eof)
         {
-            throw new ExpansionFailure(endOfInputReason);
+            // Thrown below, once this handler has unwound the inner levels' frames: throwing
+            // from inside the handler would stack one exception dispatch per nesting level.
         }
+        finally
+        {
+            _depth--;
+        }
+        throw new ExpansionFailure(endOfInputReason);
     }
 
     // A variable name: letters, digits and '_'; or a run of digits (positional, "$10" is

@@ -1,9 +1,9 @@
+using Img.Engine.Images;
 using Img.Engine.Oci;
 using Img.Engine.Platforms;
-using Img.Engine.Registry;
 using Xunit;
 
-namespace Img.Engine.Tests.Registry;
+namespace Img.Engine.Tests.Platforms;
 
 public sealed class PlatformMatcherTests
 {
@@ -70,5 +70,19 @@ public sealed class PlatformMatcherTests
     public void Bad_platform_strings_are_refused(string text)
     {
         Assert.Throws<FormatException>(() => PlatformSpec.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("linux/arm64/v8", "linux/arm64", true)]
+    [InlineData("linux/aarch64", "linux/arm64", true)]
+    [InlineData("linux/arm/v6", "linux/arm", true)]
+    [InlineData("linux/arm/v7", "linux/arm/v6", false)]
+    [InlineData("linux/amd64/v2", "linux/amd64", false)]
+    [InlineData("linux/amd64", "linux/arm64", false)]
+    public void Host_platform_is_a_thin_call_into_platforms(string candidate, string wanted, bool runs)
+    {
+        Assert.Equal(PlatformSpec.Parse(candidate), HostPlatform.Parse(candidate));
+        Assert.Equal(runs, HostPlatform.Matches(HostPlatform.Parse(candidate), HostPlatform.Parse(wanted)));
+        Assert.Equal(PlatformSpec.Default(), HostPlatform.Current);
     }
 }

@@ -1,14 +1,14 @@
 using Img.Engine.Oci;
-using Img.Engine.Platforms;
 
-namespace Img.Engine.Registry;
+namespace Img.Engine.Platforms;
 
 /// <summary>
 /// Picks the manifest for a platform out of an index. Both sides are normalized with
 /// <see cref="PlatformSpec.Normalize"/> (<c>x86_64</c> = <c>amd64</c>, <c>aarch64</c> =
 /// <c>arm64</c>, whose <c>v8</c> variant is the default); an <c>arm/v7</c> host also runs
 /// <c>v6</c> and <c>v5</c> images, an <c>amd64/v3</c> host <c>v2</c> and baseline ones,
-/// preferring the closest.
+/// preferring the closest. The one matching rule: registry pulls, the local image store and
+/// size computations all choose with it.
 /// </summary>
 public static class PlatformMatcher
 {
@@ -30,6 +30,10 @@ public static class PlatformMatcher
         }
         return best;
     }
+
+    /// <summary>Whether an image for <paramref name="candidate"/> can run on <paramref name="wanted"/>.</summary>
+    public static bool CanRun(Platform candidate, Platform wanted) =>
+        Rank(PlatformSpec.Normalize(candidate), PlatformSpec.Normalize(wanted)) != int.MaxValue;
 
     /// <summary>0 for an exact match, higher for an acceptable fallback, <see cref="int.MaxValue"/> for no match.</summary>
     private static int Rank(Platform candidate, Platform want)

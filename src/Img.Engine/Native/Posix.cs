@@ -1,0 +1,387 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Native;
+
+/// <summary>
+/// The one place img calls libc (Linux) for what .NET does not expose: mount/umount2, statx
+/// (lstat with inode, owner and device numbers, as <see cref="FileStatus"/>), ownership, mode,
+/// device nodes, hard links, timestamps without following symlinks, extended attributes, flock
+/// and directory fsync. Every throwing wrapper throws an <see cref="IOException"/> that names the
+/// call and the path, carries the errno text, and has the errno as its HResult.
+/// </summary>
+/// <remarks>
+/// <see cref="Mounts.LibC"/> is the public face of the same calls for the snapshotters, differ
+/// and executor; it forwards here. <see cref="FileStatus"/> stays in <c>Mounts</c> for the same
+/// reason.
+/// </remarks>
+internal static unsafe partial class Posix
+{
+    private const string Libc = "libc";
+
+    internal const int EPERM = 1;
+    internal const int ENOENT = 2;
+    internal const int EINTR = 4;
+    internal const int EWOULDBLOCK = 11;
+    internal const int EACCES = 13;
+    internal const int EBUSY = 16;
+    internal const int EEXIST = 17;
+    internal const int EXDEV = 18;
+    internal const int ENOTDIR = 20;
+    internal const int EINVAL = 22;
+    internal const int ERANGE = 34;
+    internal const int ENODATA = 61;
+    internal const int EOPNOTSUPP = 95;
+
+    internal const ulong MS_RDONLY = 1;
+    internal const ulong MS_NOSUID = 2;
+    internal const ulong MS_NODEV = 4;
+    internal const ulong MS_NOEXEC = 8;
+    internal const ulong MS_SYNCHRONOUS = 16;
+    internal const ulong MS_REMOUNT = 32;
+    internal const ulong MS_NOATIME = 1024;
+    internal const ulong MS_NODIRATIME = 2048;
+    internal const ulong MS_BIND = 4096;
+    internal const ulong MS_REC = 16384;
+    internal const ulong MS_PRIVATE = 1 << 18;
+    internal const ulong MS_SLAVE = 1 << 19;
+    internal const ulong MS_SHARED = 1 << 20;
+    internal const ulong MS_RELATIME = 1 << 21;
+    internal const ulong MS_STRICTATIME = 1 << 24;
+    internal const int MNT_DETACH = 2;
+
+    private const int O_RDONLY = 0;
+    private const int O_RDWR = 2;
+    private const int O_CREAT = 0x40;
+    private const int O_DIRECTORY = 0x10000;
+    private const int O_CLOEXEC = 0x80000;
+    private const int AT_FDCWD = -100;
+    private const int AT_SYMLINK_NOFOLLOW = 0x100;
+    private const int LOCK_EX = 2;
+    private const int LOCK_NB = 4;
+    private const int LOCK_UN = 8;
+    private const uint STATX_BASIC_STATS = 0x7ff;
+
+    [LibraryImport(Libc, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MountNative(string? source, string target, string? fstype, ulong flags, string? data);
+
+    [LibraryImport(Libc, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Umount2Native(string target, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenNative(string path, int flags, int mode);
+
+    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseNative(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "flock", SetLastError = true)]
+    private static partial int FlockNative(int fd, int operation);
+
+    [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FsyncNative(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport(Libc, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LchownNative(string path, uint uid, uint gid);
+
+    [LibraryImport(Libc, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int ChmodNative(string path, uint mode);
+
+    [LibraryImport(Libc, EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MknodNative(string path, uint mode, ulong dev);
+
+    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkatNative(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UtimensatNative(int dirfd, string path, long* times, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint LlistxattrNative(string path, byte* list, nint size);
+
+    [LibraryImport(Libc, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint LgetxattrNative(string path, string name, byte* value, nint size);
+
+    [LibraryImport(Libc, EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LsetxattrNative(string path, string name, byte* value, nint size, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "geteuid")]
+    internal static partial uint GetEffectiveUserId();
+
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    internal static partial uint GetEffectiveGroupId();
+
+    internal static bool IsRoot => GetEffectiveUserId() == 0;
+
+    /// <summary>"<paramref name="what"/>: errno text", with the errno as the HResult.</summary>
+    internal static IOException Error(string what, int errno) =>
+        new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+
+    private static IOException LastError(string what) => Error(what, Marshal.GetLastPInvokeError());
+
+    // ---- mounts ----
+
+    /// <summary>mount(2); throws on failure.</summary>
+    internal static void Mount(string? source, string target, string? fsType, ulong flags, string? data)
+    {
+        if (MountNative(source, target, fsType, flags, string.IsNullOrEmpty(data) ? null : data) != 0)
+            throw LastError($"mount {fsType ?? "(none)"} {source} on {target}" + (string.IsNullOrEmpty(data) ? "" : $" ({data})"));
+    }
+
+    /// <summary>umount2(2); returns the errno (0 on success) instead of throwing.</summary>
+    internal static int Umount2(string target, int flags) =>
+        Umount2Native(target, flags) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    // ---- locks and durability ----
+
+    /// <summary>Opens (creating 0644 if needed) a file for locking; returns the descriptor.</summary>
+    internal static int OpenForLock(string path)
+    {
+        while (true)
+        {
+            var fd = OpenNative(path, O_RDWR | O_CREAT | O_CLOEXEC, Convert.ToInt32("644", 8));
+            if (fd >= 0) return fd;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Error($"open {path}", errno);
+        }
+    }
+
+    internal static void Close(int fd) => CloseNative(fd);
+
+    /// <summary>Tries to take an exclusive flock without blocking; false when another open file description holds it.</summary>
+    internal static bool TryLockExclusive(int fd, string path)
+    {
+        while (true)
+        {
+            if (FlockNative(fd, LOCK_EX | LOCK_NB) == 0) return true;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EWOULDBLOCK) return false;
+            if (errno != EINTR) throw Error($"flock {path}", errno);
+        }
+    }
+
+    internal static void Unlock(int fd) => FlockNative(fd, LOCK_UN);
+
+    /// <summary>fsyncs a directory so a rename or unlink inside it is durable.</summary>
+    internal static void FsyncDirectory(string path)
+    {
+        var fd = OpenNative(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0) throw LastError($"open {path}");
+        try
+        {
+            if (FsyncNative(fd) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                // Some file systems cannot fsync directories; the rename is still atomic.
+                if (errno is not (EINTR or EINVAL or EOPNOTSUPP)) throw Error($"fsync {path}", errno);
+            }
+        }
+        finally
+        {
+            CloseNative(fd);
+        }
+    }
+
+    // ---- lstat ----
+
+    /// <summary>lstat via statx; <see cref="FileNotFoundException"/> when the path (or a parent directory) is missing.</summary>
+    internal static FileStatus LStat(string path) =>
+        TryLStat(path, out var errno) ?? throw new FileNotFoundException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}", path);
+
+    /// <summary>lstat via statx; null when the path does not exist (or a parent is not a directory).</summary>
+    internal static FileStatus? TryLStat(string path) => TryLStat(path, out _);
+
+    private static FileStatus? TryLStat(string path, out int errno)
+    {
+        byte* b = stackalloc byte[256];
+        if (StatxNative(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, b) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOENT or ENOTDIR) return null;
+            throw Error($"lstat {path}", errno);
+        }
+        errno = 0;
+        // struct statx layout (identical on every Linux architecture).
+        return new FileStatus(
+            Mode: *(ushort*)(b + 28),
+            Uid: *(uint*)(b + 20),
+            Gid: *(uint*)(b + 24),
+            Size: *(long*)(b + 40),
+            Inode: *(ulong*)(b + 32),
+            Device: ((ulong)*(uint*)(b + 136) << 32) | *(uint*)(b + 140),
+            RdevMajor: *(uint*)(b + 128),
+            RdevMinor: *(uint*)(b + 132),
+            Links: *(uint*)(b + 16),
+            MtimeSeconds: *(long*)(b + 112),
+            MtimeNanoseconds: *(uint*)(b + 120),
+            AtimeSeconds: *(long*)(b + 64),
+            AtimeNanoseconds: *(uint*)(b + 72),
+            Blocks: *(long*)(b + 48))
+        {
+            CtimeSeconds = *(long*)(b + 96),
+            CtimeNanoseconds = *(uint*)(b + 104),
+        };
+    }
+
+    // ---- ownership, mode, nodes, links, times ----
+
+    /// <summary>Changes owner without following a final symlink.</summary>
+    internal static void Lchown(string path, uint uid, uint gid)
+    {
+        if (LchownNative(path, uid, gid) != 0) throw LastError($"lchown {path} {uid}:{gid}");
+    }
+
+    /// <summary>chmod(2) with the full 07777 permission bits (follows symlinks: never call on one).</summary>
+    internal static void Chmod(string path, uint mode)
+    {
+        if (ChmodNative(path, mode & 0xFFF) != 0) throw LastError($"chmod {path}");
+    }
+
+    /// <summary>Returns the errno of mknod(2), 0 on success; <paramref name="mode"/> carries the file type bits.</summary>
+    internal static int TryMknod(string path, uint mode, uint major, uint minor) =>
+        MknodNative(path, mode, MakeDev(major, minor)) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>mknod(2); <paramref name="mode"/> carries the file type bits.</summary>
+    internal static void Mknod(string path, uint mode, uint major, uint minor)
+    {
+        var errno = TryMknod(path, mode, major, minor);
+        if (errno != 0) throw Error($"mknod {path}", errno);
+    }
+
+    /// <summary>Creates a hard link; a symlink at <paramref name="existing"/> is linked itself, not followed.</summary>
+    internal static void Link(string existing, string newPath)
+    {
+        if (LinkatNative(AT_FDCWD, existing, AT_FDCWD, newPath, 0) != 0) throw LastError($"link {existing} {newPath}");
+    }
+
+    /// <summary>Sets access and modification times without following a final symlink.</summary>
+    internal static void SetTimes(string path, long atimeSec, uint atimeNsec, long mtimeSec, uint mtimeNsec)
+    {
+        long* t = stackalloc long[4];
+        t[0] = atimeSec;
+        t[1] = atimeNsec;
+        t[2] = mtimeSec;
+        t[3] = mtimeNsec;
+        if (UtimensatNative(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) != 0) throw LastError($"utimensat {path}");
+    }
+
+    /// <summary>Sets access and modification times (100 ns precision) without following a final symlink.</summary>
+    internal static void SetTimes(string path, DateTimeOffset accessTime, DateTimeOffset modificationTime)
+    {
+        var (aSec, aNsec) = ToTimespec(accessTime);
+        var (mSec, mNsec) = ToTimespec(modificationTime);
+        SetTimes(path, aSec, aNsec, mSec, mNsec);
+    }
+
+    private static (long Seconds, uint Nanoseconds) ToTimespec(DateTimeOffset t)
+    {
+        var seconds = Math.DivRem(t.UtcTicks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerSecond, out var rest);
+        if (rest < 0)
+        {
+            seconds -= 1;
+            rest += TimeSpan.TicksPerSecond;
+        }
+        return (seconds, (uint)(rest * 100));
+    }
+
+    private static ulong MakeDev(uint major, uint minor) =>
+        ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) |
+        ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
+
+    // ---- extended attributes ----
+
+    /// <summary>The names of a path's extended attributes (not following symlinks); empty when unsupported.</summary>
+    internal static List<string> ListXattrs(string path) =>
+        TryListXattrs(path, out var errno) ?? throw Error($"llistxattr {path}", errno);
+
+    // Null with the errno on failure; empty when the file system has no xattr support.
+    private static List<string>? TryListXattrs(string path, out int errno)
+    {
+        var names = new List<string>();
+        while (true)
+        {
+            errno = 0;
+            var size = LlistxattrNative(path, null, 0);
+            if (size == 0) return names;
+            var n = size;
+            byte[] buf = [];
+            if (size > 0)
+            {
+                buf = new byte[size];
+                fixed (byte* p = buf)
+                    n = LlistxattrNative(path, p, size);
+            }
+            if (n < 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                if (errno == ERANGE) continue; // the list grew since it was measured
+                return errno == EOPNOTSUPP ? names : null;
+            }
+            names.AddRange(Encoding.UTF8.GetString(buf, 0, (int)n).Split('\0', StringSplitOptions.RemoveEmptyEntries));
+            return names;
+        }
+    }
+
+    /// <summary>The value of one extended attribute, or null when it is absent.</summary>
+    internal static byte[]? GetXattr(string path, string name)
+    {
+        var size = LgetxattrNative(path, name, null, 0);
+        if (size < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is ENODATA or EOPNOTSUPP) return null;
+            throw Error($"lgetxattr {path} {name}", errno);
+        }
+        while (true)
+        {
+            var buf = new byte[size];
+            nint n;
+            fixed (byte* p = buf)
+                n = LgetxattrNative(path, name, p, size);
+            if (n >= 0) return n == buf.Length ? buf : buf.AsSpan(0, (int)n).ToArray();
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == ERANGE)
+            {
+                size = Math.Max(size * 2, 64);
+                continue;
+            }
+            if (errno == ENODATA) return null;
+            throw Error($"lgetxattr {path} {name}", errno);
+        }
+    }
+
+    /// <summary>
+    /// All extended attributes of a path (not following a final symlink), sorted by name, values
+    /// as raw bytes; empty when the file system has none or the path is gone.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, byte[]> Lgetxattrs(string path)
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var names = TryListXattrs(path, out var errno);
+        if (names is null)
+            return errno == ENOENT ? result : throw Error($"llistxattr {path}", errno);
+        foreach (var name in names)
+        {
+            if (GetXattr(path, name) is { } value)
+                result[name] = value;
+        }
+        return result;
+    }
+
+    /// <summary>Sets one extended attribute; returns the errno (0 on success).</summary>
+    internal static int TrySetXattr(string path, string name, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* p = value)
+            return LsetxattrNative(path, name, p, value.Length, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>Sets one extended attribute without following a final symlink.</summary>
+    internal static void SetXattr(string path, string name, ReadOnlySpan<byte> value)
+    {
+        var errno = TrySetXattr(path, name, value);
+        if (errno != 0) throw Error($"lsetxattr {path} {name}", errno);
+    }
+}
