@@ -114,6 +114,12 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             ContextExcludePatterns = buildContext.Filter.Patterns,
             ImageResolver = new LocalImageConfigResolver(engine.Executor.Locator),
             NoCache = request.NoCache,
+            Network = request.NetworkMode switch
+            {
+                "none" => NetworkMode.None,
+                "host" => NetworkMode.Host,
+                _ => NetworkMode.Default,
+            },
         };
         try
         {
