@@ -114,6 +114,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             ContextExcludePatterns = buildContext.Filter.Patterns,
             ImageResolver = new LocalImageConfigResolver(engine.Executor.Locator),
             NoCache = request.NoCache,
+            SourceDateEpoch = request.SourceDateEpoch,
             Network = request.NetworkMode switch
             {
                 "none" => NetworkMode.None,

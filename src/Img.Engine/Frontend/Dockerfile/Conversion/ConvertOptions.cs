@@ -29,6 +29,12 @@ public sealed record ConvertOptions
     /// (no <c>RUN --network</c>, or <c>--network=default</c>), as BuildKit's forced network mode.
     /// </summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
+    /// <summary>
+    /// <c>SOURCE_DATE_EPOCH</c> from the client's environment; a <c>SOURCE_DATE_EPOCH</c> build arg
+    /// wins. Sets WORKDIR's created directories' times and the export's clamping (config and
+    /// history <c>created</c>, layer entry times).
+    /// </summary>
+    public DateTimeOffset? SourceDateEpoch { get; init; }
     /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
     public bool NoCache { get; init; }
 }
