@@ -37,6 +37,12 @@ public class BuildCoordinatorActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConf
         return solve;
     }
 
+    private static CacheKey KeyOf(BuildGraph graph, string name)
+    {
+        var keys = CacheKeyCalculator.ComputeAsync(graph, FakeChecksums.Instance, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return keys[graph.Vertices.Single(v => v.Metadata.Description == name).Digest];
+    }
+
     private static void Complete(IActorRef coordinator, TestProbe vertices, SolveVertex solve) =>
         vertices.Send(coordinator, new VertexSolved(solve.Key, FakeVertexExecutor.ResultFor(NameOf(solve)), false, 5));
 
@@ -46,9 +52,35 @@ public class BuildCoordinatorActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConf
         var (_, vertices, requester) = Start(Graphs.Diamond());
         var lookup = vertices.ExpectMsg<LookupVertex>();
         vertices.Reply(new LookupVertexResult(lookup.Key, new CacheResult("final")));
-        Assert.Equal("export", requester.ExpectMsg<VertexCached>().Description);
+        // every vertex of the graph is shown CACHED, like BuildKit's progress, inputs first and the target last
+        var cached = Enumerable.Range(0, 5).Select(_ => requester.ExpectMsg<VertexCached>().Description).ToArray();
+        Assert.Equal("image", cached[0]);
+        Assert.Equal(["left", "right"], cached[1..3].Order());
+        Assert.Equal(["merge", "export"], cached[3..]);
         Assert.Equal(new CacheResult("final"), requester.ExpectMsg<BuildCompleted>().Target);
         vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void VerticesCoveredByACachedReaderAreShownCachedAndWhatRunsIsNot()
+    {
+        var (coordinator, vertices, requester) = Start(Graphs.Diamond());
+        var target = vertices.ExpectMsg<LookupVertex>();
+        vertices.Reply(new LookupVertexResult(target.Key, null));
+        var lookups = Enumerable.Range(0, 4).Select(_ => vertices.ExpectMsg<LookupVertex>()).ToArray();
+        // the merge is cached: image, left and right never need to run or even be answered
+        var merge = lookups.Single(l => l.Key == KeyOf(Graphs.Diamond(), "merge"));
+        vertices.Send(coordinator, new LookupVertexResult(merge.Key, new CacheResult("m")));
+        var export = ExpectSolve(vertices, "export");
+        Assert.Equal([new CacheResult("m")], export.Inputs);
+        var cached = Enumerable.Range(0, 4).Select(_ => requester.ExpectMsg<VertexCached>().Description).ToArray();
+        Assert.Equal("image", cached[0]);
+        Assert.Equal("merge", cached[3]);
+        Complete(coordinator, vertices, export);
+        foreach (var lookup in lookups.Where(l => l != merge))
+            vertices.Send(coordinator, new LookupVertexResult(lookup.Key, null));
+        Assert.Equal("export", requester.FishForMessage<VertexCompleted>(_ => true).Description);
+        requester.ExpectMsg<BuildCompleted>();
     }
 
     [Fact]

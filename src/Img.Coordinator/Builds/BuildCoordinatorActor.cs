@@ -19,7 +19,8 @@ namespace Img.Coordinator.Builds;
 /// region or the local region) to look up and solve, and reports progress to the requester:
 /// <see cref="BuildStarted"/>, per vertex <see cref="VertexStarted"/> / <see cref="VertexCached"/> /
 /// <see cref="VertexCompleted"/> / <see cref="VertexFailed"/> and <see cref="VertexLog"/> lines,
-/// and last <see cref="BuildCompleted"/> or <see cref="BuildFailed"/>. Stops itself when done.
+/// (every vertex of the graph is reported: the ones that did not run as cached, as the state
+/// decides), and last <see cref="BuildCompleted"/> or <see cref="BuildFailed"/>. Stops itself when done.
 /// </summary>
 public sealed class BuildCoordinatorActor : ReceiveActor
 {
@@ -45,12 +46,7 @@ public sealed class BuildCoordinatorActor : ReceiveActor
         _state = new BuildState(graph);
 
         Receive<KeysComputed>(OnKeysComputed);
-        Receive<LookupVertexResult>(r => ForEachVertex(r.Key, v =>
-        {
-            if (r.Result is not null)
-                _requester.Tell(new VertexCached(_id, v, Describe(v)));
-            Carry(_state.OnProbed(v, r.Result));
-        }));
+        Receive<LookupVertexResult>(r => ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, r.Result))));
         Receive<VertexExecutionStarted>(s => ForEachVertex(s.Key, v =>
         {
             _startedAt[v] = _clock.ElapsedMilliseconds;
@@ -61,9 +57,8 @@ public sealed class BuildCoordinatorActor : ReceiveActor
         {
             if (_state.StatusOf(v) != VertexStatus.Running)
                 return;
-            _requester.Tell(s.Cached
-                ? new VertexCached(_id, v, Describe(v))
-                : new VertexCompleted(_id, v, Describe(v), DurationOf(v, s.DurationMs)));
+            if (!s.Cached) // a cached answer is reported by the state (ReportCachedAction)
+                _requester.Tell(new VertexCompleted(_id, v, Describe(v), DurationOf(v, s.DurationMs)));
             Carry(_state.OnCompleted(v, s.Result, s.Cached));
         }));
         Receive<VertexSolveFailed>(f => ForEachVertex(f.Key, v =>
@@ -112,6 +107,9 @@ public sealed class BuildCoordinatorActor : ReceiveActor
         {
             switch (action)
             {
+                case ReportCachedAction cached:
+                    _requester.Tell(new VertexCached(_id, cached.Vertex, Describe(cached.Vertex)));
+                    break;
                 case ProbeCacheAction probe:
                     _vertices.Tell(new LookupVertex(_keys[probe.Vertex]));
                     break;

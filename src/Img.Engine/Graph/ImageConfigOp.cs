@@ -11,6 +11,12 @@ namespace Img.Engine.Graph;
 /// <param name="Root">The target stage's filesystem; null = scratch.</param>
 public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
 {
+    /// <summary>
+    /// <c>SOURCE_DATE_EPOCH</c> of the build (whole seconds): the exporter clamps history and config
+    /// <c>created</c> and layer entry times to it. Part of the definition: another epoch, another image.
+    /// </summary>
+    public DateTimeOffset? SourceDateEpoch { get; init; }
+
     public override string Kind => "export";
 
     public override IReadOnlyList<OpInput> Inputs => Distinct([Root]);
@@ -53,6 +59,8 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
         w.Field("diff_ids").Strings(c.RootFs.DiffIds);
         w.Field("history").List(c.History, (writer, e) => writer
             .String(Time(e.Created)).String(e.CreatedBy).String(e.Author).String(e.Comment).Bool(e.EmptyLayer));
+        if (SourceDateEpoch is { } epoch) // absent when unset, so existing digests stay
+            w.Field("source_date_epoch").Int(epoch.ToUnixTimeSeconds());
     }
 
     private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

@@ -16,6 +16,13 @@ namespace Img.Engine.Solver;
 /// and cancels what depends on the failed vertex. Vertices <c>--target</c> does not need were
 /// pruned from the graph already.
 /// </para>
+/// <para>
+/// Progress shows every vertex, as BuildKit's does: <see cref="ReportCachedAction"/> names, in
+/// graph (topological) order and before anything that depends on them, each vertex whose result
+/// came from the cache and each vertex that is settled without running because everything that
+/// reads it came from the cache (it is never needed). A fully cached build thus reports the
+/// whole graph as cached after its one lookup.
+/// </para>
 /// </summary>
 public sealed class BuildState
 {
@@ -27,6 +34,11 @@ public sealed class BuildState
     {
         _graph = graph;
         _entries = graph.Vertices.ToDictionary(v => v.Digest, v => new Entry(v));
+        foreach (var vertex in graph.Vertices)
+        {
+            foreach (var input in vertex.Inputs.Select(i => i.Digest).Distinct())
+                _entries[input].Consumers.Add(_entries[vertex.Digest]);
+        }
     }
 
     /// <summary>True once <see cref="BuildSucceededAction"/> or <see cref="BuildFailedAction"/> was returned.</summary>
@@ -37,7 +49,14 @@ public sealed class BuildState
 
     public VertexStatus StatusOf(OpDigest vertex) => _entries[vertex].Status;
 
+    /// <summary>The vertex's result; null for a vertex not done, or settled by its dependents' cache hits (see <see cref="IsCovered"/>).</summary>
     public CacheResult? ResultOf(OpDigest vertex) => _entries[vertex].Result;
+
+    /// <summary>
+    /// Whether the vertex is <see cref="VertexStatus.Cached"/> without a result of its own: never
+    /// needed, because every vertex reading it came from the cache.
+    /// </summary>
+    public bool IsCovered(OpDigest vertex) => _entries[vertex].Covered;
 
     /// <summary>Whether the build needs the vertex's result (the target, or an input of a needed vertex that missed).</summary>
     public bool IsNeeded(OpDigest vertex) => _entries[vertex].Needed;
@@ -156,6 +175,7 @@ public sealed class BuildState
                 actions.Add(new RunVertexAction(entry.Vertex.Digest));
             }
         }
+        var cachedReports = Settle();
         if (!_speculated && _entries.Values.Any(e => e.Status is VertexStatus.Missed or VertexStatus.Running))
         {
             // the target missed: most of the graph will be needed, ask the cache about all of it at once
@@ -177,7 +197,40 @@ public sealed class BuildState
             Succeeded = true;
             actions.Add(new BuildSucceededAction(target.Result!));
         }
+        actions.InsertRange(0, cachedReports);
         return actions;
+    }
+
+    /// <summary>
+    /// Marks covered vertices (not needed, and every reader cached or covered: nothing will ever
+    /// need them) cached, and reports every cached vertex not reported yet, inputs first.
+    /// </summary>
+    private List<SchedulerAction> Settle()
+    {
+        // readers come after their inputs: walking backwards, a vertex's readers are settled first
+        for (var n = _graph.Vertices.Count - 1; n >= 0; n--)
+        {
+            var entry = _entries[_graph.Vertices[n].Digest];
+            if (entry.Needed || entry.Covered || entry.Consumers.Count == 0
+                || entry.Status is not (VertexStatus.Pending or VertexStatus.Probing or VertexStatus.Missed))
+                continue;
+            if (entry.Consumers.All(c => c.Status == VertexStatus.Cached))
+            {
+                entry.Status = VertexStatus.Cached;
+                entry.Covered = true;
+            }
+        }
+        var reports = new List<SchedulerAction>();
+        foreach (var vertex in _graph.Vertices)
+        {
+            var entry = _entries[vertex.Digest];
+            if (entry.Status == VertexStatus.Cached && !entry.Reported)
+            {
+                entry.Reported = true;
+                reports.Add(new ReportCachedAction(vertex.Digest));
+            }
+        }
+        return reports;
     }
 
     private sealed class Entry(BuildVertex vertex)
@@ -186,5 +239,11 @@ public sealed class BuildState
         public VertexStatus Status { get; set; }
         public bool Needed { get; set; }
         public CacheResult? Result { get; set; }
+        /// <summary>The vertices that read this one.</summary>
+        public List<Entry> Consumers { get; } = [];
+        /// <summary>Cached without a result: settled by its readers' cache hits.</summary>
+        public bool Covered { get; set; }
+        /// <summary>A <see cref="ReportCachedAction"/> was returned for it.</summary>
+        public bool Reported { get; set; }
     }
 }

@@ -2,7 +2,7 @@ namespace Img.Engine.Solver;
 
 /// <summary>
 /// What <see cref="BuildState"/> asks its driver (the build coordinator) to do next:
-/// <see cref="ProbeCacheAction"/>, <see cref="RunVertexAction"/>, <see cref="BuildSucceededAction"/>
+/// <see cref="ProbeCacheAction"/>, <see cref="RunVertexAction"/>, <see cref="ReportCachedAction"/>, <see cref="BuildSucceededAction"/>
 /// or <see cref="BuildFailedAction"/>.
 /// </summary>
 public abstract record SchedulerAction;

@@ -80,7 +80,9 @@ public sealed class VertexExecutor : IVertexExecutor
     private async Task<CacheResult> ExportAsync(ImageConfigOp op, InputResults inputs, CancellationToken ct)
     {
         var root = inputs[op.Root];
-        var manifest = await _exporter.ExportAsync(op, root, _options.Export, ct).ConfigureAwait(false);
+        // The build's SOURCE_DATE_EPOCH travels in the op (per build); the node's setting is the fallback.
+        var options = op.SourceDateEpoch is { } epoch ? _options.Export with { SourceDateEpoch = epoch } : _options.Export;
+        var manifest = await _exporter.ExportAsync(op, root, options, ct).ConfigureAwait(false);
         return new CacheResult(root?.SnapshotId ?? "", Image: manifest);
     }
 }

@@ -36,7 +36,7 @@ public sealed record VertexExecutorOptions
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Applies COPY/ADD/WORKDIR file ops.</summary>
-    public FileOpRunner FileOps { get; init; } = new();
+    public FileOpRunnerOptions FileOps { get; init; } = new();
 
     /// <summary>The client ADD &lt;url&gt; downloads with.</summary>
     public HttpClient Http { get; init; } = SharedHttp.Client;

@@ -15,7 +15,7 @@ namespace Img.Messages.Graphs;
 /// </summary>
 public static class BuildGraphCodec
 {
-    private const int Version = 1;
+    private const int Version = 2; // 2: export SOURCE_DATE_EPOCH, mkdir created time
 
     public static byte[] Encode(BuildGraph graph)
     {
@@ -124,9 +124,10 @@ public static class BuildGraphCodec
                     WriteInput(ref w, layer);
                 break;
             case ImageConfigOp c:
-                w.WriteArrayHeader(2);
+                w.WriteArrayHeader(3);
                 WriteInput(ref w, c.Root);
                 WriteJson(ref w, c.Config);
+                WriteNullableSeconds(ref w, c.SourceDateEpoch);
                 break;
             default:
                 throw new NotSupportedException($"cannot encode a {vertex.Op.GetType().Name}");
@@ -152,7 +153,7 @@ public static class BuildGraphCodec
             "exec" => ReadExec(ref r, fields),
             "file" => ReadFile(ref r, fields),
             "merge" => new MergeOp(ReadList(ref r, static (ref MessagePackReader x) => ReadInput(ref x)!)),
-            "export" => new ImageConfigOp(ReadInput(ref r), ReadJson<ImageConfig>(ref r) ?? new ImageConfig()),
+            "export" => ReadExport(ref r, fields),
             _ => throw new InvalidDataException($"unknown op kind '{kind}'"),
         };
         Expect(r.ReadArrayHeader() == 5, "metadata header");
@@ -162,6 +163,24 @@ public static class BuildGraphCodec
             throw new InvalidDataException($"vertex {digest} decodes to a {kind} op with digest {computed}");
         return new BuildVertex(digest, op, metadata);
     }
+
+    private static ImageConfigOp ReadExport(ref MessagePackReader r, int fields)
+    {
+        Expect(fields == 3, "export fields");
+        return new ImageConfigOp(ReadInput(ref r), ReadJson<ImageConfig>(ref r) ?? new ImageConfig()) { SourceDateEpoch = ReadNullableSeconds(ref r) };
+    }
+
+    /// <summary>A time as Unix seconds, or nil.</summary>
+    private static void WriteNullableSeconds(ref MessagePackWriter w, DateTimeOffset? time)
+    {
+        if (time is { } t)
+            w.Write(t.ToUnixTimeSeconds());
+        else
+            w.WriteNil();
+    }
+
+    private static DateTimeOffset? ReadNullableSeconds(ref MessagePackReader r) =>
+        r.TryReadNil() ? null : DateTimeOffset.FromUnixTimeSeconds(r.ReadInt64());
 
     private static SourceOp ReadSource(ref MessagePackReader r, int fields)
     {
@@ -268,12 +287,13 @@ public static class BuildGraphCodec
                 WriteStrings(ref w, c.RequiredPaths);
                 break;
             case FileMkdirAction d:
-                w.WriteArrayHeader(5);
+                w.WriteArrayHeader(6);
                 w.Write(d.Kind);
                 w.Write(d.Path);
                 w.Write(d.Mode);
                 w.Write(d.MakeParents);
                 WriteNullable(ref w, d.Chown);
+                WriteNullableSeconds(ref w, d.CreatedTime);
                 break;
             case FileMkfileAction f:
                 w.WriteArrayHeader(5);
@@ -322,8 +342,8 @@ public static class BuildGraphCodec
                     RequiredPaths = ReadStrings(ref r),
                 };
             case "mkdir":
-                Expect(count == 5, "mkdir fields");
-                return new FileMkdirAction(ReadString(ref r), r.ReadUInt32(), r.ReadBoolean()) { Chown = ReadNullable(ref r) };
+                Expect(count == 6, "mkdir fields");
+                return new FileMkdirAction(ReadString(ref r), r.ReadUInt32(), r.ReadBoolean()) { Chown = ReadNullable(ref r), CreatedTime = ReadNullableSeconds(ref r) };
             case "mkfile":
                 Expect(count == 5, "mkfile fields");
                 return new FileMkfileAction(ReadString(ref r), r.ReadUInt32(), ReadString(ref r)) { Chown = ReadNullable(ref r) };

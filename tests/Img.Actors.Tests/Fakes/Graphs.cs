@@ -29,6 +29,7 @@ internal static class Graphs
         var file = b.Add(new FileOp(image,
         [
             new FileMkdirAction("/app", 0x1ed, true) { Chown = "1000:1000" },
+            new FileMkdirAction("/app/t", 0x1ed, false) { CreatedTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000) },
             new FileCopyAction(context, "src", "/app/src") { Chown = "app", Mode = 0x1a4, FollowSymlinks = true, CopyDirContentsOnly = true, AllowWildcard = true, IncludePatterns = ["*.c"], ExcludePatterns = ["x"], RequiredPaths = ["src"] },
             new FileCopyAction(http, "f.tgz", "/app/") { ModeString = "u+x", AttemptUnpack = true },
             new FileMkfileAction("/app/hello", 0x1a4, "hello\nworld"),
@@ -55,7 +56,7 @@ internal static class Graphs
             Created = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
             Config = new ContainerConfig { Env = ["PATH=/bin"], Cmd = ["make", "run"], Labels = new Dictionary<string, string> { ["a"] = "b" }, WorkingDir = "/app" },
             History = [new HistoryEntry { CreatedBy = "RUN make", EmptyLayer = false }],
-        }), OpMetadata.Internal("export"));
+        }) { SourceDateEpoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000) }, OpMetadata.Internal("export"));
         return b.Build(export.Digest);
     }
 }

@@ -24,6 +24,17 @@ public class BuildGraphCodecSpecs
     }
 
     [Fact]
+    public void SourceDateEpochTravelsInTheExportAndTheMkdir()
+    {
+        var back = BuildGraphCodec.Decode(BuildGraphCodec.Encode(Graphs.Everything()));
+        var epoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        Assert.Equal(epoch, Assert.IsType<ImageConfigOp>(back.Target.Op).SourceDateEpoch);
+        var mkdirs = back.Vertices.Select(v => v.Op).OfType<FileOp>().SelectMany(f => f.Actions).OfType<FileMkdirAction>().ToArray();
+        Assert.Equal([null, epoch], mkdirs.Select(m => m.CreatedTime));
+        Assert.Null(Assert.IsType<ImageConfigOp>(BuildGraphCodec.Decode(BuildGraphCodec.Encode(Graphs.Diamond())).Target.Op).SourceDateEpoch);
+    }
+
+    [Fact]
     public void VertexRoundTrips()
     {
         foreach (var vertex in Graphs.Everything().Vertices)

@@ -26,6 +26,8 @@ public class BuildStateTests
 
     private static OpDigest[] Probes(IEnumerable<SchedulerAction> actions) => actions.OfType<ProbeCacheAction>().Select(a => a.Vertex).ToArray();
 
+    private static OpDigest[] Reports(IEnumerable<SchedulerAction> actions) => actions.OfType<ReportCachedAction>().Select(a => a.Vertex).ToArray();
+
     private static OpDigest[] Runs(IEnumerable<SchedulerAction> actions) => actions.OfType<RunVertexAction>().Select(a => a.Vertex).ToArray();
 
     [Fact]
@@ -35,9 +37,75 @@ public class BuildStateTests
         var state = new BuildState(d.Graph);
         Assert.Equal([d.Export], Probes(state.Start()));
         var done = state.OnProbed(d.Export, R("final"));
-        Assert.Equal(R("final"), Assert.IsType<BuildSucceededAction>(Assert.Single(done)).Target);
+        Assert.Equal(R("final"), Assert.IsType<BuildSucceededAction>(done[^1]).Target);
         Assert.True(state.IsFinished && state.Succeeded);
-        Assert.Equal(VertexStatus.Pending, state.StatusOf(d.Left));
+        Assert.Empty(Probes(done));
+    }
+
+    [Fact]
+    public void FullyCachedBuildReportsEveryVertexCachedInputsFirstTargetLast()
+    {
+        var d = MakeDiamond();
+        var state = new BuildState(d.Graph);
+        state.Start();
+        var done = state.OnProbed(d.Export, R("final"));
+        Assert.Equal([d.Image, d.Left, d.Right, d.Merge, d.Export], Reports(done));
+        Assert.IsType<BuildSucceededAction>(done[^1]);
+        Assert.Equal(VertexStatus.Cached, state.StatusOf(d.Left));
+        Assert.True(state.IsCovered(d.Left));
+        Assert.Null(state.ResultOf(d.Left));
+        Assert.False(state.IsCovered(d.Export));
+        Assert.Equal(R("final"), state.ResultOf(d.Export));
+    }
+
+    [Fact]
+    public void WhatACachedVertexCoversIsReportedWithItAndWhatRunsIsNot()
+    {
+        var d = MakeDiamond();
+        var state = new BuildState(d.Graph);
+        state.Start();
+        Assert.Empty(Reports(state.OnProbed(d.Export, null)));
+        var merged = state.OnProbed(d.Merge, R("merge"));
+        Assert.Equal([d.Image, d.Left, d.Right, d.Merge], Reports(merged));
+        Assert.Equal([d.Export], Runs(merged));
+        Assert.IsType<ReportCachedAction>(merged[0]);
+        // late lookups of covered vertices change nothing and are not reported twice
+        Assert.Empty(state.OnProbed(d.Left, R("left")));
+        Assert.Empty(state.OnProbed(d.Image, null));
+        var done = state.OnCompleted(d.Export, R("final"));
+        Assert.Empty(Reports(done));
+        Assert.IsType<BuildSucceededAction>(Assert.Single(done));
+    }
+
+    [Fact]
+    public void AVertexStillNeededByAnotherReaderIsNotCovered()
+    {
+        var d = MakeDiamond();
+        var state = new BuildState(d.Graph);
+        state.Start();
+        state.OnProbed(d.Export, null);
+        state.OnProbed(d.Merge, null);
+        Assert.Equal([d.Left], Reports(state.OnProbed(d.Left, R("left"))));
+        Assert.Empty(state.OnProbed(d.Right, null));
+        Assert.Equal(VertexStatus.Probing, state.StatusOf(d.Image));
+        var image = state.OnProbed(d.Image, R("image"));
+        Assert.Equal([d.Image], Reports(image));
+        Assert.Equal([d.Right], Runs(image));
+        Assert.Empty(Reports(state.OnCompleted(d.Right, R("right"))));
+    }
+
+    [Fact]
+    public void NothingIsReportedCachedWithoutTheCache()
+    {
+        var d = MakeDiamond(ignoreCache: true);
+        var state = new BuildState(d.Graph);
+        var all = new List<SchedulerAction>(state.Start());
+        all.AddRange(state.OnCompleted(d.Image, R("i")));
+        all.AddRange(state.OnCompleted(d.Left, R("l")));
+        all.AddRange(state.OnCompleted(d.Right, R("r")));
+        all.AddRange(state.OnCompleted(d.Merge, R("m")));
+        all.AddRange(state.OnCompleted(d.Export, R("e")));
+        Assert.Empty(Reports(all));
     }
 
     [Fact]
@@ -135,7 +203,7 @@ public class BuildStateTests
         var d = MakeDiamond(ignoreCache: true);
         var state = new BuildState(d.Graph);
         state.Start();
-        state.OnCompleted(d.Image, R("image"), cached: true);
+        Assert.Equal([d.Image], Reports(state.OnCompleted(d.Image, R("image"), cached: true)));
         Assert.Equal(VertexStatus.Cached, state.StatusOf(d.Image));
     }
 

@@ -65,6 +65,41 @@ public sealed class ExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_builds_source_date_epoch_makes_two_fresh_builds_identical_without_a_worker_setting()
+    {
+        var builds = new List<(string Manifest, ImageConfig Config)>();
+        foreach (var viaArg in new[] { true, false })
+        {
+            using var h = await WorkerHarness.CreateAsync(); // no process-wide epoch: it comes with the build
+            h.WriteContext("data.txt", "data\n", 0x1A4);
+            var options = viaArg
+                ? new Img.Engine.Frontend.Dockerfile.Conversion.ConvertOptions { BuildArgs = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } }
+                : new Img.Engine.Frontend.Dockerfile.Conversion.ConvertOptions { SourceDateEpoch = Epoch };
+            var (_, target, _) = await h.BuildAsync(Reproducible, options);
+            var (_, config, _) = await h.ReadImageAsync(target.Image!);
+            builds.Add((target.Image!.Digest, config));
+            if (viaArg)
+                await Task.Delay(1100); // the next build a second later: unclamped times would differ
+        }
+        Assert.Equal(builds[0].Manifest, builds[1].Manifest);
+        Assert.Equal(Epoch, builds[0].Config.Created);
+        Assert.All(builds[0].Config.History!, e => Assert.True(e.Created <= Epoch));
+        Assert.Equal(Epoch, builds[0].Config.History![^1].Created);
+    }
+
+    [Fact]
+    public async Task Workdir_creates_its_directory_at_the_builds_epoch()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("FROM busybox\nWORKDIR /w/x\nRUN stat -c %Y /w/x > /t\n",
+            new Img.Engine.Frontend.Dockerfile.Conversion.ConvertOptions { SourceDateEpoch = DateTimeOffset.FromUnixTimeSeconds(1_000_000_000) });
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var t = (await h.ReadLayerAsync(manifest.Layers[^1])).Single(e => e.Name == "t");
+        // the directory made last (parents are touched again by their children, as in BuildKit's mkdirAll)
+        Assert.Equal("1000000000\n", t.Text);
+    }
+
+    [Fact]
     public async Task A_second_export_reuses_the_blobs_without_diffing_again()
     {
         using var h = await WorkerHarness.CreateAsync(export: new ImageExportOptions { SourceDateEpoch = Epoch });

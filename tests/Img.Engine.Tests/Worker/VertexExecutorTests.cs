@@ -61,6 +61,22 @@ public sealed class VertexExecutorTests
     }
 
     [Fact]
+    public async Task The_build_network_none_leaves_a_run_only_the_loopback_and_run_network_host_overrides_it()
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN ls /sys/class/net > /none
+            RUN --network=host ls /sys/class/net > /host
+            """, new Img.Engine.Frontend.Dockerfile.Conversion.ConvertOptions { Network = Img.Engine.Graph.NetworkMode.None });
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var none = (await h.ReadLayerAsync(manifest.Layers[1])).Single(e => e.Name == "none");
+        Assert.Equal("lo\n", none.Text);
+        var host = (await h.ReadLayerAsync(manifest.Layers[2])).Single(e => e.Name == "host");
+        Assert.Equal(Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order(StringComparer.Ordinal), host.Text!.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task A_failing_run_reports_the_exit_code_like_buildkit_and_leaves_no_active_snapshot()
     {
         using var h = await WorkerHarness.CreateAsync();

@@ -79,16 +79,20 @@ internal sealed class WorkerHarness : IDisposable
     /// <summary>A second executor on the same state (what a new <c>img</c> process would have).</summary>
     public void Reopen() => Executor = new VertexExecutor(Options);
 
-    private async Task ImportBusyboxAsync()
+    private async Task ImportBusyboxAsync() =>
+        BaseManifest = await ImportBusyboxAsync(BusyboxName, BaseCreated, []);
+
+    /// <summary>Imports the busybox rootfs under <paramref name="name"/> (replacing what it named), with extra ENV entries.</summary>
+    public async Task<Descriptor> ImportBusyboxAsync(string name, DateTimeOffset created, IReadOnlyList<string> env)
     {
         var result = await ImageImporter.ImportAsync(Content, new MemoryStream(BusyboxTar.Value), State.TempRoot, new ImportOptions
         {
-            Created = BaseCreated,
+            Created = created,
             Platform = HostPlatform.Current,
-            Config = new ContainerConfig { Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd = ["sh"] },
+            Config = new ContainerConfig { Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", .. env], Cmd = ["sh"] },
         });
-        BaseManifest = result.Manifest;
-        await Images.PutAsync(new Image { Name = BusyboxName, Target = result.Manifest });
+        await Images.PutAsync(new Image { Name = name, Target = result.Manifest });
+        return result.Manifest;
     }
 
     private static byte[] MakeBusyboxTar()

@@ -2,6 +2,7 @@ using Img.Cli.CommandLine;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
+using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Snapshots;
@@ -77,6 +78,8 @@ public sealed class BuildCommand : ICommand
             InsecureRegistries = args.Values(RegistryAccess.InsecureRegistry.Name),
             NetworkMode = network,
         };
+        if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
+            request = request with { SourceDateEpoch = EpochFromEnvironment() };
         if (request.Push && tags.Count == 0)
             throw new UserFacingException("tag is needed when pushing to registry");
 
@@ -87,6 +90,19 @@ public sealed class BuildCommand : ICommand
             var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
             return await runner.RunAsync(cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>buildx passes the client's <c>SOURCE_DATE_EPOCH</c> along when no build arg sets it.</summary>
+    private static DateTimeOffset? EpochFromEnvironment()
+    {
+        try
+        {
+            return SourceDateEpoch.Parse(Environment.GetEnvironmentVariable(SourceDateEpoch.ArgName));
+        }
+        catch (FormatException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
     }
 
     private ImageReference ParseTag(string text)

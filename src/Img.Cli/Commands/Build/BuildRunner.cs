@@ -43,20 +43,24 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         try
         {
             var contextDir = request.ContextDirectory ?? (emptyContext = Directory.CreateDirectory(Path.Join(scope.TempRoot, "context-" + Guid.NewGuid().ToString("N")))).FullName;
-            using var buildContext = BuildContext.Open(contextDir, request.DockerfilePath, scope.State);
-            engine.Executor.LocalSources.Register(ContextName, buildContext);
-
+            // BuildKit's first steps: the Dockerfile (read already), the base images' metadata
+            // (one step per lookup, during conversion), .dockerignore.
             var text = Encoding.UTF8.GetString(request.Dockerfile);
-            ConversionResult? conversion = null;
-            await display.StepAsync($"[internal] load build definition from {request.DockerfileName}", async () =>
+            await display.StepAsync($"[internal] load build definition from {request.DockerfileName}", () => Task.CompletedTask);
+            BuildContext? opened = null;
+            await display.StepAsync("[internal] load .dockerignore", () =>
             {
-                conversion = await ConvertAsync(text, buildContext, engine, ct);
+                opened = BuildContext.Open(contextDir, request.DockerfilePath, scope.State);
+                return Task.CompletedTask;
             });
+            using var buildContext = opened!;
+            engine.Executor.LocalSources.Register(ContextName, buildContext);
+            var conversion = await ConvertAsync(text, buildContext, engine, ct);
 
             _trace.Mark("Dockerfile converted");
             var runtime = await engine.RuntimeAsync();
             _trace.Mark("actor system ready");
-            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion!.Graph), ContextName);
+            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName);
             var logs = new Dictionary<OpDigest, List<string>>();
             var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
             {
@@ -112,8 +116,15 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             DockerfileName = request.DockerfileName,
             ContextName = ContextName,
             ContextExcludePatterns = buildContext.Filter.Patterns,
-            ImageResolver = new LocalImageConfigResolver(engine.Executor.Locator),
+            ImageResolver = new MetadataProgressResolver(new LocalImageConfigResolver(engine.Executor.Locator), display),
             NoCache = request.NoCache,
+            SourceDateEpoch = request.SourceDateEpoch,
+            Network = request.NetworkMode switch
+            {
+                "none" => NetworkMode.None,
+                "host" => NetworkMode.Host,
+                _ => NetworkMode.Default,
+            },
         };
         try
         {

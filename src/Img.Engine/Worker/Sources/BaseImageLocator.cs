@@ -26,34 +26,78 @@ public sealed class BaseImageLocator
         _registries = registries;
     }
 
-    /// <summary>The image <paramref name="reference"/> for <paramref name="platform"/> (null = host), pulling it when needed.</summary>
+    /// <summary>
+    /// The image <paramref name="reference"/> for <paramref name="platform"/> (null = host), pulling it when needed.
+    /// A pinned reference (<c>name:tag@sha256:...</c>, as the converter writes it) is found by its
+    /// digest alone: any stored image whose root (index or manifest) or platform manifest has it,
+    /// whatever its name; else it is pulled by digest.
+    /// </summary>
     /// <param name="pullOutput">Where docker's pull lines go.</param>
     public async Task<ResolvedImage> ResolveAsync(string reference, Platform? platform, TextWriter? pullOutput, CancellationToken ct)
     {
         var parsed = ImageReference.Parse(reference);
-        var local = await TryLocalAsync(parsed, platform, ct).ConfigureAwait(false);
+        var local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
         if (local is not null)
             return local;
         if (_registries is null)
             throw new BaseImageNotFoundException(parsed.FamiliarName, platform, "it is not in the local image store and pulling is disabled");
 
-        using (await _pulls.AcquireAsync(parsed.ToString(), ct).ConfigureAwait(false))
+        // By digest, the tag is only a comment: pull repository@digest (docker's name for it).
+        var pull = parsed.Digest is { } digest ? ImageReference.ParseNormalized(parsed.FullName + "@" + digest) : parsed;
+        using (await _pulls.AcquireAsync(pull.ToString(), ct).ConfigureAwait(false))
         {
-            local = await TryLocalAsync(parsed, platform, ct).ConfigureAwait(false);
+            local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
             if (local is not null)
                 return local;
             var puller = new ImagePuller(_registries, _content, _images, pullOutput);
-            await puller.PullAsync(parsed, platform, ct).ConfigureAwait(false);
-            return await TryLocalAsync(parsed, platform, ct).ConfigureAwait(false)
+            await puller.PullAsync(pull, platform, ct).ConfigureAwait(false);
+            return await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false)
                 ?? throw new BaseImageNotFoundException(parsed.FamiliarName, platform, "the pulled image does not match the platform");
         }
     }
 
-    private async Task<ResolvedImage?> TryLocalAsync(ImageReference reference, Platform? platform, CancellationToken ct)
+    /// <summary>
+    /// The digest a stored image's name resolves to, as a registry reports it for the tag: the
+    /// index it was pulled from (<see cref="ImageLabels.IndexDigest"/>), else its target.
+    /// </summary>
+    public static string RootDigest(Image image) =>
+        image.Labels is { } labels && labels.TryGetValue(ImageLabels.IndexDigest, out var index) && !string.IsNullOrEmpty(index)
+            ? index
+            : image.Target.Digest;
+
+    private async Task<ResolvedImage?> FindLocalAsync(ImageReference reference, Platform? platform, CancellationToken ct)
     {
-        var image = await _images.GetAsync(reference.ToString(), ct).ConfigureAwait(false);
-        if (image is null)
-            return null;
+        if (reference.Digest is not { } pinned)
+        {
+            var named = await _images.GetAsync(reference.ToString(), ct).ConfigureAwait(false);
+            return named is null ? null : await TryLocalAsync(named, null, platform, ct).ConfigureAwait(false);
+        }
+        // The usual case first: the tag still points at the pinned image.
+        var candidates = new List<string>();
+        if (reference.Tag is { } tag)
+            candidates.Add(ImageReference.ParseNormalized(reference.FullName + ":" + tag).ToString());
+        candidates.Add(reference.ToString());
+        candidates.Add(ImageReference.ParseNormalized(reference.FullName + "@" + pinned).ToString());
+        foreach (var name in candidates)
+        {
+            var image = await _images.GetAsync(name, ct).ConfigureAwait(false);
+            if (image is not null && await TryLocalAsync(image, pinned.ToString(), platform, ct).ConfigureAwait(false) is { } found)
+                return found;
+        }
+        foreach (var image in await _images.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (candidates.Contains(image.Name))
+                continue;
+            if (RootDigest(image) != pinned.ToString() && image.Target.Digest != pinned.ToString() && !MediaTypes.IsIndex(image.Target.MediaType))
+                continue;
+            if (await TryLocalAsync(image, pinned.ToString(), platform, ct).ConfigureAwait(false) is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    private async Task<ResolvedImage?> TryLocalAsync(Image image, string? pinned, Platform? platform, CancellationToken ct)
+    {
         ResolvedImage resolved;
         try
         {
@@ -63,7 +107,7 @@ public sealed class BaseImageLocator
         {
             return null;
         }
-        if (reference.Digest is { } pinned && pinned != resolved.ManifestDigest && image.Target.Digest != pinned.ToString())
+        if (pinned is not null && pinned != resolved.ManifestDescriptor.Digest && pinned != image.Target.Digest && pinned != RootDigest(image))
             return null;
         if (platform is not null && !HostPlatform.Matches(new Platform { Os = resolved.Config.Os, Architecture = resolved.Config.Architecture, Variant = resolved.Config.Variant }, platform))
             return null;

@@ -7,13 +7,14 @@ namespace Img.Engine.Worker.Sources;
 /// The converter's base image lookups (<see cref="IImageConfigResolver"/>) answered from the
 /// local image store first, then the registry (the image is pulled whole: its layers are needed
 /// by the build anyway). A base image that cannot be found fails the conversion, as BuildKit's
-/// metadata resolution does.
+/// metadata resolution does. The digest returned (the converter pins FROM to it) is the one the
+/// name resolves to: the index the image was pulled from, else the stored manifest.
 /// </summary>
 public sealed class LocalImageConfigResolver(BaseImageLocator locator, TextWriter? pullOutput = null) : IImageConfigResolver
 {
-    public async ValueTask<ImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
+    public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
         var image = await locator.ResolveAsync(reference, platform, pullOutput, cancellationToken).ConfigureAwait(false);
-        return image.Config;
+        return new ResolvedImageConfig(image.Config, BaseImageLocator.RootDigest(image.Image));
     }
 }

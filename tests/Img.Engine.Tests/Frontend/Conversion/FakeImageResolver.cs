@@ -7,6 +7,8 @@ namespace Img.Engine.Tests.Frontend.Conversion;
 internal sealed class FakeImageResolver : IImageConfigResolver
 {
     public Dictionary<string, ImageConfig> Images { get; } = new();
+    /// <summary>Digests to pin references to; a reference without one is not pinned.</summary>
+    public Dictionary<string, string> Digests { get; } = new();
     public List<(string Reference, Platform Platform)> Calls { get; } = new();
 
     public FakeImageResolver With(string reference, ContainerConfig config, string arch = "amd64")
@@ -22,9 +24,16 @@ internal sealed class FakeImageResolver : IImageConfigResolver
         return this;
     }
 
-    public ValueTask<ImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
+    public FakeImageResolver WithDigest(string reference, string digest)
+    {
+        Digests[reference] = digest;
+        return this;
+    }
+
+    public ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
         Calls.Add((reference, platform));
-        return ValueTask.FromResult(Images.GetValueOrDefault(reference));
+        var config = Images.GetValueOrDefault(reference);
+        return ValueTask.FromResult(config is null ? null : new ResolvedImageConfig(config, Digests.GetValueOrDefault(reference)));
     }
 }

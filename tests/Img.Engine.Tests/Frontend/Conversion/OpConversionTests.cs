@@ -51,6 +51,20 @@ public class OpConversionTests
     }
 
     [Fact]
+    public void TheBuildNetworkIsTheDefaultOfEveryRunThatDoesNotChoose()
+    {
+        var dockerfile = "FROM alpine\nRUN a\nRUN --network=default b\nRUN --network=host c\nFROM alpine\nRUN d\n";
+        var none = Convert(dockerfile, new ConvertOptions { Network = NetworkMode.None, Target = "" });
+        Assert.Equal([NetworkMode.None], Ops<ExecOp>(none).Select(o => o.Network).Distinct());
+        var first = Convert(dockerfile.Replace("FROM alpine\nRUN d\n", ""), new ConvertOptions { Network = NetworkMode.None });
+        Assert.Equal([NetworkMode.None, NetworkMode.None, NetworkMode.Host], Ops<ExecOp>(first).Select(o => o.Network));
+        var unset = Convert(dockerfile.Replace("FROM alpine\nRUN d\n", ""));
+        Assert.Equal([NetworkMode.Default, NetworkMode.Default, NetworkMode.Host], Ops<ExecOp>(unset).Select(o => o.Network));
+        // part of the definition: the keys differ
+        Assert.NotEqual(first.Graph.Target.Digest, unset.Graph.Target.Digest);
+    }
+
+    [Fact]
     public void ExecEnvIsSortedByName()
     {
         var r = Convert("FROM scratch\nENV A1=1 A=2 A-B=3\nRUN x\n");

@@ -11,6 +11,7 @@ internal sealed class ConversionContext
     public ConversionContext(ConvertOptions options, char escapeToken, Platform buildPlatform, Platform targetPlatform, bool implicitTarget)
     {
         Options = options;
+        SourceDateEpoch = Conversion.SourceDateEpoch.Of(options);
         Lexer = new ShellLexer(escapeToken);
         BuildPlatform = buildPlatform;
         TargetPlatform = targetPlatform;
@@ -20,6 +21,8 @@ internal sealed class ConversionContext
     }
 
     public ConvertOptions Options { get; }
+    /// <summary>SOURCE_DATE_EPOCH of the build (build arg, else <see cref="ConvertOptions.SourceDateEpoch"/>).</summary>
+    public DateTimeOffset? SourceDateEpoch { get; }
     public ShellLexer Lexer { get; }
     public Platform BuildPlatform { get; }
     public Platform TargetPlatform { get; }

@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using Img.Engine.Oci;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
@@ -23,6 +24,17 @@ public sealed record ConvertOptions
     public IReadOnlyList<string> ContextExcludePatterns { get; init; } = [];
     /// <summary>Base image config lookups; null = every image starts from an empty config.</summary>
     public IImageConfigResolver? ImageResolver { get; init; }
+    /// <summary>
+    /// <c>--network</c> of the build: the network of every RUN that does not choose one
+    /// (no <c>RUN --network</c>, or <c>--network=default</c>), as BuildKit's forced network mode.
+    /// </summary>
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
+    /// <summary>
+    /// <c>SOURCE_DATE_EPOCH</c> from the client's environment; a <c>SOURCE_DATE_EPOCH</c> build arg
+    /// wins. Sets WORKDIR's created directories' times and the export's clamping (config and
+    /// history <c>created</c>, layer entry times).
+    /// </summary>
+    public DateTimeOffset? SourceDateEpoch { get; init; }
     /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
     public bool NoCache { get; init; }
 }

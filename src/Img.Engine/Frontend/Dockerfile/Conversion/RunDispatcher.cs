@@ -62,7 +62,7 @@ internal static class RunDispatcher
             {
                 "none" => NetworkMode.None,
                 "host" => NetworkMode.Host,
-                _ => NetworkMode.Default,
+                _ => ctx.Options.Network,
             },
             Security = c.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
             Mounts = extraMounts,

@@ -299,10 +299,18 @@ internal static class StagePlanner
             throw new InstructionException($"failed to parse stage name \"{d.BaseName}\": {e.Message}", d.Line);
         }
         var platform = d.Platform ?? ctx.TargetPlatform;
-        d.BaseName = reference;
         ImageConfig? config = null;
-        if (ctx.Options.ImageResolver is { } resolver)
-            config = await resolver.ResolveAsync(reference, platform, ct).ConfigureAwait(false);
+        if (ctx.Options.ImageResolver is { } resolver
+            && await resolver.ResolveAsync(reference, platform, ct).ConfigureAwait(false) is { } resolved)
+        {
+            config = resolved.Config;
+            // BuildKit pins the stage to what the reference resolved to (name:tag@digest), so the
+            // source's cache key changes when the name is pointed at another image.
+            // A reference that already names a digest keeps it.
+            if (resolved.ManifestDigest is { } digest && ImageReference.Parse(reference).Digest is null)
+                reference = ImageReference.Parse(reference + "@" + digest).ToString();
+        }
+        d.BaseName = reference;
 
         var isScratch = false;
         if (config is null)

@@ -18,7 +18,11 @@ internal static class WorkdirDispatcher
         if (wd != "/")
         {
             var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, source?.Source.SourceCode ?? "WORKDIR " + path, d.Env));
-            var mkdir = new FileMkdirAction(wd, 493 /* 0755 */, MakeParents: true) { Chown = string.IsNullOrEmpty(d.Image.User) ? null : d.Image.User };
+            var mkdir = new FileMkdirAction(wd, 493 /* 0755 */, MakeParents: true) 
+            {
+                Chown = string.IsNullOrEmpty(d.Image.User) ? null : d.Image.User,
+                CreatedTime = ctx.SourceDateEpoch,
+            };
             d.Root = ctx.Graph.Add(new FileOp(d.Root, [mkdir]), new OpMetadata(description, d.StageName, d.IgnoreCache, source?.Line ?? 0));
             withLayer = true;
         }
