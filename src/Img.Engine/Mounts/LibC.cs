@@ -81,6 +81,10 @@ public static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "getegid")]
     public static partial uint GetEffectiveGroupId();
 
+    /// <summary>kill(2): sends signal <paramref name="signal"/> (a Linux signal number) to <paramref name="pid"/>; 0 or -1.</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
     /// <summary>mount(2); throws on failure.</summary>
     public static void Mount(string? source, string target, string? fsType, ulong flags, string? data)
     {
