@@ -22,7 +22,8 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         fixture.Require();
         var u = fixture.Full;
         u.WriteFile("own/file", "hello\n");
-        u.WriteFile("own/Dockerfile", "FROM busybox\nRUN id -u > /uid && touch /f && chown 1000:1000 /f\nCOPY --chown=1000:1000 file /c\n");
+        u.WriteFile("own/Dockerfile", "FROM busybox\nRUN id -u > /uid && touch /f && chown 1000:1000 /f\nCOPY --chown=1000:1000 file /c\n" +
+            "RUN --network=none ls /sys/class/net > /net-none && cat /proc/net/dev > /dev-none\nRUN ls /sys/class/net > /net-host\n");
         await Import(u, fixture.Img);
 
         var build = await Img(u, "--debug", "build", "--progress=plain", "-t", "rootless-own", "own");
@@ -42,6 +43,11 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         Assert.Equal((0, 0), (files["uid"].Uid, files["uid"].Gid));
         Assert.Equal("0\n", files["uid"].Text);
         Assert.Equal((1000, 1000), (files["home/app/"].Uid, files["home/app/"].Gid));
+        // --network=none: a network namespace of its own, and a sysfs showing it; else the host's network.
+        Assert.Equal("lo\n", files["net-none"].Text);
+        Assert.Equal(3, files["dev-none"].Text!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            files["net-host"].Text!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
         // The state is the user's: in ~/.local/share/img, owned by the user (root of the namespace).
         Assert.True(Directory.EnumerateFiles(Path.Join(u.StateDirectory, "images")).Any(), $"no image records under {u.StateDirectory}");
