@@ -37,8 +37,8 @@ public static class RootlessReexec
     /// <summary>Runs the command in a user namespace when it has to; null means "run it in this process".</summary>
     public static int? RunIfNeeded(IReadOnlyList<ICommand> commands, string[] args, TextWriter stderr)
     {
-        if (!OperatingSystem.IsLinux()) return null;
-        var decision = Decide(commands, args, RootlessFacts.Current(args));
+        if (!OperatingSystem.IsLinux() || !args.Any(a => Commands.Contains(a))) return null;
+        var decision = Decide(commands, args, RootlessFacts.Current());
         switch (decision)
         {
             case Decision.Child child:
@@ -94,6 +94,8 @@ public static class RootlessReexec
         else if (gids.Count == 0) singleReason = $"no subgid range for {user} in {SubordinateIds.SubgidPath}";
         else if (facts.FindProgram("newuidmap") is null || facts.FindProgram("newgidmap") is null)
             singleReason = "newuidmap/newgidmap are not installed (Debian package uidmap)";
+        else if (!facts.UnshareHasMapAuto(unshare))
+            singleReason = $"{unshare} has no --map-auto (util-linux older than 2.38)";
 
         var unshareArgs = new List<string> { "--user", "--map-root-user" };
         if (singleReason is null) unshareArgs.Add("--map-auto");
@@ -298,9 +300,11 @@ public sealed record RootlessFacts
     /// <summary><c>/proc/self/cmdline</c>: the native argv, host arguments included.</summary>
     public required IReadOnlyList<string>? NativeCommandLine { get; init; }
     public required IReadOnlyList<string> CommandLineArgs { get; init; }
+    /// <summary>Whether the given unshare program knows <c>--map-auto</c> (asked only when it matters).</summary>
+    public required Func<string, bool> UnshareHasMapAuto { get; init; }
 
     /// <summary>The facts of this process.</summary>
-    public static RootlessFacts Current(IReadOnlyList<string> args) => new()
+    public static RootlessFacts Current() => new()
     {
         Euid = LibC.GetEffectiveUserId(),
         Egid = LibC.GetEffectiveGroupId(),
@@ -314,7 +318,27 @@ public sealed record RootlessFacts
         ProcessPath = Environment.ProcessPath,
         NativeCommandLine = ReadCommandLine(),
         CommandLineArgs = Environment.GetCommandLineArgs(),
+        UnshareHasMapAuto = HasMapAuto,
     };
+
+    private static bool HasMapAuto(string unshare)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(unshare) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("--help");
+            using var p = Process.Start(psi);
+            if (p is null) return false;
+            var err = p.StandardError.ReadToEndAsync();
+            var help = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return (help + err.Result).Contains("--map-auto", StringComparison.Ordinal);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A program in PATH (then /usr/sbin, /usr/bin, /sbin, /bin), or null.</summary>
     public static string? FindInPath(string name)

@@ -11,7 +11,7 @@ public sealed class RootlessDecisionTests
     private static RootlessFacts Facts(
         uint euid = 1001, string? subuid = "alice:165536:65536\n", string? subgid = "alice:165536:65536\n",
         Dictionary<string, string>? env = null, string[]? programs = null, string? usernsProblem = null,
-        string? processPath = "/opt/img/img", IReadOnlyList<string>? native = null, string[]? commandLineArgs = null) => new()
+        string? processPath = "/opt/img/img", IReadOnlyList<string>? native = null, string[]? commandLineArgs = null, bool mapAuto = true) => new()
     {
         Euid = euid,
         Egid = euid,
@@ -25,6 +25,7 @@ public sealed class RootlessDecisionTests
         ProcessPath = processPath,
         NativeCommandLine = native,
         CommandLineArgs = commandLineArgs ?? ["/opt/img/img.dll"],
+        UnshareHasMapAuto = _ => mapAuto,
     };
 
     private static RootlessReexec.Decision Decide(RootlessFacts facts, params string[] args) => RootlessReexec.Decide(Commands, args, facts);
@@ -106,6 +107,10 @@ public sealed class RootlessDecisionTests
 
         plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(programs: ["unshare"]), "build", "."));
         Assert.Contains("newuidmap/newgidmap are not installed (Debian package uidmap)", plan.Warning);
+        Assert.DoesNotContain("--map-auto", plan.Arguments);
+
+        plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(mapAuto: false), "build", "."));
+        Assert.StartsWith("WARNING: /usr/bin/unshare has no --map-auto (util-linux older than 2.38): building with a single-uid mapping", plan.Warning);
         Assert.DoesNotContain("--map-auto", plan.Arguments);
     }
 
