@@ -10,7 +10,7 @@ namespace Img.Engine.Execution.Runc;
 /// delivered line by line). Per run: a bundle directory with the rootfs mount point, the
 /// generated <c>config.json</c>, hosts, resolv.conf and hostname files; mount-point stubs the
 /// runtime creates in the rootfs are removed afterwards. Rootless (not root in the initial user
-/// namespace) uses <c>runc --rootless true</c>, no cgroup rules, a bind-mounted /sys, and a
+/// namespace) uses <c>runc --rootless true</c>, no cgroup rules, a bind-mounted /sys (sysfs with --network=none), and a
 /// user namespace only when this process is not already inside one.
 /// </summary>
 public sealed class RuncExecutor : IExecutor

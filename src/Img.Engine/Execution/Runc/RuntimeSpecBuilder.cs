@@ -34,7 +34,7 @@ public static class RuntimeSpecBuilder
     ];
 
     /// <summary>How the container is isolated, decided by the executor from the process's privileges.</summary>
-    /// <param name="Rootless">Not real root: no cgroup device rules, /sys bind-mounted, no devpts gid option.</param>
+    /// <param name="Rootless">Not real root: no cgroup device rules, /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
     /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
     public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0);
 
@@ -53,7 +53,9 @@ public static class RuntimeSpecBuilder
                 : ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
             ("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             ("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-            isolation.Rootless
+            // Rootless may mount sysfs only for a network namespace it owns (--network=none);
+            // with the host's network it bind-mounts the host's /sys.
+            isolation.Rootless && spec.Network != NetworkMode.None
                 ? ("/sys", "none", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
                 : ("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
             ("/etc/resolv.conf", "bind", etc.ResolvConf, ["rbind", "rw"]),
