@@ -44,8 +44,7 @@ public static class LibC
     public static uint GetEffectiveGroupId() => Posix.GetEffectiveGroupId();
 
     /// <summary>kill(2): sends signal <paramref name="signal"/> (a Linux signal number) to <paramref name="pid"/>; 0 or -1.</summary>
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    public static partial int Kill(int pid, int signal);
+    public static int Kill(int pid, int signal) => Posix.Kill(pid, signal);
 
     /// <summary>mount(2); throws on failure.</summary>
     public static void Mount(string? source, string target, string? fsType, ulong flags, string? data) =>

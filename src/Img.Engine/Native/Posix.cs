@@ -18,6 +18,10 @@ namespace Img.Engine.Native;
 /// </remarks>
 internal static unsafe partial class Posix
 {
+    /// <summary>kill(2): sends signal <paramref name="signal"/> to <paramref name="pid"/>; 0 or -1.</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
     private const string Libc = "libc";
 
     internal const int EPERM = 1;
