@@ -58,8 +58,14 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             _trace.Mark("actor system ready");
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion!.Graph), ContextName);
             var logs = new Dictionary<OpDigest, List<string>>();
+            var reported = new HashSet<OpDigest>();
+            var graph = conversion.Graph;
             var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
             {
+                if (e is VertexCached c && c.Vertex == graph.Target.Digest)
+                    ReportCachedAncestors(graph, reported, c.BuildId);
+                if (e is VertexStarted or VertexCached or VertexCompleted or VertexFailed)
+                    reported.Add(VertexOf(e));
                 if (e is VertexLog l)
                 {
                     lock (logs)
@@ -100,6 +106,28 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             emptyContext?.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// The target came from the cache, so every step before it did too: BuildKit reports each
+    /// as CACHED, while the solver only looked the target up. Report the ones not shown yet.
+    /// </summary>
+    private void ReportCachedAncestors(BuildGraph graph, HashSet<OpDigest> reported, BuildId build)
+    {
+        foreach (var vertex in graph.Vertices)
+        {
+            if (vertex.Digest != graph.Target.Digest && reported.Add(vertex.Digest))
+                display.Write(new VertexCached(build, vertex.Digest, vertex.Metadata.Description));
+        }
+    }
+
+    private static OpDigest VertexOf(IBuildEvent e) => e switch
+    {
+        VertexStarted s => s.Vertex,
+        VertexCached c => c.Vertex,
+        VertexCompleted c => c.Vertex,
+        VertexFailed f => f.Vertex,
+        _ => throw new ArgumentOutOfRangeException(nameof(e)),
+    };
 
     private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, StandaloneEngine engine, CancellationToken ct)
     {
