@@ -58,9 +58,9 @@ public sealed class ImgFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh state directory with <c>busybox:latest</c> imported, and an img bound to it.</summary>
-    public async Task<Img> NewStateAsync(bool withBusybox = true)
+    public async Task<ImgCli> NewStateAsync(bool withBusybox = true)
     {
-        var img = new Img(this, NewDirectory("state"));
+        var img = new ImgCli(this, NewDirectory("state"));
         if (withBusybox)
             (await img.RunAsync(["import", BaseTar, "busybox:latest"])).AssertSuccess();
         return img;

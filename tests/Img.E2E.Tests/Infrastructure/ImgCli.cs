@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Img.E2E.Tests.Infrastructure;
 
 /// <summary>The published <c>img</c> binary bound to one state directory; every call is a new process.</summary>
-public sealed class Img(ImgFixture fixture, string state)
+public sealed class ImgCli(ImgFixture fixture, string state)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
