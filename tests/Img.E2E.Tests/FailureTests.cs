@@ -56,6 +56,21 @@ public sealed class FailureTests(ImgFixture fixture)
     }
 
     [Fact]
+    public async Task AddUrl_WithAWrongChecksum_Fails_NamingBothDigests()
+    {
+        var img = await GoodStateAsync();
+        await using var http = new StaticHttpServer(new Dictionary<string, byte[]> { ["f.txt"] = "served\n"u8.ToArray() });
+        var wrong = "sha256:" + new string('0', 64);
+        var actual = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("served\n"u8.ToArray()));
+        var ctx = ContextDir.Create(fixture, $"FROM busybox\nADD --checksum={wrong} {http.Url("f.txt")} /f.txt\n");
+        var result = (await img.BuildAsync(ctx, "-t", "e2e/checksum")).AssertFailure();
+        Assert.Contains(wrong, result.Error);
+        Assert.Contains(actual, result.Error);
+        Assert.Contains("Dockerfile:2", result.Error);
+        await AssertStoreIntactAsync(img, "e2e/checksum:latest");
+    }
+
+    [Fact]
     public async Task InvalidFlags_Exit125_NamingTheFlag()
     {
         var img = await GoodStateAsync();
