@@ -93,7 +93,7 @@ public static class CacheKeyCalculator
                 foreach (var action in file.Actions)
                 {
                     if (action is FileCopyAction copy && copy.Source == input)
-                        result.Add(new ContentSelection(copy.SourcePath, copy.IncludePatterns, copy.ExcludePatterns, copy.FollowSymlinks, copy.AllowWildcard));
+                        result.Add(new ContentSelection(copy.SourcePath, copy.IncludePatterns, copy.ExcludePatterns, copy.FollowSymlinks, copy.AllowWildcard, copy.AllowEmptyWildcard));
                 }
                 break;
             case ExecOp exec:

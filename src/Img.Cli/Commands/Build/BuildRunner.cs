@@ -7,6 +7,7 @@ using Img.Engine.Context;
 using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Graph;
+using Img.Engine.Oci;
 using Img.Engine.Registry;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds;
@@ -116,7 +117,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             DockerfileName = request.DockerfileName,
             ContextName = ContextName,
             ContextExcludePatterns = buildContext.Filter.Patterns,
-            ImageResolver = new MetadataProgressResolver(new LocalImageConfigResolver(engine.Executor.Locator), display),
+            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(new LocalImageConfigResolver(engine.Executor.Locator)), display),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
             Network = request.NetworkMode switch
@@ -135,6 +136,11 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             display.Complete();
             throw new UserFacingException(e.Message);
         }
+        catch (UserFacingException)
+        {
+            display.Complete();
+            throw;
+        }
     }
 
     private async Task ReportFailureAsync(BuildFailed failed, BuildGraph graph, Dictionary<OpDigest, List<string>> logs, string text)
@@ -147,5 +153,28 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             await context.Error.WriteAsync(FailureReport.Format(vertex.Metadata.Description, lines, request.DockerfileName, text, vertex.Metadata.Line));
         }
         await context.Error.WriteLineAsync($"ERROR: failed to solve: {failed.Error}");
+    }
+
+    /// <summary>
+    /// A base image that cannot be found or fetched is a user error naming the reference
+    /// (BuildKit: <c>failed to resolve source metadata for REF: ...</c>), never a crash.
+    /// </summary>
+    private sealed class FailureNamingResolver(IImageConfigResolver inner) : IImageConfigResolver
+    {
+        public async ValueTask<ImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.ResolveAsync(reference, platform, cancellationToken);
+            }
+            catch (BaseImageNotFoundException e)
+            {
+                throw new UserFacingException("failed to solve: " + e.Message, 1, e);
+            }
+            catch (Exception e) when (e is RegistryException or HttpRequestException or TimeoutException or InvalidDataException)
+            {
+                throw new UserFacingException($"failed to solve: {reference}: failed to resolve source metadata for {reference}: {e.Message}", 1, e);
+            }
+        }
     }
 }

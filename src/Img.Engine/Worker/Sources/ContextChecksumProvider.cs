@@ -20,6 +20,7 @@ public sealed class ContextChecksumProvider(LocalSources sources) : IContentChec
         var options = new ChecksumOptions
         {
             Wildcard = selection.AllowWildcard,
+            AllowEmptyWildcard = selection.AllowEmptyWildcard,
             FollowLinks = selection.FollowSymlinks,
             IncludePatterns = selection.IncludePatterns,
             ExcludePatterns = selection.ExcludePatterns,
