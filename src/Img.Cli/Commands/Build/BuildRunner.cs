@@ -161,7 +161,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
     /// </summary>
     private sealed class FailureNamingResolver(IImageConfigResolver inner) : IImageConfigResolver
     {
-        public async ValueTask<ImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
+        public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
         {
             try
             {
