@@ -29,7 +29,7 @@ public sealed class StandaloneEngine : IAsyncDisposable
     public RegistryClients Registries { get; }
 
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
-        IReadOnlyDictionary<string, string> secrets, VertexExecutorOptions? template, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> secrets, VertexExecutorOptions? template, bool debug, CancellationToken cancellationToken)
     {
         var snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
         var options = (template ?? new VertexExecutorOptions
@@ -52,11 +52,21 @@ public sealed class StandaloneEngine : IAsyncDisposable
         var slots = Math.Max(2, Environment.ProcessorCount);
         // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
         // converting the Dockerfile, which the caller does next.
-        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, cancellationToken: cancellationToken), cancellationToken);
+        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);
         return new StandaloneEngine(snapshotter, executor, registries, runtime);
     }
 
     public Task<ImgRuntime> RuntimeAsync() => _runtime;
+
+    /// <summary>
+    /// Build failures reach the user as messages; Akka's own log lines (for example a journal
+    /// still starting when a build ends early on a Dockerfile error) are noise for a CLI and
+    /// are shown only with <c>--debug</c>.
+    /// </summary>
+    private static ImgActorSystemOptions ActorSystemOptions(bool debug) => new()
+    {
+        ExtraHocon = debug ? "akka.loglevel = WARNING" : "akka.loglevel = OFF\nakka.stdout-loglevel = OFF",
+    };
 
     public async ValueTask DisposeAsync()
     {
