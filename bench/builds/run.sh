@@ -224,7 +224,7 @@ check() { # check W CASE: the BRIEF.md target for that row, or "-"
 }
 
 version_line() {
-  echo "img $("$IMG" version 2>/dev/null | awk -F': *' '/^ *Version/ {print $2; exit}')"\
+  echo "img $("$IMG" version 2>/dev/null | awk -F': *' 'tolower($1) ~ /^ *version/ {print $2; exit}')"\
        "| BuildKit in dockerd $("$DOCKER" -H "$SOCK" version -f '{{.Server.Version}}' 2>/dev/null)"\
        "| $(buildah --version | cut -d' ' -f1-3)"
 }
@@ -235,6 +235,10 @@ version_line() {
   echo "Median of $RUNS runs (cold ctx/biglayer: $COLD_RUNS_BIG), seconds, wall clock of the whole CLI command."
   echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB, kernel $(uname -r); load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg); total $ELAPSED s."
   echo "Versions: $(version_line). Base: $BASE."
+  if awk -v l="${START_LOAD%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    echo
+    echo "**Warning: the machine was busy (load average above the core count): times are noisy, img's more than the others'.**"
+  fi
   echo
   echo "| workload | case | img s | BuildKit s | buildah s | img/BuildKit | img/buildah | target (BRIEF.md) |"
   echo "|---|---|---:|---:|---:|---:|---:|---|"
