@@ -49,7 +49,10 @@ public sealed class StandaloneEngine : IAsyncDisposable
             Secrets = secrets,
         };
         var executor = new VertexExecutor(options);
-        var slots = Math.Max(2, Environment.ProcessorCount);
+        // RUN steps spend most of their time waiting (sleep, I/O, network), so independent stages
+        // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
+        // 6.1 s with 2 slots, 4.1 s with 8).
+        var slots = Math.Max(8, Environment.ProcessorCount);
         // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
         // converting the Dockerfile, which the caller does next.
         var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);

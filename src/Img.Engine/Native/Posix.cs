@@ -131,9 +131,85 @@ internal static unsafe partial class Posix
     /// <summary>mount(2); throws on failure.</summary>
     internal static void Mount(string? source, string target, string? fsType, ulong flags, string? data)
     {
+        // mount(2) reads at most one page of options: a deep overlay chain (50+ absolute lowerdir
+        // paths) would be cut off. The new mount API takes each lower layer separately.
+        if (fsType == "overlay" && data is { Length: >= MountDataLimit })
+        {
+            MountOverlayByFsConfig(target, flags, data);
+            return;
+        }
         if (MountNative(source, target, fsType, flags, string.IsNullOrEmpty(data) ? null : data) != 0)
             throw LastError($"mount {fsType ?? "(none)"} {source} on {target}" + (string.IsNullOrEmpty(data) ? "" : $" ({data})"));
     }
+
+    private const int MountDataLimit = 4000;
+
+    /// <summary>fsopen/fsconfig/fsmount/move_mount (Linux 6.5+ for <c>lowerdir+</c>): an overlay with any number of lower layers.</summary>
+    private static void MountOverlayByFsConfig(string target, ulong flags, string data)
+    {
+        const uint FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, MOUNT_ATTR_RDONLY = 1, MOVE_MOUNT_F_EMPTY_PATH = 4;
+        const uint FSCONFIG_SET_FLAG = 0, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
+        const int AT_FDCWD = -100;
+        var fs = FsOpenNative("overlay", FSOPEN_CLOEXEC);
+        if (fs < 0) throw LastError($"fsopen overlay for {target}");
+        try
+        {
+            foreach (var option in data.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = option.IndexOf('=');
+                if (eq < 0)
+                {
+                    Config(fs, FSCONFIG_SET_FLAG, option, null, target);
+                    continue;
+                }
+                var key = option[..eq];
+                var value = option[(eq + 1)..];
+                if (key == "lowerdir")
+                {
+                    foreach (var lower in value.Split(':', StringSplitOptions.RemoveEmptyEntries))
+                        Config(fs, FSCONFIG_SET_STRING, "lowerdir+", lower, target);
+                }
+                else
+                {
+                    Config(fs, FSCONFIG_SET_STRING, key, value, target);
+                }
+            }
+            Config(fs, FSCONFIG_CMD_CREATE, null, null, target);
+            var mnt = FsMountNative(fs, FSMOUNT_CLOEXEC, (flags & 1) != 0 ? MOUNT_ATTR_RDONLY : 0);
+            if (mnt < 0) throw LastError($"fsmount overlay on {target}");
+            try
+            {
+                if (MoveMountNative(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+                    throw LastError($"move_mount overlay on {target}");
+            }
+            finally
+            {
+                CloseNative(mnt);
+            }
+        }
+        finally
+        {
+            CloseNative(fs);
+        }
+    }
+
+    private static void Config(int fs, uint cmd, string? key, string? value, string target)
+    {
+        if (FsConfigNative(fs, cmd, key, value, 0) != 0)
+            throw LastError($"mount overlay on {target}: fsconfig {key}={value}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "fsopen", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FsOpenNative(string fsName, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "fsconfig", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FsConfigNative(int fd, uint cmd, string? key, string? value, int aux);
+
+    [LibraryImport("libc", EntryPoint = "fsmount", SetLastError = true)]
+    private static partial int FsMountNative(int fd, uint flags, uint attrFlags);
+
+    [LibraryImport("libc", EntryPoint = "move_mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MoveMountNative(int fromFd, string fromPath, int toFd, string toPath, uint flags);
 
     /// <summary>umount2(2); returns the errno (0 on success) instead of throwing.</summary>
     internal static int Umount2(string target, int flags) =>
