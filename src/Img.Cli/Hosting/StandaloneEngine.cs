@@ -29,26 +29,19 @@ public sealed class StandaloneEngine : IAsyncDisposable
     public RegistryClients Registries { get; }
 
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
-        IReadOnlyDictionary<string, string> secrets, VertexExecutorOptions? template, bool debug, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> secrets, bool debug, CancellationToken cancellationToken)
     {
         var snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
-        var options = (template ?? new VertexExecutorOptions
+        var executor = new VertexExecutor(new VertexExecutorOptions
         {
             State = scope.State,
             Snapshotter = snapshotter.Snapshotter,
             Content = scope.Content,
             Images = scope.Images,
             Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
-        }) with
-        {
-            State = scope.State,
-            Snapshotter = snapshotter.Snapshotter,
-            Content = scope.Content,
-            Images = scope.Images,
             Registries = registries,
             Secrets = secrets,
-        };
-        var executor = new VertexExecutor(options);
+        });
         // RUN steps spend most of their time waiting (sleep, I/O, network), so independent stages
         // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
         // 6.1 s with 2 slots, 4.1 s with 8).

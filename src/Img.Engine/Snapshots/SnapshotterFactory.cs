@@ -49,7 +49,7 @@ public static class SnapshotterFactory
     {
         var choiceFile = Path.Join(root, "auto-choice");
         var environment = $"{File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}|{Mounts.UserNamespace.IsInitial}";
-        if (ReadChoice(choiceFile, environment) is { } remembered)
+        if (ReadChoice(root, choiceFile, environment) is { } remembered)
             return remembered;
         var selection = Probe(root);
         Directory.CreateDirectory(root);
@@ -59,7 +59,7 @@ public static class SnapshotterFactory
         return selection;
     }
 
-    private static SnapshotterSelection? ReadChoice(string choiceFile, string environment)
+    private static SnapshotterSelection? ReadChoice(string root, string choiceFile, string environment)
     {
         string[] lines;
         try
@@ -74,9 +74,9 @@ public static class SnapshotterFactory
         var reason = lines[2] + " (probed earlier)";
         return lines[0] switch
         {
-            "overlayfs" => new(new OverlaySnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "overlayfs")), reason),
-            "fuse-overlayfs" => new(new FuseOverlaySnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "fuse-overlayfs")), reason),
-            "native" => new(new NativeSnapshotter(Path.Join(Path.GetDirectoryName(choiceFile)!, "native")), reason),
+            "overlayfs" => new(new OverlaySnapshotter(Path.Join(root, "overlayfs")), reason),
+            "fuse-overlayfs" => new(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")), reason),
+            "native" => new(new NativeSnapshotter(Path.Join(root, "native")), reason),
             _ => null,
         };
     }

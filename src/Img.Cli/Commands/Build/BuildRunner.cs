@@ -35,7 +35,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             InsecureRegistries = request.InsecureRegistries,
             Credentials = RegistryAccess.Credentials(context),
         });
-        await using var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, null, context.Debug, ct);
+        await using var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
         _trace.Mark("engine created, actor system starting");
