@@ -265,6 +265,60 @@ internal static unsafe partial class Posix
         }
     }
 
+    // ---- namespaces and cgroup files ----
+
+    internal const int CLONE_NEWNS = 0x00020000;
+    private const int O_WRONLY = 1;
+
+    [LibraryImport(Libc, EntryPoint = "unshare", SetLastError = true)]
+    private static partial int UnshareNative(int flags);
+
+    [LibraryImport(Libc, EntryPoint = "setns", SetLastError = true)]
+    private static partial int SetNsNative(int fd, int nstype);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    private static partial nint WriteNative(int fd, byte* buffer, nint count);
+
+    /// <summary>unshare(2) for the calling thread (a mount namespace also gives the thread its own cwd and root).</summary>
+    internal static void Unshare(int flags)
+    {
+        if (UnshareNative(flags) != 0) throw LastError($"unshare 0x{flags:x}");
+    }
+
+    /// <summary>setns(2): moves the calling thread into the namespace <paramref name="fd"/> refers to.</summary>
+    internal static void SetNamespace(int fd, int nsType)
+    {
+        if (SetNsNative(fd, nsType) != 0) throw LastError($"setns 0x{nsType:x}");
+    }
+
+    /// <summary>Opens a file (a namespace handle, a cgroup control file) with close-on-exec; returns the descriptor.</summary>
+    internal static int Open(string path, bool write)
+    {
+        while (true)
+        {
+            var fd = OpenNative(path, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC, 0);
+            if (fd >= 0) return fd;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Error($"open {path}", errno);
+        }
+    }
+
+    /// <summary>One write(2) of the whole of <paramref name="data"/> at the file's position (cgroup control files take one value per write).</summary>
+    internal static void Write(int fd, ReadOnlySpan<byte> data, string what)
+    {
+        fixed (byte* p = data)
+        {
+            while (true)
+            {
+                var n = WriteNative(fd, p, data.Length);
+                if (n == data.Length) return;
+                if (n >= 0) throw new IOException($"write {what}: {n} of {data.Length} bytes written");
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR) throw Error($"write {what}", errno);
+            }
+        }
+    }
+
     // ---- lstat ----
 
     /// <summary>lstat via statx; <see cref="FileNotFoundException"/> when the path (or a parent directory) is missing.</summary>

@@ -7,11 +7,15 @@ namespace Img.Engine.Execution.Runc;
 
 /// <summary>
 /// Runs steps with <c>runc run</c> (foreground, stdin closed, stdout and stderr piped and
-/// delivered line by line). Per run: a bundle directory with the rootfs mount point, the
-/// generated <c>config.json</c>, hosts, resolv.conf and hostname files; mount-point stubs the
-/// runtime creates in the rootfs are removed afterwards. Rootless (not root in the initial user
-/// namespace) uses <c>runc --rootless true</c>, no cgroup rules, a bind-mounted /sys (sysfs with --network=none), and a
-/// user namespace only when this process is not already inside one.
+/// delivered line by line). Per run: a bundle directory with the rootfs mount point and the
+/// generated <c>config.json</c>; hosts, resolv.conf and hostname come from
+/// <see cref="SharedEtcFiles"/> (read-only); mount-point stubs the runtime creates in the rootfs
+/// are removed afterwards. As real root on a cgroup v1 host, containers run in one shared devices
+/// cgroup instead of per-container cgroups (<see cref="RuncLauncher"/>, <see cref="DeviceCgroup"/>).
+/// Rootless (not root in the initial user namespace) uses <c>runc --rootless true</c>, no cgroup
+/// rules, a bind-mounted /sys (sysfs with --network=none), and a user namespace only when this
+/// process is not already inside one. The containers of a killed img are killed by
+/// <see cref="ContainerReaper"/>; what survives even that is swept at the next start (<see cref="StaleContainers"/>).
 /// </summary>
 public sealed class RuncExecutor : IExecutor
 {
@@ -19,6 +23,9 @@ public sealed class RuncExecutor : IExecutor
     private readonly string _runcRoot;
     private readonly string _bundles;
     private readonly RuntimeSpecBuilder.Isolation _isolation;
+    private readonly RuncLauncher _launcher;
+    private readonly SharedEtcFiles _etc;
+    private readonly Action<string>? _trace;
 
     public RuncExecutor(RuncExecutorOptions options)
     {
@@ -29,19 +36,30 @@ public sealed class RuncExecutor : IExecutor
         _bundles = Path.Join(state, "bundles");
         Directory.CreateDirectory(_runcRoot);
         Directory.CreateDirectory(_bundles);
+        _etc = new SharedEtcFiles(Path.Join(state, "etc"));
+        _trace = options.Trace;
         bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
         bool newUserNs = rootless && UserNamespace.IsInitial;
-        _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId());
+        _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
+        _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId(),
+            DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
+        StaleContainers.Sweep(_runc, GlobalArgs().ToList(), _runcRoot, _bundles);
     }
 
     /// <summary>True when containers run in rootless mode.</summary>
     public bool Rootless => _isolation.Rootless;
 
+    /// <summary>True when containers share one devices cgroup and runc creates no per-container cgroups.</summary>
+    public bool SharedDeviceCgroup => _launcher.SharedDeviceCgroup;
+
+    /// <summary>Why runc creates per-container cgroups (for <c>--debug</c>); null when it does not.</summary>
+    public string? PerContainerCgroupsReason => _launcher.WhyRuncCgroups;
+
     /// <inheritdoc/>
     public async Task<int> RunAsync(ExecSpec spec, IReadOnlyList<Mount> rootfs, ExecOutput output, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        string id = "img-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        string id = ContainerReaper.ContainerPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         string bundle = Path.Join(_bundles, id);
         string rootfsDir = Path.Join(bundle, "rootfs");
         Directory.CreateDirectory(rootfsDir);
@@ -51,15 +69,19 @@ public sealed class RuncExecutor : IExecutor
         {
             Mounter.MountAll(rootfs, rootfsDir);
             mounted = true;
+            _trace?.Invoke("mount rootfs");
 
             ResolvedUser user = UserResolver.Resolve(rootfsDir, spec.User);
             EnsureCwd(rootfsDir, spec.Cwd);
-            var etc = WriteEtcFiles(bundle, spec);
+            var etc = _etc.For(spec);
             using (var fs = new FileStream(Path.Join(bundle, "config.json"), FileMode.CreateNew, FileAccess.Write))
             {
                 RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation);
             }
+            _trace?.Invoke("user, etc files, config.json");
             stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination));
+            _trace?.Invoke("record stubs");
+            ContainerReaper.Watch(_runc, _runcRoot, _bundles);
 
             return await RunRuncAsync(id, bundle, output, ct).ConfigureAwait(false);
         }
@@ -70,6 +92,7 @@ public sealed class RuncExecutor : IExecutor
                 if (mounted)
                 {
                     stubs?.Clean();
+                    _trace?.Invoke("clean stubs");
                 }
             }
             finally
@@ -77,8 +100,10 @@ public sealed class RuncExecutor : IExecutor
                 if (mounted)
                 {
                     Mounter.Unmount(rootfsDir);
+                    _trace?.Invoke("unmount rootfs");
                 }
                 TryDeleteBundle(bundle);
+                _trace?.Invoke("delete bundle");
             }
         }
     }
@@ -91,6 +116,7 @@ public sealed class RuncExecutor : IExecutor
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = bundle,
         };
         foreach (string a in GlobalArgs())
         {
@@ -102,7 +128,8 @@ public sealed class RuncExecutor : IExecutor
         psi.ArgumentList.Add(bundle);
         psi.ArgumentList.Add(id);
 
-        using Process p = Process.Start(psi) ?? throw new ExecutionException("cannot start runc");
+        using Process p = await _launcher.StartAsync(psi).ConfigureAwait(false);
+        _trace?.Invoke("start runc");
         p.StandardInput.Close();
         Task outPump = PumpLinesAsync(p.StandardOutput.BaseStream, output.Stdout);
         Task errPump = PumpLinesAsync(p.StandardError.BaseStream, output.Stderr);
@@ -112,6 +139,7 @@ public sealed class RuncExecutor : IExecutor
         {
             await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAll(outPump, errPump).ConfigureAwait(false);
+            _trace?.Invoke("runc run");
         }
 
         if (killer is not null)
@@ -140,7 +168,8 @@ public sealed class RuncExecutor : IExecutor
     {
         yield return "--root";
         yield return _runcRoot;
-        if (_isolation.Rootless)
+        // With the shared devices cgroup, runc must take its EROFS on cgroup creation as "no cgroups".
+        if (_isolation.Rootless || _launcher.SharedDeviceCgroup)
         {
             yield return "--rootless";
             yield return "true";
@@ -220,16 +249,6 @@ public sealed class RuncExecutor : IExecutor
             Directory.CreateDirectory(d);
             LibC.Chmod(d, 0x1ED); // 0755, whatever the umask
         }
-    }
-
-    private static RuntimeSpecBuilder.EtcFiles WriteEtcFiles(string bundle, ExecSpec spec)
-    {
-        string hostname = string.IsNullOrEmpty(spec.Hostname) ? ExecSpec.DefaultHostname : spec.Hostname;
-        var files = new RuntimeSpecBuilder.EtcFiles(Path.Join(bundle, "hosts"), Path.Join(bundle, "resolv.conf"), Path.Join(bundle, "hostname"));
-        File.WriteAllText(files.Hosts, HostsFile.Generate(hostname, spec.ExtraHosts));
-        File.WriteAllText(files.ResolvConf, ResolvConf.Generate(ResolvConf.ReadHost(), spec.Network));
-        File.WriteAllText(files.Hostname, hostname + "\n");
-        return files;
     }
 
     private static void TryDeleteBundle(string bundle)

@@ -7,7 +7,7 @@ namespace Img.Engine.Execution.Runc;
 /// Writes an OCI runtime-spec <c>config.json</c> for one RUN step with Docker's defaults:
 /// its capability set, masked and read-only /proc and /sys paths, a 1024 open-files limit,
 /// /proc, a tmpfs /dev (runc adds the standard device nodes, bind-mounting them when rootless),
-/// devpts, /dev/shm, /dev/mqueue and /sys, plus bind mounts of the generated hosts,
+/// devpts, /dev/shm, /dev/mqueue and /sys, plus read-only bind mounts of the generated hosts,
 /// resolv.conf and hostname files.
 /// </summary>
 public static class RuntimeSpecBuilder
@@ -33,10 +33,13 @@ public static class RuntimeSpecBuilder
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
     ];
 
+    private static readonly string[] EtcOptions = ["nosuid", "noexec", "nodev", "rbind", "ro"];
+
     /// <summary>How the container is isolated, decided by the executor from the process's privileges.</summary>
-    /// <param name="Rootless">Not real root: no cgroup device rules, /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
+    /// <param name="Rootless">Not real root: /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
     /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
-    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0);
+    /// <param name="DeviceRules">Ask runc for the deny-all device cgroup rule (runc adds its default allowed devices); false when rootless or when the container runs in the shared devices cgroup, which has the same rules.</param>
+    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0, bool DeviceRules = true);
 
     /// <summary>The generated files bind-mounted into the container.</summary>
     public sealed record EtcFiles(string Hosts, string ResolvConf, string Hostname);
@@ -58,9 +61,10 @@ public static class RuntimeSpecBuilder
             isolation.Rootless && spec.Network != NetworkMode.None
                 ? ("/sys", "none", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"])
                 : ("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
-            ("/etc/resolv.conf", "bind", etc.ResolvConf, ["rbind", "rw"]),
-            ("/etc/hosts", "bind", etc.Hosts, ["rbind", "rw"]),
-            ("/etc/hostname", "bind", etc.Hostname, ["rbind", "rw"]),
+            // Read-only, as BuildKit mounts them: the files are shared by every step (SharedEtcFiles).
+            ("/etc/resolv.conf", "bind", etc.ResolvConf, EtcOptions),
+            ("/etc/hosts", "bind", etc.Hosts, EtcOptions),
+            ("/etc/hostname", "bind", etc.Hostname, EtcOptions),
         };
         foreach (Mount x in spec.Mounts)
         {
@@ -148,7 +152,7 @@ public static class RuntimeSpecBuilder
         }
         WriteStrings(w, "maskedPaths", MaskedPaths);
         WriteStrings(w, "readonlyPaths", ReadonlyPaths);
-        if (!isolation.Rootless)
+        if (isolation.DeviceRules && !isolation.Rootless)
         {
             w.WriteStartObject("resources");
             w.WriteStartArray("devices");
