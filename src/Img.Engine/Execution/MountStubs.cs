@@ -10,20 +10,40 @@ namespace Img.Engine.Execution;
 /// run gets its pre-run timestamps back (its mtime changed only because of the stub), so the
 /// diff does not see it either. (BuildKit restores the timestamps the parent had after the
 /// stub was created, which still differ from the lower layer.)
+/// <para>
+/// On a kernel overlay rootfs, stubs that had no entry in the upper directory before the run
+/// (none hidden a lower file) are not deleted through the mount but moved out of the upper
+/// directory after unmounting, into the overlay work directory: removing a directory on a disk
+/// mounted with <c>discard</c> waits for the device (0.7-3 ms each on the benchmark VM, and a
+/// rootfs without /proc, /dev and /sys gets three), a rename does not. The work directory goes
+/// with the snapshot.
+/// </para>
 /// </summary>
 public sealed class MountStubs
 {
+    private readonly string _rootfs;
     private readonly List<string> _created = new();
     private readonly Dictionary<string, (FileStatus Status, string[] Names)> _parents = new(StringComparer.Ordinal);
+    private readonly string? _upper;
+    private readonly string? _work;
+    private readonly HashSet<string> _movable = new(StringComparer.Ordinal);
 
-    private MountStubs()
+    private MountStubs(string rootfs, string? upper, string? work)
     {
+        _rootfs = rootfs;
+        _upper = upper;
+        _work = work;
     }
 
-    /// <summary>Records which of <paramref name="destinations"/> are missing under <paramref name="rootfs"/>.</summary>
-    public static MountStubs Record(string rootfs, IEnumerable<string> destinations)
+    /// <summary>
+    /// Records which of <paramref name="destinations"/> are missing under <paramref name="rootfs"/>.
+    /// <paramref name="rootfsMounts"/>, the mounts that make up the rootfs, lets stubs on a writable
+    /// kernel overlay be moved out of its upper directory instead of deleted.
+    /// </summary>
+    public static MountStubs Record(string rootfs, IEnumerable<string> destinations, IReadOnlyList<Mount>? rootfsMounts = null)
     {
-        var stubs = new MountStubs();
+        var overlay = rootfsMounts is [{ Type: "overlay" } m] && string.IsNullOrEmpty(m.Target) ? m : null;
+        var stubs = new MountStubs(rootfs, overlay?.Option("upperdir"), overlay?.Option("workdir"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string dest in destinations)
         {
@@ -37,6 +57,10 @@ public sealed class MountStubs
                 if (seen.Add(host))
                 {
                     stubs._created.Add(host);
+                    if (stubs._upper is not null && stubs._work is not null && LibC.TryLStat(stubs.InUpper(host)) is null)
+                    {
+                        stubs._movable.Add(host);
+                    }
                 }
                 host = Path.GetDirectoryName(host)!;
             }
@@ -51,38 +75,108 @@ public sealed class MountStubs
     /// <summary>Paths that were missing (deepest first within each destination).</summary>
     public IReadOnlyList<string> Paths => _created;
 
-    /// <summary>Removes the stubs that are still empty, restoring parent timestamps.</summary>
-    public void Clean()
+    /// <summary>Removes the stubs that are still empty, restoring parent timestamps (the rootfs stays mounted).</summary>
+    public void Clean() => CleanAndUnmount(null);
+
+    /// <summary>
+    /// Removes the stubs that are still empty and restores parent timestamps, calling
+    /// <paramref name="unmount"/> (which takes the rootfs down) on the way, even when cleaning fails.
+    /// </summary>
+    public void CleanAndUnmount(Action? unmount)
     {
-        foreach (string p in _created.OrderByDescending(p => p.Length))
+        var moves = new List<string>();
+        var times = new Dictionary<string, FileStatus>(StringComparer.Ordinal);
+        try
         {
-            FileStatus? st = LibC.TryLStat(p);
-            if (st is null)
+            foreach (string p in _created.OrderByDescending(p => p.Length))
             {
-                continue;
+                FileStatus? st = LibC.TryLStat(p);
+                // stubs already queued to move count as gone: a created parent goes with its stubs
+                if (st is null || (st.Value.IsDirectory ? Directory.EnumerateFileSystemEntries(p).Any(e => !moves.Contains(e)) : st.Value.Size != 0))
+                {
+                    continue;
+                }
+                string parent = Path.GetDirectoryName(p)!;
+                if (LibC.TryLStat(parent) is FileStatus before)
+                {
+                    times.TryAdd(parent, before); // the times before any stub in it goes
+                }
+                if (unmount is not null && _movable.Contains(p))
+                {
+                    moves.Add(p);
+                    continue;
+                }
+                Delete(p, st.Value.IsDirectory);
             }
-            if (st.Value.IsDirectory ? Directory.EnumerateFileSystemEntries(p).Any() : st.Value.Size != 0)
+            foreach (string parent in times.Keys.ToList())
             {
-                continue;
+                if (_parents.TryGetValue(parent, out var recorded) &&
+                    Names(parent).Where(n => !moves.Contains(Path.Join(parent, n))).SequenceEqual(recorded.Names))
+                {
+                    times[parent] = recorded.Status;
+                }
             }
-            string parent = Path.GetDirectoryName(p)!;
-            FileStatus? ps = LibC.TryLStat(parent);
-            if (st.Value.IsDirectory)
+            if (moves.Count == 0)
             {
-                Directory.Delete(p);
+                Restore(times, p => p);
             }
-            else
+        }
+        finally
+        {
+            unmount?.Invoke();
+        }
+        if (moves.Count > 0)
+        {
+            MoveOutOfUpper(moves);
+            Restore(times, InUpper);
+        }
+    }
+
+    private void MoveOutOfUpper(List<string> stubs)
+    {
+        string trash = Path.Join(_work!, "img-stubs");
+        Directory.CreateDirectory(trash);
+        foreach (string stub in stubs)
+        {
+            string source = InUpper(stub);
+            string target = Path.Join(trash, Guid.NewGuid().ToString("N"));
+            try
             {
-                File.Delete(p);
+                Directory.Move(source, target); // renames files too
             }
-            if (_parents.TryGetValue(parent, out var before) && Names(parent).SequenceEqual(before.Names))
+            catch (IOException)
             {
-                ps = before.Status;
+                if (LibC.TryLStat(source) is FileStatus st)
+                {
+                    Delete(source, st.IsDirectory);
+                }
             }
-            if (ps is FileStatus pst)
+        }
+    }
+
+    private static void Restore(Dictionary<string, FileStatus> times, Func<string, string> where)
+    {
+        foreach (var (dir, st) in times)
+        {
+            string path = where(dir);
+            if (LibC.TryLStat(path) is not null)
             {
-                LibC.SetTimes(parent, pst.AtimeSeconds, pst.AtimeNanoseconds, pst.MtimeSeconds, pst.MtimeNanoseconds);
+                LibC.SetTimes(path, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
             }
+        }
+    }
+
+    private string InUpper(string rootfsPath) => _upper + rootfsPath[_rootfs.Length..];
+
+    private static void Delete(string path, bool directory)
+    {
+        if (directory)
+        {
+            Directory.Delete(path);
+        }
+        else
+        {
+            File.Delete(path);
         }
     }
 

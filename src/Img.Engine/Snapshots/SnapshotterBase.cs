@@ -7,10 +7,18 @@ namespace Img.Engine.Snapshots;
 
 /// <summary>
 /// What every directory-backed snapshotter shares: metadata records (one small JSON file per
-/// snapshot, written to a temp file, fsynced and renamed), one data directory per snapshot
+/// snapshot, written to a temp file and renamed), one data directory per snapshot
 /// (<c>snapshots/&lt;id&gt;/</c> with the tree in <c>fs/</c>), a cross-process lock for metadata
 /// changes, and crash recovery when opened. Backends decide how a snapshot's directory is
 /// filled and which mounts present it.
+/// <para>
+/// Records are not fsynced: the rename makes each one whole or absent for any process crash
+/// (SIGKILL included), which is what the store promises. A power loss may lose or truncate
+/// recent records, as it may lose recent snapshot contents (overlay upper directories are not
+/// synced either, like BuildKit's); opening drops records it cannot read with their directories.
+/// Committed records never change, so they are kept in memory once read: walking a parent chain
+/// costs no file reads (the direct parent of a new snapshot is still read from disk).
+/// </para>
 /// </summary>
 public abstract class SnapshotterBase : ISnapshotter
 {
@@ -18,6 +26,7 @@ public abstract class SnapshotterBase : ISnapshotter
     private readonly string _snapshotsDir;
     private readonly string _lockPath;
     private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SnapshotRecord> _committed = new(StringComparer.Ordinal);
     private bool _disposed;
 
     protected SnapshotterBase(string root)
@@ -43,7 +52,7 @@ public abstract class SnapshotterBase : ISnapshotter
         // Directories first, then records: a directory is only created after its record, so any
         // directory listed here whose record is missing from the later listing is truly orphaned.
         string[] dirs = Directory.GetDirectories(_snapshotsDir).Select(Path.GetFileName).OfType<string>().ToArray();
-        var records = ReadAllRecords();
+        var records = ReadAllRecords(deleteUnreadable: true);
         var committedIds = records.Where(r => r.Kind == SnapshotKind.Committed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         foreach (SnapshotRecord r in records)
         {
@@ -136,11 +145,6 @@ public abstract class SnapshotterBase : ISnapshotter
     /// <summary>The mounts that present a snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
     protected abstract IReadOnlyList<Mount> BuildMounts(string id, SnapshotKind kind, IReadOnlyList<string> parentIds);
 
-    /// <summary>Called before an active snapshot becomes committed (e.g. to drop an overlay work directory).</summary>
-    protected virtual void OnCommit(string id)
-    {
-    }
-
     /// <summary>The directory whose size <see cref="UsageAsync"/> reports.</summary>
     protected virtual string UsageDirectory(string id) => FsDirectory(id);
 
@@ -160,7 +164,7 @@ public abstract class SnapshotterBase : ISnapshotter
             parentIds = [];
             if (!string.IsNullOrEmpty(parent))
             {
-                SnapshotRecord p = TryGet(parent) ?? throw new SnapshotNotFoundException(parent);
+                SnapshotRecord p = TryGet(parent, cached: false) ?? throw new SnapshotNotFoundException(parent);
                 if (p.Kind != SnapshotKind.Committed)
                 {
                     throw new SnapshotException($"parent {parent} is not a committed snapshot ({p.Kind.ToString().ToLowerInvariant()})");
@@ -216,7 +220,6 @@ public abstract class SnapshotterBase : ISnapshotter
         {
             throw new SnapshotException($"snapshot {name} already exists");
         }
-        OnCommit(active.Id);
         var merged = new Dictionary<string, string>(active.Labels, StringComparer.Ordinal);
         if (labels is not null)
         {
@@ -235,6 +238,7 @@ public abstract class SnapshotterBase : ISnapshotter
             OwnerStart = 0,
         };
         WriteRecord(committed, createNew: true);
+        _committed[name] = committed;
         File.Delete(RecordPath(key));
         return committed.ToInfo();
     }
@@ -254,6 +258,7 @@ public abstract class SnapshotterBase : ISnapshotter
                 }
             }
             File.Delete(RecordPath(key));
+            _committed.TryRemove(key, out _);
             id = r.Id;
         }
         // Outside the lock: a crash here leaves an orphan directory that the next open deletes.
@@ -279,21 +284,34 @@ public abstract class SnapshotterBase : ISnapshotter
 
     private SnapshotRecord Get(string key) => TryGet(key) ?? throw new SnapshotNotFoundException(key);
 
-    private SnapshotRecord? TryGet(string key)
+    private SnapshotRecord? TryGet(string key, bool cached = true)
     {
+        if (cached && _committed.TryGetValue(key, out var known))
+        {
+            return known;
+        }
         try
         {
             byte[] bytes = File.ReadAllBytes(RecordPath(key));
             SnapshotRecord? r = JsonSerializer.Deserialize(bytes, SnapshotJsonContext.Default.SnapshotRecord);
-            return r is not null && r.Key == key ? r : null;
+            if (r is null || r.Key != key)
+            {
+                return null;
+            }
+            if (r.Kind == SnapshotKind.Committed)
+            {
+                _committed[key] = r;
+            }
+            return r;
         }
         catch (FileNotFoundException)
         {
+            _committed.TryRemove(key, out _);
             return null;
         }
     }
 
-    private List<SnapshotRecord> ReadAllRecords()
+    private List<SnapshotRecord> ReadAllRecords(bool deleteUnreadable = false)
     {
         var list = new List<SnapshotRecord>();
         foreach (string f in Directory.EnumerateFiles(_metadataDir, "*.json"))
@@ -309,6 +327,12 @@ public abstract class SnapshotterBase : ISnapshotter
             catch (FileNotFoundException)
             {
                 // removed concurrently
+            }
+            catch (JsonException) when (deleteUnreadable)
+            {
+                // Only a power loss truncates a record (they are renamed into place whole). Its
+                // directory has no record now and is deleted as an orphan.
+                File.Delete(f);
             }
             catch (JsonException e)
             {
@@ -328,7 +352,6 @@ public abstract class SnapshotterBase : ISnapshotter
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(fs, r, SnapshotJsonContext.Default.SnapshotRecord);
-            fs.Flush(flushToDisk: true);
         }
         try
         {

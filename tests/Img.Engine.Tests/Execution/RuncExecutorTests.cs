@@ -164,8 +164,8 @@ public sealed class RuncExecutorTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(new ExecSpec { Args = ["sleep", "100"] }, cts.Token));
         sw.Stop();
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
-        Assert.Empty(Directory.GetDirectories(Path.Join(_dir.Path, "state", "bundles")));
-        Assert.Empty(Directory.GetDirectories(Path.Join(_dir.Path, "state", "runc")));
+        Assert.Empty(Directory.GetDirectories(Path.Join(_executor.RuntimeRoot, "bundles")));
+        Assert.Empty(Directory.GetDirectories(Path.Join(_executor.RuntimeRoot, "runc")));
     }
 
     [Fact]

@@ -32,11 +32,13 @@ public sealed class RuncExecutor : IExecutor
         _runc = options.RuncPath ?? Mounter.FindProgram("runc")
             ?? throw new ExecutionException("runc is not installed (Debian package runc)");
         string state = Path.GetFullPath(options.StateDirectory);
-        _runcRoot = Path.Join(state, "runc");
-        _bundles = Path.Join(state, "bundles");
+        Directory.CreateDirectory(state);
+        RuntimeRoot = RuntimeDirectory.For(state);
+        _runcRoot = Path.Join(RuntimeRoot, "runc");
+        _bundles = Path.Join(RuntimeRoot, "bundles");
         Directory.CreateDirectory(_runcRoot);
         Directory.CreateDirectory(_bundles);
-        _etc = new SharedEtcFiles(Path.Join(state, "etc"));
+        _etc = new SharedEtcFiles(Path.Join(state, "etc")); // written once, never removed: no need for tmpfs
         _trace = options.Trace;
         bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
         bool newUserNs = rootless && UserNamespace.IsInitial;
@@ -44,7 +46,15 @@ public sealed class RuncExecutor : IExecutor
         _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId(),
             DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
         StaleContainers.Sweep(_runc, GlobalArgs().ToList(), _runcRoot, _bundles);
+        if (RuntimeRoot != state)
+        {
+            // where img kept them before RuntimeDirectory
+            StaleContainers.Sweep(_runc, GlobalArgs().ToList(), Path.Join(state, "runc"), Path.Join(state, "bundles"));
+        }
     }
+
+    /// <summary>The directory holding runc's state and the bundles (tmpfs when possible, see <see cref="RuntimeDirectory"/>).</summary>
+    public string RuntimeRoot { get; }
 
     /// <summary>True when containers run in rootless mode.</summary>
     public bool Rootless => _isolation.Rootless;
@@ -79,7 +89,7 @@ public sealed class RuncExecutor : IExecutor
                 RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation);
             }
             _trace?.Invoke("user, etc files, config.json");
-            stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination));
+            stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination), rootfs);
             _trace?.Invoke("record stubs");
             ContainerReaper.Watch(_runc, _runcRoot, _bundles);
 
@@ -89,10 +99,11 @@ public sealed class RuncExecutor : IExecutor
         {
             try
             {
-                if (mounted)
+                if (mounted && stubs is not null)
                 {
-                    stubs?.Clean();
-                    _trace?.Invoke("clean stubs");
+                    mounted = false;
+                    stubs.CleanAndUnmount(() => Mounter.Unmount(rootfsDir));
+                    _trace?.Invoke("clean stubs, unmount rootfs");
                 }
             }
             finally
@@ -100,7 +111,6 @@ public sealed class RuncExecutor : IExecutor
                 if (mounted)
                 {
                     Mounter.Unmount(rootfsDir);
-                    _trace?.Invoke("unmount rootfs");
                 }
                 TryDeleteBundle(bundle);
                 _trace?.Invoke("delete bundle");

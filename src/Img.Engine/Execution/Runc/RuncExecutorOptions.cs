@@ -1,7 +1,7 @@
 namespace Img.Engine.Execution.Runc;
 
 /// <summary>Settings of <see cref="RuncExecutor"/>.</summary>
-/// <param name="StateDirectory">Holds runc's state (<c>runc/</c>), one bundle per running step (<c>bundles/</c>) and the shared hosts/resolv.conf/hostname files (<c>etc/</c>).</param>
+/// <param name="StateDirectory">Holds the shared hosts/resolv.conf/hostname files (<c>etc/</c>), and runc's state (<c>runc/</c>) and one bundle per running step (<c>bundles/</c>) unless /dev/shm can hold them (<see cref="RuntimeDirectory"/>).</param>
 /// <param name="RuncPath">The runc binary; null looks it up in PATH, /usr/sbin and /usr/bin.</param>
 /// <param name="Rootless">Force rootless mode on or off; null decides from /proc/self/uid_map and the effective uid.</param>
 /// <param name="SharedDeviceCgroup">

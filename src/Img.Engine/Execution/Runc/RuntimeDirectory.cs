@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Execution.Runc;
+
+/// <summary>
+/// Where the executor keeps what lives only while steps run (runc's state root and the bundles): <c>/dev/shm/img-&lt;hash of the state directory&gt;</c> when /dev/shm is a
+/// tmpfs and that directory is this user's own, else the state directory itself. Each step
+/// creates and removes a bundle and runc a state directory; on a disk file system removing a
+/// directory frees a block, and with the <c>discard</c> mount option that waits for the device
+/// (0.7-3 ms per rmdir on the benchmark VM). Nothing here outlives a reboot anyway, as with
+/// runc's default root under <c>/run</c>.
+/// </summary>
+internal static class RuntimeDirectory
+{
+    private const string SharedMemory = "/dev/shm";
+
+    /// <summary>The runtime directory for <paramref name="stateDirectory"/> (absolute), created when missing.</summary>
+    public static string For(string stateDirectory)
+    {
+        var name = "img-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(stateDirectory)))[..16];
+        var candidate = Path.Join(SharedMemory, name);
+        try
+        {
+            if (IsTmpfs(SharedMemory))
+            {
+                Directory.CreateDirectory(candidate, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                if (IsPrivate(candidate))
+                    return candidate;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return stateDirectory;
+    }
+
+    // /dev/shm is world-writable and sticky: only a directory this user owns, not a symlink and
+    // not writable by others, can be trusted (nobody else can then rename or replace it).
+    private static bool IsPrivate(string path) =>
+        LibC.TryLStat(path) is { IsDirectory: true } st && st.Uid == LibC.GetEffectiveUserId() && (st.Permissions & 0x12) == 0;
+
+    private static bool IsTmpfs(string path) =>
+        MountTable.Read().LastOrDefault(m => m.MountPoint == path) is { FsType: "tmpfs" };
+}
