@@ -16,8 +16,8 @@ public static class MountTable
         {
             // id parent major:minor root mount-point mount-options [optional fields...] - fstype source super-options
             var fields = line.Split(' ');
-            var dash = Array.IndexOf(fields, "-", 6);
-            if (fields.Length < 10 || dash < 0 || dash + 3 >= fields.Length)
+            var dash = fields.Length < 10 ? -1 : Array.IndexOf(fields, "-", 6);
+            if (dash < 0 || dash + 3 >= fields.Length)
                 continue;
             entries.Add(new MountTableEntry(
                 Unescape(fields[3]),
