@@ -17,7 +17,10 @@ namespace Img.Engine.Execution.Runc;
 internal static class ContainerReaper
 {
     // $1 = runc, $2 = container id prefix; stdin: "root DIR" / "bundles DIR" lines; EOF = img is gone.
+    // First of all it lets go of img's stdout and stderr: whoever reads img's output through a
+    // pipe must see the end when img exits, not when the reaper does.
     private const string Script = """
+        exec >/dev/null 2>&1
         runc=$1; prefix=$2; roots=; bundles=; nl='
         '
         while IFS= read -r line; do
