@@ -45,11 +45,12 @@ public sealed class RuncExecutor : IExecutor
         _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
         _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId(),
             DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
-        StaleContainers.Sweep(_runc, GlobalArgs().ToList(), _runcRoot, _bundles);
+        bool rootlessFlag = GlobalArgs().Contains("--rootless");
+        StaleContainers.Sweep(_runc, rootlessFlag, _runcRoot, _bundles);
         if (RuntimeRoot != state)
         {
             // where img kept them before RuntimeDirectory
-            StaleContainers.Sweep(_runc, GlobalArgs().ToList(), Path.Join(state, "runc"), Path.Join(state, "bundles"));
+            StaleContainers.Sweep(_runc, rootlessFlag, Path.Join(state, "runc"), Path.Join(state, "bundles"));
         }
     }
 

@@ -15,8 +15,10 @@ namespace Img.Engine.Execution.Runc;
 internal static class StaleContainers
 {
     /// <summary>Cleans <paramref name="runcRoot"/> and <paramref name="bundles"/>; never throws.</summary>
-    public static void Sweep(string runc, IReadOnlyList<string> globalArgs, string runcRoot, string bundles)
+    /// <param name="rootlessFlag">Pass <c>--rootless true</c> to runc (as the containers were started).</param>
+    public static void Sweep(string runc, bool rootlessFlag, string runcRoot, string bundles)
     {
+        string[] globalArgs = rootlessFlag ? ["--root", runcRoot, "--rootless", "true"] : ["--root", runcRoot];
         foreach (var dir in SafeList(runcRoot))
         {
             var id = Path.GetFileName(dir);
