@@ -52,31 +52,50 @@ internal sealed class RuncLauncher
             return new RuncLauncher(null, [], "per-container cgroups requested");
         var mounts = MountTable.Read();
         var devices = DeviceCgroup.TryOpen(mounts, out var reason);
-        return new RuncLauncher(devices, mounts, devices is null ? reason : null);
+        if (devices is null)
+            return new RuncLauncher(null, mounts, reason);
+        var launcher = new RuncLauncher(devices, mounts, null);
+        // Try both moves once: if this process may not unshare or remount (seccomp, no
+        // CAP_SYS_ADMIN), runc must manage its cgroups, with the device rules in the spec.
+        var probe = launcher.RunOnThread(() => launcher.StartIsolated(devices, () => true));
+        try
+        {
+            probe.GetAwaiter().GetResult();
+            return launcher;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new RuncLauncher(null, mounts, $"cannot start runc in the shared devices cgroup: {e.Message}");
+        }
     }
 
     /// <summary>Starts the process (its stdio as <paramref name="psi"/> says).</summary>
     public Task<Process> StartAsync(ProcessStartInfo psi)
     {
-        if (_devices is null)
+        if (_devices is not { } devices)
             return Task.FromResult(StartProcess(psi));
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return RunOnThread(() => StartIsolated(devices, () => StartProcess(psi)));
+    }
+
+    private Task<T> RunOnThread<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = _thread.Value;
         _work.Add(() =>
         {
             try
             {
-                started.SetResult(StartIsolated(psi, _devices));
+                done.SetResult(work());
             }
             catch (Exception e)
             {
-                started.SetException(e);
+                done.SetException(e);
             }
         });
-        return started.Task;
+        return done.Task;
     }
 
-    private Process StartIsolated(ProcessStartInfo psi, DeviceCgroup devices)
+    private T StartIsolated<T>(DeviceCgroup devices, Func<T> start)
     {
         _namespace ??= new ReadOnlyCgroupsNamespace(_mounts);
         _namespace.Enter();
@@ -85,7 +104,7 @@ internal sealed class RuncLauncher
             devices.Enter();
             try
             {
-                return StartProcess(psi);
+                return start();
             }
             finally
             {
