@@ -319,6 +319,38 @@ internal static unsafe partial class Posix
         }
     }
 
+    // ---- inode flags ----
+
+    private const uint FS_IOC_GETFLAGS = 0x80086601;
+    private const uint FS_IOC_SETFLAGS = 0x40086602;
+    private const int FS_TOPDIR_FL = 0x00020000;
+
+    [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlNative(int fd, nuint request, int* argument);
+
+    /// <summary>
+    /// Marks a directory as the top of unrelated hierarchies (<c>chattr +T</c>): ext4's Orlov
+    /// allocator then spreads its subdirectories over block groups instead of packing them next
+    /// to it. False where the file system has no such flag (xfs, btrfs, tmpfs) or it cannot be set.
+    /// </summary>
+    internal static bool TrySetTopDirectory(string directory)
+    {
+        var fd = OpenNative(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0) return false;
+        try
+        {
+            int flags;
+            if (IoctlNative(fd, FS_IOC_GETFLAGS, &flags) != 0) return false;
+            if ((flags & FS_TOPDIR_FL) != 0) return true;
+            flags |= FS_TOPDIR_FL;
+            return IoctlNative(fd, FS_IOC_SETFLAGS, &flags) == 0;
+        }
+        finally
+        {
+            CloseNative(fd);
+        }
+    }
+
     // ---- lstat ----
 
     /// <summary>lstat via statx; <see cref="FileNotFoundException"/> when the path (or a parent directory) is missing.</summary>

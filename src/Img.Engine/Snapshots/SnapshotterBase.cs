@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Snapshots;
 
@@ -37,6 +38,11 @@ public abstract class SnapshotterBase : ISnapshotter
         _lockPath = Path.Join(Root, "lock");
         Directory.CreateDirectory(_metadataDir);
         Directory.CreateDirectory(_snapshotsDir);
+        // Snapshots are unrelated trees: on ext4 each then starts in its own block group. Packed
+        // next to each other, a new snapshot's inodes come from the groups where the previous
+        // build's just-deleted ones were, and without a journal ext4 skips recently deleted
+        // inodes one by one: about 15 ms per RUN step right after emptying a state directory.
+        Posix.TrySetTopDirectory(_snapshotsDir);
     }
 
     /// <inheritdoc/>
