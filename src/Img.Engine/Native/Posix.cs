@@ -319,6 +319,53 @@ internal static unsafe partial class Posix
         }
     }
 
+    // ---- sealed memory files ----
+
+    private const uint MFD_ALLOW_SEALING = 2;
+    private const int F_ADD_SEALS = 1033;
+    internal const int F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
+
+    [LibraryImport(Libc, EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MemfdCreateNative(string name, uint flags);
+
+    [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlNative(int fd, int command, int argument);
+
+    /// <summary>
+    /// An in-memory copy of <paramref name="content"/>: memfd_create (close-on-exec), write, then
+    /// <paramref name="seals"/> (with <see cref="F_SEAL_WRITE"/> nobody can change it any more).
+    /// Returns the descriptor; other processes reach it as <c>/proc/PID/fd/FD</c>.
+    /// </summary>
+    internal static int CreateSealedMemoryFile(string name, ReadOnlySpan<byte> content, int seals)
+    {
+        var fd = MemfdCreateNative(name, MFD_ALLOW_SEALING | 1 /* MFD_CLOEXEC */);
+        if (fd < 0) throw LastError($"memfd_create {name}");
+        try
+        {
+            fixed (byte* p = content)
+            {
+                for (nint done = 0; done < content.Length;)
+                {
+                    var n = WriteNative(fd, p + done, content.Length - done);
+                    if (n < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == EINTR) continue;
+                        throw Error($"write memfd {name}", errno);
+                    }
+                    done += n;
+                }
+            }
+            if (FcntlNative(fd, F_ADD_SEALS, seals) != 0) throw LastError($"seal memfd {name}");
+            return fd;
+        }
+        catch
+        {
+            CloseNative(fd);
+            throw;
+        }
+    }
+
     // ---- inode flags ----
 
     private const uint FS_IOC_GETFLAGS = 0x80086601;

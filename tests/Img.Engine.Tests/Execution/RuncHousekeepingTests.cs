@@ -77,4 +77,16 @@ public sealed class RuncHousekeepingTests
         // a new process (a new instance) finds the same files
         Assert.Equal(a, new SharedEtcFiles(dir.Path).For(new Engine.Execution.ExecSpec { Args = ["true"] }));
     }
+
+    [Fact]
+    public void Runc_runs_from_one_sealed_copy_per_process()
+    {
+        Requirements.Runc();
+        var installed = Img.Engine.Mounts.Mounter.FindProgram("runc")!;
+        var copy = RuncBinary.SealedCopyOf(installed);
+        Assert.StartsWith($"/proc/{Environment.ProcessId}/fd/", copy);
+        Assert.Same(copy, RuncBinary.SealedCopyOf(installed));
+        Assert.Equal(File.ReadAllBytes(installed), File.ReadAllBytes(copy));
+        Assert.ThrowsAny<Exception>(() => File.AppendAllText(copy, "x")); // sealed against writes
+    }
 }

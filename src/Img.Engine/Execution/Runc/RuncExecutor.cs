@@ -20,6 +20,7 @@ namespace Img.Engine.Execution.Runc;
 public sealed class RuncExecutor : IExecutor
 {
     private readonly string _runc;
+    private readonly Lazy<string> _runcToRun;
     private readonly string _runcRoot;
     private readonly string _bundles;
     private readonly RuntimeSpecBuilder.Isolation _isolation;
@@ -31,6 +32,7 @@ public sealed class RuncExecutor : IExecutor
     {
         _runc = options.RuncPath ?? Mounter.FindProgram("runc")
             ?? throw new ExecutionException("runc is not installed (Debian package runc)");
+        _runcToRun = new Lazy<string>(() => RuncBinary.SealedCopyOf(_runc)); // made at the first RUN, not for builds without one
         string state = Path.GetFullPath(options.StateDirectory);
         Directory.CreateDirectory(state);
         RuntimeRoot = RuntimeDirectory.For(state);
@@ -121,7 +123,7 @@ public sealed class RuncExecutor : IExecutor
 
     private async Task<int> RunRuncAsync(string id, string bundle, ExecOutput output, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(_runc)
+        var psi = new ProcessStartInfo(_runcToRun.Value)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
