@@ -296,9 +296,16 @@ public abstract class SnapshotterBase : ISnapshotter
         {
             return known;
         }
+        string path = RecordPath(key);
+        if (LibC.TryLStat(path) is null)
+        {
+            // the usual answer when preparing or committing a new key: cheaper than an exception
+            _committed.TryRemove(key, out _);
+            return null;
+        }
         try
         {
-            byte[] bytes = File.ReadAllBytes(RecordPath(key));
+            byte[] bytes = File.ReadAllBytes(path);
             SnapshotRecord? r = JsonSerializer.Deserialize(bytes, SnapshotJsonContext.Default.SnapshotRecord);
             if (r is null || r.Key != key)
             {
