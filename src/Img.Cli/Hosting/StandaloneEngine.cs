@@ -14,13 +14,19 @@ namespace Img.Cli.Hosting;
 /// </summary>
 public sealed class StandaloneEngine : IAsyncDisposable
 {
-    private readonly Task<ImgRuntime> _runtime;
+    // Executions left running when the build ends get this long to stop and clean up (runc kill
+    // retries for up to 10 s).
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, RegistryClients registries, Task<ImgRuntime> runtime)
+    private readonly Task<ImgRuntime> _runtime;
+    private readonly DrainingVertexExecutor _executions;
+
+    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, DrainingVertexExecutor executions, RegistryClients registries, Task<ImgRuntime> runtime)
     {
         Snapshotter = snapshotter;
         Executor = executor;
         Registries = registries;
+        _executions = executions;
         _runtime = runtime;
     }
 
@@ -48,8 +54,9 @@ public sealed class StandaloneEngine : IAsyncDisposable
         var slots = Math.Max(8, Environment.ProcessorCount);
         // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
         // converting the Dockerfile, which the caller does next.
-        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);
-        return new StandaloneEngine(snapshotter, executor, registries, runtime);
+        var executions = new DrainingVertexExecutor(executor);
+        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executions, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);
+        return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
     }
 
     public Task<ImgRuntime> RuntimeAsync() => _runtime;
@@ -75,6 +82,9 @@ public sealed class StandaloneEngine : IAsyncDisposable
         {
             // Start-up failed; the error was reported where the runtime was awaited.
         }
+        // The actors are gone, so nothing new starts: stop what still runs and let it clean up.
+        await _executions.StopAsync(DrainTimeout).ConfigureAwait(false);
+        _executions.Dispose();
         Snapshotter.Snapshotter.Dispose();
     }
 }

@@ -45,6 +45,7 @@ public sealed class BuildCommand : ICommand
             throw new UsageException("\"img build\" requires exactly 1 argument.", Name, 1);
 
         var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
+        var tagNames = args.Values(Tag.Name).Select(t => ImageReference.ParseNormalized(t).ToString()).ToList();
         var backend = args.Value(Backend.Name) ?? "auto";
         if (!SnapshotterFactory.Names.Contains(backend))
             throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
@@ -65,6 +66,7 @@ public sealed class BuildCommand : ICommand
             DockerfileName = dockerfileName,
             Dockerfile = dockerfile,
             Tags = tags,
+            TagNames = tagNames,
             BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",

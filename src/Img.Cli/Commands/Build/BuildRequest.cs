@@ -14,6 +14,11 @@ public sealed record BuildRequest
     public required string DockerfileName { get; init; }
     public required byte[] Dockerfile { get; init; }
     public IReadOnlyList<ImageReference> Tags { get; init; } = [];
+    /// <summary>
+    /// <see cref="Tags"/> as written, normalised but without an implied <c>:latest</c>
+    /// (<c>docker.io/library/app</c>), in the same order: the names progress shows.
+    /// </summary>
+    public IReadOnlyList<string> TagNames { get; init; } = [];
     public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public string Target { get; init; } = "";
