@@ -89,11 +89,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             if (outcome is BuildFailed failed)
             {
                 if (ct.IsCancellationRequested)
-                {
-                    display.Cancel();
-                    display.Complete();
                     throw new OperationCanceledException(ct);
-                }
                 display.Complete();
                 await ReportFailureAsync(failed, conversion.Graph, logs, text);
                 return 1;
