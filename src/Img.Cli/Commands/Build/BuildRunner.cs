@@ -77,8 +77,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var runtime = await engine.RuntimeAsync();
             _trace.Mark("actor system ready");
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName);
-            var contextSize = Task.Run(() => ContextTransferSize.ComputeAsync(buildContext, conversion.ContextPaths, ct), ct);
-            var relay = new BuildEventRelay(display, conversion.Graph, ContextName, () => SizeOrZero(contextSize));
+            // Counted when the context step ends: the cache keys have scanned the tree by then.
+            var relay = new BuildEventRelay(display, conversion.Graph, ContextName,
+                () => SizeOrZero(ContextTransferSize.ComputeAsync(buildContext, conversion.ContextPaths, ct)));
             var logs = new VertexLogTail();
             var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
             {
@@ -90,6 +91,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             {
                 if (ct.IsCancellationRequested)
                     throw new OperationCanceledException(ct);
+                // As in BuildKit, one failure cancels the steps still running (other stages).
+                display.Cancel();
                 display.Complete();
                 await ReportFailureAsync(failed, conversion.Graph, logs, text);
                 return 1;
