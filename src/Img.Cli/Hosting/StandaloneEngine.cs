@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Img.Coordinator.Hosting;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Registry;
@@ -37,27 +38,41 @@ public sealed class StandaloneEngine : IAsyncDisposable
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
         IReadOnlyDictionary<string, string> secrets, bool debug, CancellationToken cancellationToken)
     {
-        var snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
-        var executor = new VertexExecutor(new VertexExecutorOptions
+        // ActorSystem creation and the journal's start are the longest chain of a cached build:
+        // they go first, off this thread, and overlap with everything the caller does next.
+        var system = Task.Run(() => ImgActorSystem.CreateAsync(ImgMode.Standalone, scope.State, ActorSystemOptions(debug), cancellationToken), cancellationToken);
+        SnapshotterSelection snapshotter;
+        VertexExecutor executor;
+        try
         {
-            State = scope.State,
-            Snapshotter = snapshotter.Snapshotter,
-            Content = scope.Content,
-            Images = scope.Images,
-            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
-            Registries = registries,
-            Secrets = secrets,
-        });
+            snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
+            executor = new VertexExecutor(new VertexExecutorOptions
+            {
+                State = scope.State,
+                Snapshotter = snapshotter.Snapshotter,
+                Content = scope.Content,
+                Images = scope.Images,
+                Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
+                Registries = registries,
+                Secrets = secrets,
+            });
+        }
+        catch
+        {
+            _ = system.ContinueWith(t => t.Result.Terminate(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
         // RUN steps spend most of their time waiting (sleep, I/O, network), so independent stages
         // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
         // 6.1 s with 2 slots, 4.1 s with 8).
         var slots = Math.Max(8, Environment.ProcessorCount);
-        // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
-        // converting the Dockerfile, which the caller does next.
         var executions = new DrainingVertexExecutor(executor);
-        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executions, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);
+        var runtime = StartActorsAsync(system, executions, executor, slots);
         return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
     }
+
+    private static async Task<ImgRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots) =>
+        ImgRuntime.StartStandalone(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots);
 
     public Task<ImgRuntime> RuntimeAsync() => _runtime;
 
