@@ -6,6 +6,7 @@ using Img.Engine.Content;
 using Img.Engine.Content.Local;
 using Img.Engine.Diff;
 using Img.Engine.Diff.Overlay;
+using Img.Engine.Diff.Walking;
 using Img.Engine.Tests.Snapshots;
 using Xunit.Abstractions;
 
@@ -71,10 +72,42 @@ public sealed class LayerExportStageBenchmarks(ITestOutputHelper output) : IDisp
         await Task.CompletedTask;
     }
 
-    private static async Task<long> ExportToStoreAsync(LocalContentStore store, string upper, LayerCompression compression, int? level)
+    /// <summary>
+    /// Whole exports of real trees (a .NET runtime, a Python library; <c>IMG_BENCH_TREES</c>,
+    /// colon-separated, overrides) at each gzip level and zstd: the speed/size trade-off of the
+    /// default level on data that compresses.
+    /// </summary>
+    [Fact]
+    public async Task Levels_on_real_trees()
+    {
+        string trees = Environment.GetEnvironmentVariable("IMG_BENCH_TREES") ?? "/usr/share/dotnet/shared:/usr/lib/python3.11";
+        var store = new LocalContentStore(_dir.Sub("store"));
+        foreach (string tree in trees.Split(':', StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists))
+        {
+            long tarBytes = (await new WalkingDiffComparer().CompareAsync([], [Mounts.Mount.Bind(tree, readOnly: true)], Stream.Null, DiffOptions.Default)).TarBytes;
+            int mib = (int)(tarBytes >> 20);
+            output.WriteLine($"{tree}: {mib} MiB of tar");
+            foreach (var (compression, level) in new[]
+            {
+                (LayerCompression.Gzip, 1), (LayerCompression.Gzip, 2), (LayerCompression.Gzip, 6), (LayerCompression.Zstd, 3), (LayerCompression.None, 0),
+            })
+            {
+                long size = 0;
+                Measure($"  {LayerCompressionOptions.NameOf(compression)} level {level}", mib, () =>
+                {
+                    size = ExportToStoreAsync(store, tree, compression, level, walking: true).GetAwaiter().GetResult();
+                });
+                output.WriteLine($"    blob {size / (double)MiB:F1} MiB ({100.0 * size / tarBytes:F1}% of the tar)");
+            }
+        }
+        await Task.CompletedTask;
+    }
+
+    private static async Task<long> ExportToStoreAsync(LocalContentStore store, string upper, LayerCompression compression, int? level, bool walking = false)
     {
         await using var writer = await store.OpenWriterAsync();
-        var blob = await LayerExporter.ExportAsync(new OverlayDiffComparer(), [], [Mounts.Mount.Bind(upper, readOnly: false)],
+        IDiffComparer comparer = walking ? new WalkingDiffComparer() : new OverlayDiffComparer();
+        var blob = await LayerExporter.ExportAsync(comparer, [], [Mounts.Mount.Bind(upper, readOnly: walking)],
             writer.Stream, new LayerCompressionOptions(compression, level), DiffOptions.Default);
         var info = await writer.CommitAsync(Digest.Parse(blob.Digest), blob.Size);
         await store.DeleteAsync(info.Digest);

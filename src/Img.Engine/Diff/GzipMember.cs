@@ -18,9 +18,20 @@ internal static class GzipMember
         return output.Detach();
     }
 
+    /// <summary>
+    /// The member of no data (header, an empty fixed-Huffman block, zero CRC and length):
+    /// .NET's GZipStream writes nothing at all when given nothing.
+    /// </summary>
+    private static ReadOnlySpan<byte> EmptyMember => [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
     /// <summary>Writes the member for <paramref name="data"/> to <paramref name="output"/>.</summary>
     public static void Write(ReadOnlySpan<byte> data, int level, Stream output)
     {
+        if (data.IsEmpty)
+        {
+            output.Write(EmptyMember);
+            return;
+        }
         int effective = CompressibilityProbe.IsWorthCompressing(data, level) ? level : 0;
         using var gzip = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = effective }, leaveOpen: true);
         gzip.Write(data);
