@@ -11,8 +11,8 @@ namespace Img.Engine.Diff;
 /// Each byte is hashed once per digest: a destination that already hashes what it receives (a
 /// content-store ingest, <see cref="DigestingStream"/>) supplies the blob digest, and an
 /// uncompressed blob's digest is its diffID. The caller's thread copies and hashes the tar; gzip
-/// compresses and writes on threads of its own (<see cref="ParallelGzipStream"/>), zstd on
-/// libzstd's.
+/// compresses and writes on threads of its own (<see cref="ParallelGzipStream"/>), zstd compresses
+/// on libzstd's and writes on a <see cref="WriteBehindStream"/>'s.
 /// </para>
 /// </summary>
 public sealed class LayerBlobWriter : Stream
@@ -23,6 +23,7 @@ public sealed class LayerBlobWriter : Stream
     private readonly HashingStream? _blobHash;
     private readonly DigestingStream? _destinationHash;
     private readonly Stream? _compressor;
+    private readonly WriteBehindStream? _writeBehind;
     private long _written;
     private LayerBlob? _result;
 
@@ -44,7 +45,8 @@ public sealed class LayerBlobWriter : Stream
             LayerCompression.None => null,
             LayerCompression.Gzip => new ParallelGzipStream(blob, _options.EffectiveLevel, workers),
             // Always with worker threads (even one): zstd's output then does not depend on the core count.
-            LayerCompression.Zstd => new ZstdCompressionStream(blob, _options.EffectiveLevel, workers, leaveOpen: true),
+            // Its output is hashed and written on another thread, as gzip's is.
+            LayerCompression.Zstd => new ZstdCompressionStream(_writeBehind = new WriteBehindStream(blob), _options.EffectiveLevel, workers, leaveOpen: true),
             _ => throw new ArgumentOutOfRangeException(nameof(compression)),
         };
         if (_compressor is null && _destinationHash is not null)
@@ -83,6 +85,7 @@ public sealed class LayerBlobWriter : Stream
                     break;
                 case ZstdCompressionStream zstd:
                     zstd.Complete();
+                    _writeBehind!.Complete();
                     break;
             }
             string blobDigest;
@@ -121,6 +124,7 @@ public sealed class LayerBlobWriter : Stream
         if (disposing)
         {
             _compressor?.Dispose();
+            _writeBehind?.Dispose();
             _diffIdHash?.Dispose();
             _blobHash?.Dispose();
         }
