@@ -98,6 +98,22 @@ public sealed class CompressionExportTests
         Assert.Equal(manifests[0], manifests[1]);
     }
 
+    [Theory]
+    [InlineData(LayerCompression.Zstd)]
+    [InlineData(LayerCompression.None)]
+    public async Task A_run_that_changes_nothing_has_no_layer_whatever_the_compression(LayerCompression compression)
+    {
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN true
+            RUN echo x > /x
+            """, new ConvertOptions { LayerCompression = new LayerCompressionOptions(compression) });
+        var (manifest, config, _) = await h.ReadImageAsync(target.Image!);
+        Assert.Equal(2, manifest.Layers.Count);
+        Assert.Contains(("RUN /bin/sh -c true # buildkit", true), config.History!.Select(e => (e.CreatedBy, e.EmptyLayer)));
+    }
+
     /// <summary>Every layer decompresses to the diffID its config lists.</summary>
     private static async Task AssertDiffIdsAsync(WorkerHarness h, ImageManifest manifest, ImageConfig config)
     {
