@@ -1,3 +1,4 @@
+using System.Buffers;
 using Img.Engine.Archive.Zstd;
 using Img.Engine.Content;
 
@@ -12,18 +13,24 @@ namespace Img.Engine.Diff;
 /// content-store ingest, <see cref="DigestingStream"/>) supplies the blob digest, and an
 /// uncompressed blob's digest is its diffID. The caller's thread copies and hashes the tar; gzip
 /// compresses and writes on threads of its own (<see cref="ParallelGzipStream"/>), zstd compresses
-/// on libzstd's and writes on a <see cref="WriteBehindStream"/>'s.
+/// on libzstd's and writes on a <see cref="WriteBehindStream"/>'s. As an
+/// <see cref="IBufferWriter{T}"/> it lets the tar writer read files straight into gzip's blocks.
 /// </para>
 /// </summary>
-public sealed class LayerBlobWriter : Stream
+public sealed class LayerBlobWriter : Stream, IBufferWriter<byte>
 {
+    private const int ScratchSize = 1 << 20;
+
     private readonly LayerCompressionOptions _options;
-    private readonly Stream _input;
-    private readonly HashingStream? _diffIdHash;
+    private readonly DigestHasher? _diffId;
+    private readonly Stream _sink;
+    private readonly ParallelGzipStream? _gzip;
+    private readonly ZstdCompressionStream? _zstd;
+    private readonly WriteBehindStream? _writeBehind;
     private readonly HashingStream? _blobHash;
     private readonly DigestingStream? _destinationHash;
-    private readonly Stream? _compressor;
-    private readonly WriteBehindStream? _writeBehind;
+    private Memory<byte> _lent;
+    private byte[]? _scratch;
     private long _written;
     private LayerBlob? _result;
 
@@ -35,27 +42,30 @@ public sealed class LayerBlobWriter : Stream
         // Only a destination that has hashed nothing yet: its digest is then exactly the blob's.
         _destinationHash = destination is DigestingStream { BytesHashed: 0 } digesting ? digesting : null;
         Stream blob = destination;
-        if (_destinationHash is null && _options.Compression != LayerCompression.None)
+        if (_destinationHash is null)
         {
             blob = _blobHash = new HashingStream(destination);
         }
         int workers = Math.Max(1, parallelism > 0 ? parallelism : Environment.ProcessorCount);
-        _compressor = _options.Compression switch
+        switch (_options.Compression)
         {
-            LayerCompression.None => null,
-            LayerCompression.Gzip => new ParallelGzipStream(blob, _options.EffectiveLevel, workers),
-            // Always with worker threads (even one): zstd's output then does not depend on the core count.
-            // Its output is hashed and written on another thread, as gzip's is.
-            LayerCompression.Zstd => new ZstdCompressionStream(_writeBehind = new WriteBehindStream(blob), _options.EffectiveLevel, workers, leaveOpen: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(compression)),
-        };
-        if (_compressor is null && _destinationHash is not null)
-        {
-            _input = destination; // the destination's digest is the diffID too
+            case LayerCompression.None:
+                _sink = blob;
+                break;
+            case LayerCompression.Gzip:
+                _sink = _gzip = new ParallelGzipStream(blob, _options.EffectiveLevel, workers);
+                break;
+            case LayerCompression.Zstd:
+                // Always with worker threads (even one): zstd's output then does not depend on the core count.
+                _writeBehind = new WriteBehindStream(blob);
+                _sink = _zstd = new ZstdCompressionStream(_writeBehind, _options.EffectiveLevel, workers, leaveOpen: true);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(compression));
         }
-        else
+        if (_options.Compression != LayerCompression.None)
         {
-            _input = _diffIdHash = new HashingStream(_compressor ?? blob);
+            _diffId = new DigestHasher(); // uncompressed, the blob digest is the diffID
         }
     }
 
@@ -69,8 +79,50 @@ public sealed class LayerBlobWriter : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _input.Write(buffer);
+        _diffId?.Append(buffer);
+        _sink.Write(buffer);
         _written += buffer.Length;
+    }
+
+    /// <summary>Room to write tar bytes into: gzip's current block itself, else a scratch buffer passed on by <see cref="Advance"/>.</summary>
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    /// <inheritdoc cref="GetSpan"/>
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        if (_gzip is not null)
+        {
+            _lent = _gzip.GetMemory(sizeHint);
+        }
+        else
+        {
+            _scratch ??= ArrayPool<byte>.Shared.Rent(Math.Max(ScratchSize, sizeHint));
+            if (_scratch.Length < sizeHint)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = ArrayPool<byte>.Shared.Rent(sizeHint);
+            }
+            _lent = _scratch;
+        }
+        return _lent;
+    }
+
+    /// <summary>Takes <paramref name="count"/> bytes written into the last <see cref="GetSpan"/>.</summary>
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _lent.Length);
+        var written = _lent.Span[..count];
+        _lent = default;
+        if (_gzip is not null)
+        {
+            _diffId?.Append(written);
+            _gzip.Advance(count);
+            _written += count;
+        }
+        else
+        {
+            Write(written);
+        }
     }
 
     /// <summary>Finishes compression and returns the digests and sizes.</summary>
@@ -78,37 +130,23 @@ public sealed class LayerBlobWriter : Stream
     {
         if (_result is null)
         {
-            switch (_compressor)
-            {
-                case ParallelGzipStream gzip:
-                    gzip.Complete();
-                    break;
-                case ZstdCompressionStream zstd:
-                    zstd.Complete();
-                    _writeBehind!.Complete();
-                    break;
-            }
+            _gzip?.Complete();
+            _zstd?.Complete();
+            _writeBehind?.Complete();
+            _sink.Flush();
             string blobDigest;
             long blobSize;
             if (_destinationHash is not null)
             {
-                _destinationHash.Flush();
                 blobDigest = _destinationHash.Digest.ToString();
                 blobSize = _destinationHash.BytesHashed;
             }
-            else if (_blobHash is not null)
-            {
-                _blobHash.Flush();
-                blobDigest = _blobHash.Digest;
-                blobSize = _blobHash.Length64;
-            }
             else
             {
-                _diffIdHash!.Flush();
-                blobDigest = _diffIdHash.Digest;
-                blobSize = _written;
+                blobDigest = _blobHash!.Digest;
+                blobSize = _blobHash.Length64;
             }
-            string diffId = _diffIdHash?.Digest ?? blobDigest;
+            string diffId = _diffId?.Digest.ToString() ?? blobDigest;
             _result = new LayerBlob(diffId, blobDigest, blobSize, _written, _options.MediaType);
         }
         return _result;
@@ -123,10 +161,16 @@ public sealed class LayerBlobWriter : Stream
     {
         if (disposing)
         {
-            _compressor?.Dispose();
+            _gzip?.Dispose();
+            _zstd?.Dispose();
             _writeBehind?.Dispose();
-            _diffIdHash?.Dispose();
+            _diffId?.Dispose();
             _blobHash?.Dispose();
+            if (_scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = null;
+            }
         }
         base.Dispose(disposing);
     }

@@ -16,9 +16,10 @@ namespace Img.Engine.Diff;
 /// inner stream by a writer thread of their own, so the caller only copies into blocks and
 /// waits when too many are in flight. A layer that fits in one block is written inline without
 /// threads. Failures of the inner stream surface on the caller's next write or on <see cref="Complete"/>.
+/// As an <see cref="IBufferWriter{T}"/> it lets a producer fill its blocks in place.
 /// </para>
 /// </summary>
-public sealed class ParallelGzipStream : Stream
+public sealed class ParallelGzipStream : Stream, IBufferWriter<byte>
 {
     /// <summary>The uncompressed bytes per member.</summary>
     public const int DefaultBlockSize = 1 << 20;
@@ -74,6 +75,28 @@ public sealed class ParallelGzipStream : Stream
             _fill += n;
             buffer = buffer[n..];
         }
+    }
+
+    /// <summary>The free part of the current block (a new block when it is full); at least <paramref name="sizeHint"/> bytes up to a block.</summary>
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    /// <inheritdoc cref="GetSpan"/>
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_fill == _blockSize || (sizeHint > _blockSize - _fill && _fill > 0))
+        {
+            Submit();
+        }
+        return _block.AsMemory(_fill, _blockSize - _fill);
+    }
+
+    /// <summary>Takes <paramref name="count"/> bytes written into the span <see cref="GetSpan"/> returned.</summary>
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _blockSize - _fill);
+        _fill += count;
     }
 
     /// <summary>Compresses what is buffered and writes every member; the stream accepts no more data.</summary>

@@ -56,6 +56,49 @@ public sealed class LayerBlobWriterTests : IDisposable
         Assert.Equal(toStream, toStore);
     }
 
+    [Theory]
+    [InlineData(LayerCompression.None)]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public void Filling_its_buffers_in_place_gives_the_same_blob_as_writing(LayerCompression compression)
+    {
+        byte[] tar = Mixed(5 * MiB + 999, 24);
+        var written = new MemoryStream();
+        LayerBlob viaWrite;
+        using (var writer = new LayerBlobWriter(written, compression))
+        {
+            WriteInChunks(writer, tar, 65_536);
+            viaWrite = writer.Complete();
+        }
+
+        var filled = new MemoryStream();
+        LayerBlob viaSpans;
+        using (var writer = new LayerBlobWriter(filled, compression))
+        {
+            // Alternate in-place fills of odd sizes (as the tar writer reads files) with plain writes (headers).
+            var rnd = new Random(25);
+            for (int at = 0; at < tar.Length;)
+            {
+                int n = Math.Min(tar.Length - at, rnd.Next(1, 300_000));
+                if (rnd.Next(2) == 0)
+                {
+                    writer.Write(tar, at, n);
+                }
+                else
+                {
+                    Span<byte> span = writer.GetSpan();
+                    n = Math.Min(n, span.Length);
+                    tar.AsSpan(at, n).CopyTo(span);
+                    writer.Advance(n);
+                }
+                at += n;
+            }
+            viaSpans = writer.Complete();
+        }
+        Assert.Equal(viaWrite, viaSpans);
+        Assert.Equal(written.ToArray(), filled.ToArray());
+    }
+
     [Fact]
     public void Levels_change_the_blob_but_not_the_diff_id()
     {
