@@ -48,6 +48,10 @@ public sealed class OutputCompressionTests
             OutputSpec.Parse("type=oci,dest=a.tar,compression=zstd,compression-level=5"),
             OutputSpec.Parse("type=docker,dest=b.tar"),
         ]));
+        Assert.Equal(LayerCompression.Zstd, OutputCompression.Resolve([
+            OutputSpec.Parse("type=image,compression=zstd"),
+            OutputSpec.Parse("type=oci,dest=a.tar,compression=zstd,compression-level=3"),
+        ])!.Compression);
         var e = Assert.Throws<UsageException>(() => OutputCompression.Resolve([
             OutputSpec.Parse("type=image,compression=zstd"),
             OutputSpec.Parse("type=oci,dest=a.tar,compression=gzip"),

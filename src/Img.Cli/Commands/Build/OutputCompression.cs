@@ -13,9 +13,10 @@ public static class OutputCompression
     /// <exception cref="UsageException">Two outputs ask for different compressions.</exception>
     public static LayerCompressionOptions? Resolve(IReadOnlyList<OutputSpec> outputs)
     {
-        var asked = outputs.Select(o => o.Compression).OfType<LayerCompressionOptions>().Distinct().ToList();
-        if (asked.Count > 1)
+        var asked = outputs.Select(o => o.Compression).OfType<LayerCompressionOptions>().ToList();
+        // compression=zstd and compression=zstd,compression-level=3 ask for the same layers.
+        if (asked.Select(c => (c.Compression, c.EffectiveLevel, c.Force)).Distinct().Count() > 1)
             throw new UsageException("conflicting layer compression in \"-o, --output\" values: every output of a build shares one image", "build");
-        return asked.SingleOrDefault();
+        return asked.FirstOrDefault();
     }
 }
