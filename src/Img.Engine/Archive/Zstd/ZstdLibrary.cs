@@ -14,16 +14,13 @@ internal static unsafe partial class ZstdLibrary
     /// <summary>What a missing library tells the user.</summary>
     public const string MissingLibraryMessage = "zstd needs libzstd (Debian package libzstd1)";
 
-    // ZSTD_cParameter / ZSTD_dParameter values (zstd.h, stable API).
+    // ZSTD_cParameter values (zstd.h, stable API).
     public const int CompressionLevelParameter = 100;
-    public const int ContentSizeFlagParameter = 200;
     public const int ChecksumFlagParameter = 201;
     public const int NbWorkersParameter = 400;
-    public const int WindowLogMaxParameter = 100;
 
     // ZSTD_EndDirective.
     public const int Continue = 0;
-    public const int Flush = 1;
     public const int End = 2;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -41,12 +38,6 @@ internal static unsafe partial class ZstdLibrary
         public nuint Size;
         public nuint Position;
     }
-
-    [LibraryImport(Library, EntryPoint = "ZSTD_versionNumber")]
-    public static partial uint VersionNumber();
-
-    [LibraryImport(Library, EntryPoint = "ZSTD_maxCLevel")]
-    public static partial int MaxLevel();
 
     [LibraryImport(Library, EntryPoint = "ZSTD_createCCtx")]
     public static partial nint CreateCompressionContext();
@@ -69,9 +60,6 @@ internal static unsafe partial class ZstdLibrary
     [LibraryImport(Library, EntryPoint = "ZSTD_freeDCtx")]
     public static partial nuint FreeDecompressionContext(nint context);
 
-    [LibraryImport(Library, EntryPoint = "ZSTD_DCtx_setParameter")]
-    public static partial nuint SetDecompressionParameter(nint context, int parameter, int value);
-
     [LibraryImport(Library, EntryPoint = "ZSTD_decompressStream")]
     public static partial nuint DecompressStream(nint context, OutBuffer* output, InBuffer* input);
 
@@ -83,22 +71,6 @@ internal static unsafe partial class ZstdLibrary
 
     [LibraryImport(Library, EntryPoint = "ZSTD_getErrorName")]
     private static partial byte* ErrorName(nuint code);
-
-    /// <summary>Whether libzstd can be loaded here.</summary>
-    public static bool IsAvailable
-    {
-        get
-        {
-            try
-            {
-                return VersionNumber() > 0;
-            }
-            catch (DllNotFoundException)
-            {
-                return false;
-            }
-        }
-    }
 
     /// <summary>Returns <paramref name="code"/>, or throws <see cref="InvalidDataException"/> naming the zstd error it encodes.</summary>
     public static nuint Check(nuint code, string what)
