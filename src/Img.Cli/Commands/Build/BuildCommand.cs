@@ -73,6 +73,7 @@ public sealed class BuildCommand : ICommand
             NoCache = args.Bool(NoCache.Name),
             Platform = ParsePlatform(args.Value(Platform.Name)),
             Outputs = outputs,
+            LayerCompression = OutputCompression.Resolve(outputs),
             Push = args.Bool(Push.Name),
             Backend = backend,
             Quiet = quiet,

@@ -33,6 +33,8 @@ public sealed record BuildRequest
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     /// <summary><c>--network</c>: the network of RUN steps that do not say (default, host, none).</summary>
     public string NetworkMode { get; init; } = "default";
+    /// <summary>Layer compression from the outputs' attributes; null = gzip at its default level.</summary>
+    public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
     /// <summary>The client's <c>SOURCE_DATE_EPOCH</c> environment variable (a build arg of that name wins).</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 }

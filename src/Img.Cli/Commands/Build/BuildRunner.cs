@@ -181,6 +181,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(new LocalImageConfigResolver(engine.Executor.Locator)), display),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
+            LayerCompression = request.LayerCompression,
             Network = request.NetworkMode switch
             {
                 "none" => NetworkMode.None,
