@@ -14,12 +14,13 @@ public static class Program
             return exitCode;
 
         using var cts = new CancellationTokenSource();
+        // The first Ctrl-C or SIGTERM cancels (runc containers are killed, mounts undone, then
+        // exit 130 as buildx); a second one terminates at once.
         Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
+            e.Cancel = !cts.IsCancellationRequested;
             cts.Cancel();
         };
-        // The first SIGTERM cancels like Ctrl-C (runc containers are killed, mounts undone); a second one terminates.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
         {
             ctx.Cancel = !cts.IsCancellationRequested;

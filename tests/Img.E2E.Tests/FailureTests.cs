@@ -14,8 +14,16 @@ public sealed class FailureTests(ImgFixture fixture)
         var ctx = ContextDir.Create(fixture, "FROM busybox\nRUN echo before-failure\nRUN exit 3\nRUN echo after-failure\n");
         var result = (await img.BuildAsync(ctx, "-t", "e2e/failed")).AssertFailure();
         Assert.Contains("process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3", result.Error);
-        Assert.Contains("Dockerfile:3\n", result.Error);
-        Assert.Contains(" 3 | >>> RUN exit 3\n", result.Error);
+        // BuildKit's layout: the ERROR line, the step's output between rules, the excerpt
+        // (the empty line after the last newline counts), then buildx's message.
+        Assert.Matches(
+            "\n#(\\d+) ERROR: process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3\n" +
+            "------\n > \\[3/4\\] RUN exit 3:\n------\n" +
+            "Dockerfile:3\n--------------------\n" +
+            "   1 \\|     FROM busybox\n   2 \\|     RUN echo before-failure\n   3 \\| >>> RUN exit 3\n" +
+            "   4 \\|     RUN echo after-failure\n   5 \\|     \n--------------------\n" +
+            "ERROR: failed to build: failed to solve: process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3\n$",
+            result.Error);
         Assert.Contains("before-failure", result.Error);
         Assert.DoesNotContain("after-failure\n", result.Error.Replace("RUN echo after-failure\n", ""));
         await AssertStoreIntactAsync(img, "e2e/failed:latest");

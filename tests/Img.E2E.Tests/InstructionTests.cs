@@ -164,8 +164,13 @@ public sealed class InstructionTests(ImgFixture fixture)
             CMD ["own-cmd"]
             ENTRYPOINT ["/bin/cat"]
             """, ("child.txt", "child\n"));
-        (await img.BuildAsync(child, "-t", "e2e/child-reset", "--target", "reset")).AssertSuccess();
+        var resetBuild = (await img.BuildAsync(child, "-t", "e2e/child-reset", "--target", "reset")).AssertSuccess();
         (await img.BuildAsync(child, "-t", "e2e/child-kept", "--target", "kept")).AssertSuccess();
+        // The inherited triggers are steps of the stage: one total for FROM, the triggers and the rest.
+        Assert.Equal(
+            ["[reset 1/4] FROM docker.io/e2e/parent:latest", "[reset 2/4] ONBUILD RUN echo triggered > /onbuild.txt",
+             "[reset 3/4] ONBUILD COPY child.txt /from-child-context.txt", "[reset 4/4] RUN cat /onbuild.txt > /child-saw.txt"],
+            ProgressLog.DockerfileSteps(resetBuild.Error).Keys.Select(k => k.Split('@')[0]).Order(StringComparer.Ordinal));
 
         var reset = (await img.InspectAsync("e2e/child-reset")).GetProperty("Config");
         Assert.Equal(["/bin/cat"], Strings(reset.GetProperty("Entrypoint")));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Img.E2E.Tests.Infrastructure;
 using Img.Engine.Tests.Fixtures;
 
@@ -24,7 +25,7 @@ public sealed class PushTests(ImgFixture fixture) : IAsyncLifetime
             COPY a.txt /a.txt
             """, ("a.txt", "A\n"));
         var push = (await img.BuildAsync(ctx, "-t", reference, "--push")).AssertSuccess();
-        Assert.Contains($"pushing {reference}", push.Error);
+        Assert.Matches($@"\n#(\d+) exporting to image\n(#\1 [^\n]*\n)*#\1 pushing manifest for {Regex.Escape(reference)}@sha256:[0-9a-f]{{64}}( \d+\.\ds)? done\n", push.Error);
         var built = await img.InspectAsync(reference);
         var manifestDigest = built.GetProperty("Descriptor").GetProperty("digest").GetString()!;
 

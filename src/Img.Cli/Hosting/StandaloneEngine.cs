@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Img.Coordinator.Hosting;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Registry;
@@ -14,13 +15,19 @@ namespace Img.Cli.Hosting;
 /// </summary>
 public sealed class StandaloneEngine : IAsyncDisposable
 {
-    private readonly Task<ImgRuntime> _runtime;
+    // Executions left running when the build ends get this long to stop and clean up (runc kill
+    // retries for up to 10 s).
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, RegistryClients registries, Task<ImgRuntime> runtime)
+    private readonly Task<ImgRuntime> _runtime;
+    private readonly DrainingVertexExecutor _executions;
+
+    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, DrainingVertexExecutor executions, RegistryClients registries, Task<ImgRuntime> runtime)
     {
         Snapshotter = snapshotter;
         Executor = executor;
         Registries = registries;
+        _executions = executions;
         _runtime = runtime;
     }
 
@@ -31,26 +38,41 @@ public sealed class StandaloneEngine : IAsyncDisposable
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
         IReadOnlyDictionary<string, string> secrets, bool debug, CancellationToken cancellationToken)
     {
-        var snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
-        var executor = new VertexExecutor(new VertexExecutorOptions
+        // ActorSystem creation and the journal's start are the longest chain of a cached build:
+        // they go first, off this thread, and overlap with everything the caller does next.
+        var system = Task.Run(() => ImgActorSystem.CreateAsync(ImgMode.Standalone, scope.State, ActorSystemOptions(debug), cancellationToken), cancellationToken);
+        SnapshotterSelection snapshotter;
+        VertexExecutor executor;
+        try
         {
-            State = scope.State,
-            Snapshotter = snapshotter.Snapshotter,
-            Content = scope.Content,
-            Images = scope.Images,
-            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
-            Registries = registries,
-            Secrets = secrets,
-        });
+            snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
+            executor = new VertexExecutor(new VertexExecutorOptions
+            {
+                State = scope.State,
+                Snapshotter = snapshotter.Snapshotter,
+                Content = scope.Content,
+                Images = scope.Images,
+                Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
+                Registries = registries,
+                Secrets = secrets,
+            });
+        }
+        catch
+        {
+            _ = system.ContinueWith(t => t.Result.Terminate(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
         // RUN steps spend most of their time waiting (sleep, I/O, network), so independent stages
         // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
         // 6.1 s with 2 slots, 4.1 s with 8).
         var slots = Math.Max(8, Environment.ProcessorCount);
-        // ActorSystem creation is synchronous work; run it off this thread so it overlaps with
-        // converting the Dockerfile, which the caller does next.
-        var runtime = Task.Run(() => ImgRuntime.StartStandaloneAsync(scope.State, executor, _ => executor.Checksums, slots, ActorSystemOptions(debug), cancellationToken), cancellationToken);
-        return new StandaloneEngine(snapshotter, executor, registries, runtime);
+        var executions = new DrainingVertexExecutor(executor);
+        var runtime = StartActorsAsync(system, executions, executor, slots);
+        return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
     }
+
+    private static async Task<ImgRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots) =>
+        ImgRuntime.StartStandalone(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots);
 
     public Task<ImgRuntime> RuntimeAsync() => _runtime;
 
@@ -75,6 +97,9 @@ public sealed class StandaloneEngine : IAsyncDisposable
         {
             // Start-up failed; the error was reported where the runtime was awaited.
         }
+        // The actors are gone, so nothing new starts: stop what still runs and let it clean up.
+        await _executions.StopAsync(DrainTimeout).ConfigureAwait(false);
+        _executions.Dispose();
         Snapshotter.Snapshotter.Dispose();
     }
 }

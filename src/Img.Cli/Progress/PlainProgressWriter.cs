@@ -1,66 +1,59 @@
-using System.Diagnostics;
-using System.Globalization;
-using Img.Messages.Builds.Events;
-
 namespace Img.Cli.Progress;
 
-/// <summary>BuildKit's <c>--progress=plain</c>: <c>#N description</c>, output lines, <c>#N DONE 0.3s</c> / <c>#N CACHED</c>.</summary>
-public sealed class PlainProgressWriter(TextWriter output) : IProgressWriter
+/// <summary>
+/// BuildKit's <c>--progress=plain</c>. Each vertex prints as a block headed <c>#N name</c>:
+/// output lines (<c>#N 0.054 text</c>), status lines (<c>#N transferring context: 2B done</c>),
+/// and last <c>#N DONE 0.3s</c>, <c>#N CACHED</c>, <c>#N ERROR: ...</c> or <c>#N CANCELED</c>.
+/// Blocks are separated by an empty line; when another vertex speaks while one is still
+/// running, the running one is left with <c>#N ...</c> and its header repeats when it speaks again.
+/// </summary>
+public sealed class PlainProgressWriter(TextWriter output) : ProgressWriter
 {
-    private readonly ProgressState _state = new();
-    private readonly object _gate = new();
+    private VertexProgress? _current;
+    private bool _printedAny;
 
-    public void Write(IBuildEvent e)
+    public override void Complete() => Locked(output.Flush);
+
+    protected override void Show(ProgressUpdate update)
     {
-        lock (_gate)
+        var v = update.Vertex;
+        Focus(v);
+        switch (update.Kind)
         {
-            var v = _state.Apply(e);
-            if (v is null) return;
-            switch (e)
-            {
-                case VertexStarted:
-                    output.WriteLine($"#{v.Number} {v.Description}");
-                    break;
-                case VertexCached:
-                    output.WriteLine($"#{v.Number} {v.Description}");
-                    output.WriteLine($"#{v.Number} CACHED");
-                    output.WriteLine();
-                    break;
-                case VertexLog l:
-                    output.WriteLine($"#{v.Number} {Seconds(v.Clock.Elapsed.TotalSeconds, "0.000")} {l.Line}");
-                    break;
-                case VertexCompleted:
-                    output.WriteLine($"#{v.Number} DONE {Seconds(v.Seconds ?? 0, "0.0")}s");
-                    output.WriteLine();
-                    break;
-                case VertexFailed f:
-                    output.WriteLine($"#{v.Number} ERROR: {f.Error}");
-                    output.WriteLine();
-                    break;
-            }
-            output.Flush();
+            case ProgressUpdateKind.Log or ProgressUpdateKind.Status:
+                output.WriteLine($"#{v.Number} {update.Text}");
+                break;
+            case ProgressUpdateKind.Cached:
+                output.WriteLine($"#{v.Number} CACHED");
+                _current = null;
+                break;
+            case ProgressUpdateKind.Done:
+                output.WriteLine($"#{v.Number} DONE {update.Text}");
+                _current = null;
+                break;
+            case ProgressUpdateKind.Failed:
+                output.WriteLine($"#{v.Number} ERROR: {update.Text}");
+                _current = null;
+                break;
+            case ProgressUpdateKind.Canceled:
+                output.WriteLine($"#{v.Number} CANCELED");
+                _current = null;
+                break;
         }
+        output.Flush();
     }
 
-    public async Task StepAsync(string description, Func<Task> run)
+    /// <summary>Makes <paramref name="v"/> the vertex being printed, with a header if it was not.</summary>
+    private void Focus(VertexProgress v)
     {
-        VertexProgress v;
-        lock (_gate)
-        {
-            v = _state.Add(description);
-            output.WriteLine($"#{v.Number} {description}");
-        }
-        var clock = Stopwatch.StartNew();
-        await run();
-        lock (_gate)
-        {
-            output.WriteLine($"#{v.Number} DONE {Seconds(clock.Elapsed.TotalSeconds, "0.0")}s");
+        if (ReferenceEquals(_current, v))
+            return;
+        if (_current is { Done: false } interrupted)
+            output.WriteLine($"#{interrupted.Number} ...");
+        if (_printedAny)
             output.WriteLine();
-            output.Flush();
-        }
+        _printedAny = true;
+        output.WriteLine($"#{v.Number} {v.Description}");
+        _current = v;
     }
-
-    public void Complete() => output.Flush();
-
-    private static string Seconds(double s, string format) => s.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Img.Messages.Builds.Events;
 
 namespace Img.Cli.Progress;
 
@@ -9,14 +8,12 @@ namespace Img.Cli.Progress;
 /// BuildKit's terminal display: a <c>[+] Building 1.2s (3/9)</c> header and one line per vertex,
 /// redrawn in place ten times a second; running vertices show their last output lines.
 /// </summary>
-public sealed class TtyProgressWriter : IProgressWriter, IDisposable
+public sealed class TtyProgressWriter : ProgressWriter, IDisposable
 {
     private const int LogLinesShown = 6;
     private readonly TextWriter _output;
     private readonly int _width;
-    private readonly ProgressState _state = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly object _gate = new();
     private readonly Timer _timer;
     private int _linesDrawn;
     private bool _completed;
@@ -28,68 +25,50 @@ public sealed class TtyProgressWriter : IProgressWriter, IDisposable
         _timer = new Timer(_ => Redraw(), null, 100, 100);
     }
 
-    public void Write(IBuildEvent e)
-    {
-        lock (_gate) _state.Apply(e);
-    }
-
-    public async Task StepAsync(string description, Func<Task> run)
-    {
-        VertexProgress v;
-        lock (_gate)
-        {
-            v = _state.Add(description);
-            v.Clock.Start();
-        }
-        await run();
-        lock (_gate)
-        {
-            v.Clock.Stop();
-            v.Seconds = v.Clock.Elapsed.TotalSeconds;
-            v.Done = true;
-        }
-    }
-
-    public void Complete()
+    public override void Complete()
     {
         _timer.Dispose();
-        lock (_gate)
+        Locked(() =>
         {
             _completed = true;
             Draw();
-        }
+        });
     }
 
     public void Dispose() => _timer.Dispose();
 
-    private void Redraw()
+    // The display redraws on a timer; changes only update the state.
+    protected override void Show(ProgressUpdate update)
     {
-        lock (_gate)
-        {
-            if (!_completed) Draw();
-        }
     }
+
+    private void Redraw() => Locked(() =>
+    {
+        if (!_completed) Draw();
+    });
 
     private void Draw()
     {
         var sb = new StringBuilder();
         if (_linesDrawn > 0) sb.Append("\x1b[").Append(_linesDrawn).Append('A');
         var lines = new List<string>();
-        var done = _state.Vertices.Count(v => v.Done);
-        var total = Math.Max(_state.Total, _state.Vertices.Count);
-        var failed = _state.Vertices.Any(v => v.Error is not null);
+        var done = State.Vertices.Count(v => v.Done);
+        var total = Math.Max(State.Total, State.Vertices.Count);
+        var failed = State.Vertices.Any(v => v.Error is not null || v.Canceled);
         var header = $"[+] Building {Seconds(_clock.Elapsed.TotalSeconds)}s ({done}/{total})";
         if (_completed) header += failed ? " FAILED" : " FINISHED";
         lines.Add(header);
-        foreach (var v in _state.Vertices)
+        foreach (var v in State.Vertices)
         {
-            var prefix = v.Cached ? " => CACHED " : v.Error is not null ? " => ERROR " : " => ";
+            var prefix = v.Cached ? " => CACHED " : v.Error is not null ? " => ERROR " : v.Canceled ? " => CANCELED " : " => ";
             var time = v.Cached ? "0.0s" : Seconds(v.Seconds ?? v.Clock.Elapsed.TotalSeconds) + "s";
             lines.Add(Fit(prefix + v.Description, time));
+            foreach (var (text, seconds) in v.Statuses)
+                lines.Add(Fit(" => => " + text, Seconds(seconds) + "s"));
             if (!v.Done || v.Error is not null)
             {
                 foreach (var log in v.Logs.TakeLast(LogLinesShown))
-                    lines.Add(Truncate(" => => # " + log));
+                    lines.Add(Truncate(" => => # " + LogStamp.Remove(log)));
             }
         }
         foreach (var line in lines)

@@ -36,8 +36,12 @@ public static class BuildClient
     }
 
     /// <summary>Relays what a build reports into a channel.</summary>
-    private sealed class RequesterActor : ReceiveActor
+    private sealed class RequesterActor(ChannelWriter<IBuildEvent> events) : UntypedActor
     {
-        public RequesterActor(ChannelWriter<IBuildEvent> events) => Receive<IBuildEvent>(e => events.TryWrite(e));
+        protected override void OnReceive(object message)
+        {
+            if (message is IBuildEvent e) events.TryWrite(e);
+            else Unhandled(message);
+        }
     }
 }

@@ -22,7 +22,7 @@ namespace Img.Coordinator.Builds;
 /// (every vertex of the graph is reported: the ones that did not run as cached, as the state
 /// decides), and last <see cref="BuildCompleted"/> or <see cref="BuildFailed"/>. Stops itself when done.
 /// </summary>
-public sealed class BuildCoordinatorActor : ReceiveActor
+public sealed class BuildCoordinatorActor : UntypedActor
 {
     private readonly BuildId _id;
     private readonly BuildGraph _graph;
@@ -44,33 +44,60 @@ public sealed class BuildCoordinatorActor : ReceiveActor
         _vertices = vertices;
         _checksums = checksums;
         _state = new BuildState(graph);
+    }
 
-        Receive<KeysComputed>(OnKeysComputed);
-        Receive<LookupVertexResult>(r => ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, r.Result))));
-        Receive<VertexExecutionStarted>(s => ForEachVertex(s.Key, v =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _startedAt[v] = _clock.ElapsedMilliseconds;
-            _requester.Tell(new VertexStarted(_id, v, Describe(v)));
-        }));
-        Receive<VertexOutput>(o => ForEachVertex(o.Key, v => _requester.Tell(new VertexLog(_id, v, o.Stream, o.Line))));
-        Receive<VertexSolved>(s => ForEachVertex(s.Key, v =>
-        {
-            if (_state.StatusOf(v) != VertexStatus.Running)
-                return;
-            if (!s.Cached) // a cached answer is reported by the state (ReportCachedAction)
-                _requester.Tell(new VertexCompleted(_id, v, Describe(v), DurationOf(v, s.DurationMs)));
-            Carry(_state.OnCompleted(v, s.Result, s.Cached));
-        }));
-        Receive<VertexSolveFailed>(f => ForEachVertex(f.Key, v =>
-        {
-            if (_state.StatusOf(v) != VertexStatus.Running)
-                return;
-            _requester.Tell(new VertexFailed(_id, v, Describe(v), f.Error, DurationOf(v, f.DurationMs)));
-            Carry(_state.OnFailed(v, f.Error));
-        }));
-        Receive<GetBuildStatus>(_ => Sender.Tell(CurrentStatus()));
-        Receive<CancelBuild>(_ => Finish(new BuildFailed(_id, null, "cancelled")));
-        Receive<Status.Failure>(f => Finish(new BuildFailed(_id, null, "computing cache keys: " + (f.Cause.InnerException ?? f.Cause).Message)));
+            case KeysComputed computed:
+                OnKeysComputed(computed);
+                break;
+            case LookupVertexResult r:
+                ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, r.Result)));
+                break;
+            case VertexExecutionStarted s:
+                ForEachVertex(s.Key, v =>
+                {
+                    _startedAt[v] = _clock.ElapsedMilliseconds;
+                    _requester.Tell(new VertexStarted(_id, v, Describe(v)));
+                });
+                break;
+            case VertexOutput o:
+                ForEachVertex(o.Key, v => _requester.Tell(new VertexLog(_id, v, o.Stream, o.Line)));
+                break;
+            case VertexSolved s:
+                ForEachVertex(s.Key, v =>
+                {
+                    if (_state.StatusOf(v) != VertexStatus.Running)
+                        return;
+                    if (!s.Cached) // a cached answer is reported by the state (ReportCachedAction)
+                        _requester.Tell(new VertexCompleted(_id, v, Describe(v), DurationOf(v, s.DurationMs)));
+                    Carry(_state.OnCompleted(v, s.Result, s.Cached));
+                });
+                break;
+            case VertexSolveFailed f:
+                ForEachVertex(f.Key, v =>
+                {
+                    if (_state.StatusOf(v) != VertexStatus.Running)
+                        return;
+                    _requester.Tell(new VertexFailed(_id, v, Describe(v), f.Error, DurationOf(v, f.DurationMs)));
+                    Carry(_state.OnFailed(v, f.Error));
+                });
+                break;
+            case GetBuildStatus:
+                Sender.Tell(CurrentStatus());
+                break;
+            case CancelBuild:
+                Finish(new BuildFailed(_id, null, "cancelled"));
+                break;
+            case Status.Failure f:
+                Finish(new BuildFailed(_id, null, "computing cache keys: " + (f.Cause.InnerException ?? f.Cause).Message));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums) =>

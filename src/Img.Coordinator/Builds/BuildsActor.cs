@@ -13,33 +13,56 @@ namespace Img.Coordinator.Builds;
 /// and starts a <see cref="BuildCoordinatorActor"/> that reports to the sender; queries and
 /// cancels are forwarded to the build's coordinator.
 /// </summary>
-public sealed class BuildsActor : ReceiveActor
+public sealed class BuildsActor : UntypedActor
 {
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "builds";
 
+    private readonly IActorRef _vertices;
+    private readonly Func<StartBuild, IContentChecksumProvider> _checksums;
+
     public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums)
     {
-        Receive<StartBuild>(start =>
+        _vertices = vertices;
+        _checksums = checksums;
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            var name = ChildName(start.BuildId);
-            if (!Context.Child(name).IsNobody())
-            {
-                Sender.Tell(new BuildFailed(start.BuildId, null, $"build {start.BuildId} is already running"));
-                return;
-            }
-            try
-            {
-                var graph = BuildGraphCodec.Decode(start.Graph);
-                Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, vertices, checksums(start)), name);
-            }
-            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
-            {
-                Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
-            }
-        });
-        Receive<CancelBuild>(cancel => ForwardOr(cancel.BuildId, cancel, () => new BuildFailed(cancel.BuildId, null, "no such build")));
-        Receive<GetBuildStatus>(query => ForwardOr(query.BuildId, query, () => new BuildStatusResult(query.BuildId, 0, 0, 0, true)));
+            case StartBuild start:
+                Start(start);
+                break;
+            case CancelBuild cancel:
+                ForwardOr(cancel.BuildId, cancel, () => new BuildFailed(cancel.BuildId, null, "no such build"));
+                break;
+            case GetBuildStatus query:
+                ForwardOr(query.BuildId, query, () => new BuildStatusResult(query.BuildId, 0, 0, 0, true));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Start(StartBuild start)
+    {
+        var name = ChildName(start.BuildId);
+        if (!Context.Child(name).IsNobody())
+        {
+            Sender.Tell(new BuildFailed(start.BuildId, null, $"build {start.BuildId} is already running"));
+            return;
+        }
+        try
+        {
+            var graph = BuildGraphCodec.Decode(start.Graph);
+            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start)), name);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
+        {
+            Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
+        }
     }
 
     public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums) =>

@@ -49,6 +49,15 @@ public sealed class ImgRuntime : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, state, options, cancellationToken).ConfigureAwait(false);
+        return StartStandalone(system, executor, checksums, slots);
+    }
+
+    /// <summary>
+    /// The standalone actors on a system <see cref="ImgActorSystem.CreateAsync"/> made in
+    /// <see cref="ImgMode.Standalone"/>; lets a caller start the system before its executor exists.
+    /// </summary>
+    public static ImgRuntime StartStandalone(ActorSystem system, IVertexExecutor executor, Func<StartBuild, IContentChecksumProvider> checksums, int slots)
+    {
         var workers = system.ActorOf(NodeWorkerActor.Props(executor, slots), NodeWorkerActor.Name);
         var vertices = system.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(workers), new VertexMessageExtractor()), VertexMessageExtractor.TypeName);
         var builds = system.ActorOf(BuildsActor.Props(vertices, checksums), BuildsActor.Name);

@@ -8,25 +8,35 @@ namespace Img.Coordinator.Vertices;
 /// with the same extractor and entity props as the cluster's shard region. Only the routing
 /// differs from cluster mode; a passivating entity (<see cref="Passivate"/>) is stopped.
 /// </summary>
-public sealed class LocalVertexRegionActor : ReceiveActor
+public sealed class LocalVertexRegionActor : UntypedActor
 {
+    private readonly Props _entityProps;
+    private readonly IMessageExtractor _extractor;
+
     public LocalVertexRegionActor(Props entityProps, IMessageExtractor extractor)
     {
-        Receive<Passivate>(p => Sender.Tell(p.StopMessage));
-        ReceiveAny(message =>
+        _entityProps = entityProps;
+        _extractor = extractor;
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Passivate passivate)
         {
-            var id = extractor.EntityId(message);
-            if (id is null)
-            {
-                Unhandled(message);
-                return;
-            }
-            var name = Uri.EscapeDataString(id);
-            var child = Context.Child(name);
-            if (child.IsNobody())
-                child = Context.ActorOf(entityProps, name);
-            child.Forward(extractor.EntityMessage(message));
-        });
+            Sender.Tell(passivate.StopMessage);
+            return;
+        }
+        var id = _extractor.EntityId(message);
+        if (id is null)
+        {
+            Unhandled(message);
+            return;
+        }
+        var name = Uri.EscapeDataString(id);
+        var child = Context.Child(name);
+        if (child.IsNobody())
+            child = Context.ActorOf(_entityProps, name);
+        child.Forward(_extractor.EntityMessage(message));
     }
 
     public static Props Props(Props entityProps, IMessageExtractor extractor) =>

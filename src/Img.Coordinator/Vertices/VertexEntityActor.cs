@@ -19,7 +19,7 @@ namespace Img.Coordinator.Vertices;
 /// so later builds, in this process or the next, reuse it. <c>IgnoreCache</c> skips the
 /// recorded result but the new one is still recorded.
 /// </summary>
-public sealed class VertexEntityActor : ReceivePersistentActor
+public sealed class VertexEntityActor : UntypedPersistentActor
 {
     private readonly IActorRef _workers;
     private readonly CacheKey _key;
@@ -32,41 +32,64 @@ public sealed class VertexEntityActor : ReceivePersistentActor
         _workers = workers;
         _key = new CacheKey(Uri.UnescapeDataString(Self.Path.Name));
         PersistenceId = "vertex-" + _key.Value;
-
-        Recover<VertexRecorded>(Apply);
-
-        Command<LookupVertex>(_ => Sender.Tell(new LookupVertexResult(_key, _result)));
-        Command<SolveVertex>(Solve);
-        Command<VertexExecutionStarted>(started =>
-        {
-            if (_execution is null) return;
-            _execution.Node = started.Node;
-            _execution.Tell(started);
-        });
-        Command<VertexOutput>(output => _execution?.Tell(output));
-        Command<VertexRunCompleted>(completed =>
-        {
-            if (_execution is null) return;
-            var execution = _execution;
-            Persist(new VertexRecorded(_key, completed.Result), recorded =>
-            {
-                Apply(recorded);
-                _execution = null;
-                execution.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
-            });
-        });
-        Command<VertexRunFailed>(failed =>
-        {
-            var execution = _execution;
-            _execution = null;
-            execution?.Tell(new VertexSolveFailed(_key, failed.Error, failed.DurationMs));
-        });
     }
 
     public override string PersistenceId { get; }
 
     /// <summary>Entity props for the shard region or <see cref="LocalVertexRegionActor"/>; the entity id (key) is the actor name.</summary>
     public static Props Props(IActorRef workers) => Akka.Actor.Props.Create(() => new VertexEntityActor(workers));
+
+    protected override void OnRecover(object message)
+    {
+        if (message is VertexRecorded recorded)
+            Apply(recorded);
+    }
+
+    // UntypedPersistentActor: a ReceivePersistentActor compiles its handlers into an expression
+    // tree on first use, JIT work that lands on every short-lived img process's start-up path.
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case LookupVertex:
+                Sender.Tell(new LookupVertexResult(_key, _result));
+                break;
+            case SolveVertex solve:
+                Solve(solve);
+                break;
+            case VertexExecutionStarted started:
+                if (_execution is null) return;
+                _execution.Node = started.Node;
+                _execution.Tell(started);
+                break;
+            case VertexOutput output:
+                _execution?.Tell(output);
+                break;
+            case VertexRunCompleted completed:
+                Record(completed);
+                break;
+            case VertexRunFailed failed:
+                var execution = _execution;
+                _execution = null;
+                execution?.Tell(new VertexSolveFailed(_key, failed.Error, failed.DurationMs));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Record(VertexRunCompleted completed)
+    {
+        if (_execution is null) return;
+        var execution = _execution;
+        Persist(new VertexRecorded(_key, completed.Result), recorded =>
+        {
+            Apply(recorded);
+            _execution = null;
+            execution.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
+        });
+    }
 
     private void Solve(SolveVertex solve)
     {

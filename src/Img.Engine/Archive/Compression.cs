@@ -1,13 +1,15 @@
 using System.IO.Compression;
+using Img.Engine.Archive.Zstd;
 using Img.Engine.Oci;
 
 namespace Img.Engine.Archive;
 
 /// <summary>
 /// Recognises layer compression by magic bytes (the media type can lie: Docker's
-/// <c>rootfs.diff.tar</c> is often gzip) and opens a decompressing stream. Gzip is built in;
-/// bzip2 and xz go through the <c>bzip2</c> / <c>xz</c> programs (ADD of local archives); zstd is
-/// recognised and refused with a clear message.
+/// <c>rootfs.diff.tar</c> is often gzip) and opens a decompressing stream: every reader of layers
+/// and archives (pull, load, unpack, ADD) comes through here. Gzip is built in, zstd goes through
+/// libzstd (<see cref="ZstdDecompressionStream"/>), bzip2 and xz through the <c>bzip2</c> / <c>xz</c>
+/// programs (ADD of local archives).
 /// </summary>
 public static class Compression
 {
@@ -43,7 +45,7 @@ public static class Compression
     /// compression from its first bytes. The returned stream owns <paramref name="source"/>
     /// unless <paramref name="leaveOpen"/>.
     /// </summary>
-    /// <exception cref="NotSupportedException">zstd, or bzip2/xz without their program installed.</exception>
+    /// <exception cref="NotSupportedException">zstd without libzstd, or bzip2/xz without their program installed.</exception>
     public static async ValueTask<Stream> OpenDecompressedAsync(Stream source, bool leaveOpen = false, CancellationToken cancellationToken = default)
     {
         var header = new byte[MagicLength];
@@ -53,8 +55,7 @@ public static class Compression
         {
             CompressionKind.None => prefixed,
             CompressionKind.Gzip => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),
-            CompressionKind.Zstd => throw new NotSupportedException(
-                "zstd-compressed layers are not supported yet (a zstd decoder, e.g. the ZstdSharp.Port package, is needed)"),
+            CompressionKind.Zstd => new ZstdDecompressionStream(prefixed, leaveOpen: false),
             CompressionKind.Bzip2 => ExternalDecompressionStream.Start(prefixed, leaveOpen: false, "bzip2", "bzip2"),
             CompressionKind.Xz => ExternalDecompressionStream.Start(prefixed, leaveOpen: false, "xz", "xz-utils"),
             var other => throw new NotSupportedException($"{other.ToString().ToLowerInvariant()}-compressed layers are not supported"),

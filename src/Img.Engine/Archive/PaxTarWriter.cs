@@ -92,10 +92,29 @@ internal sealed class PaxTarWriter
         WriteBlock();
     }
 
-    /// <summary>Copies exactly <paramref name="size"/> bytes of file data, then the padding.</summary>
+    /// <summary>
+    /// Copies exactly <paramref name="size"/> bytes of file data, then the padding. An output that
+    /// is also an <see cref="IBufferWriter{T}"/> (a layer blob writer) gets the file read straight
+    /// into its buffers, saving a copy of every byte.
+    /// </summary>
     /// <exception cref="IOException">The source ended early (<paramref name="what"/> names it).</exception>
     public void WriteData(Stream source, long size, string what)
     {
+        if (_out is IBufferWriter<byte> direct)
+        {
+            for (long left = size; left > 0;)
+            {
+                Span<byte> span = direct.GetSpan();
+                int n = source.Read(span[..(int)Math.Min(span.Length, left)]);
+                if (n == 0)
+                    throw new IOException($"{what} shrank while being archived (expected {size} bytes)");
+                direct.Advance(n);
+                left -= n;
+            }
+            Position += size;
+            Pad(size);
+            return;
+        }
         byte[] buf = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {

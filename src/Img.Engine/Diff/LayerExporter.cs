@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Img.Engine.Mounts;
 
 namespace Img.Engine.Diff;
@@ -6,11 +5,11 @@ namespace Img.Engine.Diff;
 /// <summary>Diff + compress + digest in one pass: the layer of <c>upper</c> over <c>lower</c> written as a blob.</summary>
 public static class LayerExporter
 {
+    /// <param name="parallelism">Compression threads; 0 = one per core.</param>
     public static async Task<LayerBlob> ExportAsync(IDiffComparer comparer, IReadOnlyList<Mount> lower, IReadOnlyList<Mount> upper,
-        Stream destination, LayerCompression compression, DiffOptions options, int parallelism = 0,
-        CompressionLevel level = CompressionLevel.Optimal, CancellationToken ct = default)
+        Stream destination, LayerCompressionOptions compression, DiffOptions options, int parallelism = 0, CancellationToken ct = default)
     {
-        using var writer = new LayerBlobWriter(destination, compression, level, parallelism);
+        using var writer = new LayerBlobWriter(destination, compression, parallelism);
         await comparer.CompareAsync(lower, upper, writer, options, ct).ConfigureAwait(false);
         return writer.Complete();
     }

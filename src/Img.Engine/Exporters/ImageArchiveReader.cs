@@ -189,7 +189,6 @@ public static partial class ImageArchiveReader
         {
             var layer = manifest.Layers[i];
             var layerDigest = await PlanBlobAsync(archive, plan, layer, cancellationToken).ConfigureAwait(false);
-            if (Compression.FromMediaType(layer.MediaType) == CompressionKind.Zstd) continue;
             var (_, diffId) = await DescribeLayerAsync(archive, OciLayout.BlobPath(layerDigest), cancellationToken).ConfigureAwait(false);
             if (diffId.ToString() != config.RootFs.DiffIds[i])
                 throw new ArchiveFormatException($"layer {layer.Digest}: its content has diffID {diffId}, but the config lists {config.RootFs.DiffIds[i]}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Img.Engine.Diff;
 using Img.Engine.Oci;
 
 namespace Img.Engine.Graph;
@@ -16,6 +17,12 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
     /// <c>created</c> and layer entry times to it. Part of the definition: another epoch, another image.
     /// </summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    /// <summary>
+    /// The layer compression the build's outputs ask for (<c>-o ...,compression=zstd</c>); null =
+    /// the node's default (gzip). Part of the definition: a zstd image is another image.
+    /// </summary>
+    public LayerCompressionOptions? Compression { get; init; }
 
     public override string Kind => "export";
 
@@ -61,6 +68,12 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
             .String(Time(e.Created)).String(e.CreatedBy).String(e.Author).String(e.Comment).Bool(e.EmptyLayer));
         if (SourceDateEpoch is { } epoch) // absent when unset, so existing digests stay
             w.Field("source_date_epoch").Int(epoch.ToUnixTimeSeconds());
+        if (Compression is { } compression) // likewise
+        {
+            w.Field("compression").String(LayerCompressionOptions.NameOf(compression.Compression));
+            w.Field("compression-level").Int((long?)compression.Level);
+            w.Field("force-compression").Bool(compression.Force);
+        }
     }
 
     private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

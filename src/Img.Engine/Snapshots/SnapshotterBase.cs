@@ -28,6 +28,7 @@ public abstract class SnapshotterBase : ISnapshotter
     private readonly string _lockPath;
     private readonly object _gate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SnapshotRecord> _committed = new(StringComparer.Ordinal);
+    private Task _recovered = Task.CompletedTask;
     private bool _disposed;
 
     protected SnapshotterBase(string root)
@@ -51,10 +52,16 @@ public abstract class SnapshotterBase : ISnapshotter
     /// <inheritdoc/>
     public string Root { get; }
 
-    /// <summary>Removes what a dead process left behind. Subclasses call this at the end of their constructor.</summary>
-    protected void Recover()
+    /// <summary>
+    /// Removes what a dead process left behind, in the background: it reads every record, which
+    /// a cached build (that may never touch a snapshot) should not wait for. Every operation that
+    /// takes the lock waits for it first. Subclasses call this at the end of their constructor.
+    /// </summary>
+    protected void Recover() => _recovered = Task.Run(RecoverNow);
+
+    private void RecoverNow()
     {
-        using var _ = Lock();
+        using var _ = Lock(waitForRecovery: false);
         // Directories first, then records: a directory is only created after its record, so any
         // directory listed here whose record is missing from the later listing is truly orphaned.
         string[] dirs = Directory.GetDirectories(_snapshotsDir).Select(Path.GetFileName).OfType<string>().ToArray();
@@ -119,7 +126,7 @@ public abstract class SnapshotterBase : ISnapshotter
 
     /// <inheritdoc/>
     public IReadOnlyList<SnapshotInfo> Walk() =>
-        ReadAllRecords().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.ToInfo()).ToList();
+        Recovered().ReadAllRecords().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.ToInfo()).ToList();
 
     /// <inheritdoc/>
     public Task<SnapshotUsage> UsageAsync(string key, CancellationToken ct = default)
@@ -288,7 +295,7 @@ public abstract class SnapshotterBase : ISnapshotter
         return ids;
     }
 
-    private SnapshotRecord Get(string key) => TryGet(key) ?? throw new SnapshotNotFoundException(key);
+    private SnapshotRecord Get(string key) => Recovered().TryGet(key) ?? throw new SnapshotNotFoundException(key);
 
     private SnapshotRecord? TryGet(string key, bool cached = true)
     {
@@ -405,8 +412,17 @@ public abstract class SnapshotterBase : ISnapshotter
         }
     }
 
-    private IDisposable Lock()
+    /// <summary>This snapshotter, once the background recovery has finished (rethrowing its failure).</summary>
+    private SnapshotterBase Recovered()
     {
+        _recovered.GetAwaiter().GetResult();
+        return this;
+    }
+
+    private IDisposable Lock(bool waitForRecovery = true)
+    {
+        if (waitForRecovery)
+            Recovered();
         Monitor.Enter(_gate);
         try
         {

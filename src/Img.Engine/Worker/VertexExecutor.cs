@@ -80,8 +80,12 @@ public sealed class VertexExecutor : IVertexExecutor
     private async Task<CacheResult> ExportAsync(ImageConfigOp op, InputResults inputs, CancellationToken ct)
     {
         var root = inputs[op.Root];
-        // The build's SOURCE_DATE_EPOCH travels in the op (per build); the node's setting is the fallback.
-        var options = op.SourceDateEpoch is { } epoch ? _options.Export with { SourceDateEpoch = epoch } : _options.Export;
+        // The build's SOURCE_DATE_EPOCH and layer compression travel in the op (per build); the node's settings are the fallback.
+        var options = _options.Export;
+        if (op.SourceDateEpoch is { } epoch)
+            options = options with { SourceDateEpoch = epoch };
+        if (op.Compression is { } compression)
+            options = options with { Compression = compression };
         var manifest = await _exporter.ExportAsync(op, root, options, ct).ConfigureAwait(false);
         return new CacheResult(root?.SnapshotId ?? "", Image: manifest);
     }

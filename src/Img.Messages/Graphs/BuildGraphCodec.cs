@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Img.Engine.Diff;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 using MessagePack;
@@ -124,10 +125,11 @@ public static class BuildGraphCodec
                     WriteInput(ref w, layer);
                 break;
             case ImageConfigOp c:
-                w.WriteArrayHeader(3);
+                w.WriteArrayHeader(4);
                 WriteInput(ref w, c.Root);
                 WriteJson(ref w, c.Config);
                 WriteNullableSeconds(ref w, c.SourceDateEpoch);
+                WriteCompression(ref w, c.Compression);
                 break;
             default:
                 throw new NotSupportedException($"cannot encode a {vertex.Op.GetType().Name}");
@@ -166,8 +168,38 @@ public static class BuildGraphCodec
 
     private static ImageConfigOp ReadExport(ref MessagePackReader r, int fields)
     {
-        Expect(fields == 3, "export fields");
-        return new ImageConfigOp(ReadInput(ref r), ReadJson<ImageConfig>(ref r) ?? new ImageConfig()) { SourceDateEpoch = ReadNullableSeconds(ref r) };
+        Expect(fields is 3 or 4, "export fields");
+        var op = new ImageConfigOp(ReadInput(ref r), ReadJson<ImageConfig>(ref r) ?? new ImageConfig()) { SourceDateEpoch = ReadNullableSeconds(ref r) };
+        return fields == 4 ? op with { Compression = ReadCompression(ref r) } : op;
+    }
+
+    /// <summary>Layer compression as [name, level or nil, force], or nil for the node's default.</summary>
+    private static void WriteCompression(ref MessagePackWriter w, LayerCompressionOptions? compression)
+    {
+        if (compression is null)
+        {
+            w.WriteNil();
+            return;
+        }
+        w.WriteArrayHeader(3);
+        w.Write(LayerCompressionOptions.NameOf(compression.Compression));
+        if (compression.Level is int level)
+            w.Write(level);
+        else
+            w.WriteNil();
+        w.Write(compression.Force);
+    }
+
+    private static LayerCompressionOptions? ReadCompression(ref MessagePackReader r)
+    {
+        if (r.TryReadNil())
+            return null;
+        Expect(r.ReadArrayHeader() == 3, "compression fields");
+        var name = ReadString(ref r);
+        int? level = r.TryReadNil() ? null : r.ReadInt32();
+        var force = r.ReadBoolean();
+        var compression = LayerCompressionOptions.FromAttributes(new Dictionary<string, string> { [LayerCompressionOptions.CompressionAttribute] = name })!.Compression;
+        return new LayerCompressionOptions(compression, level, force);
     }
 
     /// <summary>A time as Unix seconds, or nil.</summary>

@@ -2,6 +2,7 @@ using Img.Engine.Content;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.Solver;
+using Img.Messages.Vertices.Events;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
@@ -33,6 +34,10 @@ public sealed class ImgResolver : IFormatterResolver
             var t = typeof(T);
             if (t == typeof(CacheKey) || t == typeof(OpDigest) || t == typeof(Digest) || t == typeof(Descriptor) || t == typeof(CacheResult))
                 return (IMessagePackFormatter<T>)(object)EngineFormatters.Instance;
+            if (t == typeof(IImgMessage))
+                return (IMessagePackFormatter<T>)(object)ImgMessageUnionFormatter.Instance;
+            if (t == typeof(VertexRecorded))
+                return (IMessagePackFormatter<T>)(object)VertexRecordedFormatter.Instance;
             return StandardResolver.Instance.GetFormatter<T>();
         }
     }

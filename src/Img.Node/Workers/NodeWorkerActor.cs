@@ -17,7 +17,7 @@ namespace Img.Node.Workers;
 /// takes the job, <see cref="VertexOutput"/> per output line, then
 /// <see cref="VertexRunCompleted"/> or <see cref="VertexRunFailed"/>.
 /// </summary>
-public sealed class NodeWorkerActor : ReceiveActor
+public sealed class NodeWorkerActor : UntypedActor
 {
     /// <summary>The worker's name under /user, on every node (cluster routers address it by path).</summary>
     public const string Name = "node-worker";
@@ -35,13 +35,28 @@ public sealed class NodeWorkerActor : ReceiveActor
         _executor = executor;
         _slots = slots;
         _node = node;
-        Receive<RunVertex>(run =>
+    }
+
+    // UntypedActor: a ReceiveActor compiles its handlers into an expression tree on first use,
+    // JIT work that lands on every short-lived img process's start-up path.
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _queue.Enqueue(new Job(++_nextId, run, Sender));
-            Pump();
-        });
-        Receive<Finished>(OnFinished);
-        Receive<GetNodeStatus>(_ => Sender.Tell(new NodeStatusResult(_node, _slots, _running.Count, _queue.Count)));
+            case RunVertex run:
+                _queue.Enqueue(new Job(++_nextId, run, Sender));
+                Pump();
+                break;
+            case Finished finished:
+                OnFinished(finished);
+                break;
+            case GetNodeStatus:
+                Sender.Tell(new NodeStatusResult(_node, _slots, _running.Count, _queue.Count));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public static Props Props(IVertexExecutor executor, int slots, string node = "local") =>

@@ -12,7 +12,14 @@ public sealed class ImgCli(ImgFixture fixture, string state)
     public string State { get; } = state;
     public ImgFixture Fixture { get; } = fixture;
 
-    public async Task<ProcessResult> RunAsync(IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
+    public async Task<ProcessResult> RunAsync(IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null) =>
+        await ProcessRunner.RunAsync(StartInfo(args, workingDirectory), stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout ?? DefaultTimeout);
+
+    /// <summary><c>img build --progress=plain ARGS... CONTEXT</c>, left running (to be signalled).</summary>
+    public StartedProcess StartBuild(string context, params string[] args) =>
+        StartedProcess.Start(StartInfo(["build", "--progress=plain", .. args, context], context));
+
+    private ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory)
     {
         var start = new ProcessStartInfo(Fixture.Binary)
         {
@@ -24,7 +31,7 @@ public sealed class ImgCli(ImgFixture fixture, string state)
         start.Environment.Remove("IMG_STATE");
         // no host logins: registry access is anonymous, against the tests' registry only
         start.Environment["DOCKER_CONFIG"] = Path.Combine(State, "..", Path.GetFileName(State) + "-docker-config");
-        return await ProcessRunner.RunAsync(start, stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout ?? DefaultTimeout);
+        return start;
     }
 
     /// <summary><c>img build --progress=plain ARGS... CONTEXT</c>, run in the context's directory.</summary>

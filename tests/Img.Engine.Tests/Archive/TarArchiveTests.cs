@@ -170,15 +170,22 @@ public class TarArchiveTests
         Assert.Equal(CompressionKind.Bzip2, Compression.Detect("BZh9"u8));
         Assert.Equal(CompressionKind.None, Compression.Detect([]));
 
-        foreach (var input in new[] { tar, gz.ToArray() })
+        var zst = new MemoryStream();
+        using (var z = new Img.Engine.Archive.Zstd.ZstdCompressionStream(zst, 3, 1, leaveOpen: true)) z.Write(tar);
+        Assert.Equal(CompressionKind.Zstd, Compression.Detect(zst.ToArray()));
+
+        foreach (var input in new[] { tar, gz.ToArray(), zst.ToArray() })
         {
             await using var s = await Compression.OpenDecompressedAsync(new MemoryStream(input));
             var copy = new MemoryStream();
             await s.CopyToAsync(copy);
             Assert.Equal(tar, copy.ToArray());
         }
-        var e = await Assert.ThrowsAsync<NotSupportedException>(async () =>
-            await Compression.OpenDecompressedAsync(new MemoryStream([0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3])));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await using var s = await Compression.OpenDecompressedAsync(new MemoryStream([0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3]));
+            await s.CopyToAsync(Stream.Null);
+        });
         Assert.Contains("zstd", e.Message);
     }
 

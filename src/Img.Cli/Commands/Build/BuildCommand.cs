@@ -45,6 +45,7 @@ public sealed class BuildCommand : ICommand
             throw new UsageException("\"img build\" requires exactly 1 argument.", Name, 1);
 
         var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
+        var tagNames = args.Values(Tag.Name).Select(t => ImageReference.ParseNormalized(t).ToString()).ToList();
         var backend = args.Value(Backend.Name) ?? "auto";
         if (!SnapshotterFactory.Names.Contains(backend))
             throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
@@ -65,12 +66,14 @@ public sealed class BuildCommand : ICommand
             DockerfileName = dockerfileName,
             Dockerfile = dockerfile,
             Tags = tags,
+            TagNames = tagNames,
             BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",
             NoCache = args.Bool(NoCache.Name),
             Platform = ParsePlatform(args.Value(Platform.Name)),
             Outputs = outputs,
+            LayerCompression = OutputCompression.Resolve(outputs),
             Push = args.Bool(Push.Name),
             Backend = backend,
             Quiet = quiet,

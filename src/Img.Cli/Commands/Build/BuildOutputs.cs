@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Img.Cli.Commands.Images;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
@@ -18,7 +19,8 @@ namespace Img.Cli.Commands.Build;
 /// </summary>
 public sealed class BuildOutputs(CommandContext context, StateScope scope, IProgressWriter display, RegistryClients registries)
 {
-    public async Task DeliverAsync(BuildRequest request, Descriptor manifest, CancellationToken ct)
+    /// <param name="exporter">The export vertex, still open: naming and pushing report under it, as BuildKit's image exporter does.</param>
+    public async Task DeliverAsync(BuildRequest request, Descriptor manifest, IProgressStep exporter, CancellationToken ct)
     {
         var outputs = request.Outputs.ToList();
         if (outputs.Count == 0 || request.Push)
@@ -26,44 +28,67 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
 
         var image = new Image { Name = request.Tags.FirstOrDefault()?.ToString() ?? "<unnamed>", Target = manifest };
         var resolved = await ImageResolver.ResolveAsync(scope.Content, image, null, ct);
+        try
+        {
+            if (outputs.Any(o => o.Type is OutputType.Image or OutputType.Registry))
+                await NameAsync(request, manifest, resolved, exporter, ct);
+            if (outputs.Any(o => o.Type == OutputType.Registry))
+                await PushAsync(request.Tags, resolved, exporter, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            exporter.Fail(e.Message);
+            throw;
+        }
+        exporter.Done();
+
         foreach (var output in outputs)
         {
             switch (output.Type)
             {
-                case OutputType.Image or OutputType.Registry:
-                    await NameAsync(request.Tags, manifest, resolved, ct);
-                    if (output.Type == OutputType.Registry)
-                        await PushAsync(request.Tags, ct);
-                    break;
                 case OutputType.Local:
-                    await display.StepAsync($"exporting to client directory {output.Destination}", () => UnpackAsync(resolved, output.Destination!, ct));
+                    await display.StepAsync("exporting to client directory", step => Timed(step, "copying files", () => UnpackAsync(resolved, output.Destination!, ct)));
                     break;
                 case OutputType.Tar:
-                    await display.StepAsync("exporting to client tarball", () => WriteRootfsTarAsync(resolved, output.Destination!, ct));
+                    await display.StepAsync("exporting to client tarball", step => Timed(step, "sending tarball", () => WriteRootfsTarAsync(resolved, output.Destination!, ct)));
                     break;
                 case OutputType.Oci or OutputType.Docker:
-                    await display.StepAsync($"exporting to {(output.Type == OutputType.Oci ? "oci" : "docker")} image format",
-                        () => WriteArchiveAsync(resolved, request.Tags, output, ct));
+                    await display.StepAsync($"exporting to {(output.Type == OutputType.Oci ? "oci" : "docker")} image format", step =>
+                    {
+                        step.Status($"exporting manifest {resolved.ManifestDigest}");
+                        step.Status($"exporting config {resolved.Id}");
+                        return Timed(step, "sending tarball", () => WriteArchiveAsync(resolved, request.Tags, output, ct));
+                    });
                     break;
             }
         }
     }
 
-    private async Task NameAsync(IReadOnlyList<ImageReference> tags, Descriptor manifest, ResolvedImage resolved, CancellationToken ct)
+    /// <summary>moby's image exporter: <c>writing image sha256:...</c>, then <c>naming to NAME</c> per tag, as the user wrote it.</summary>
+    private async Task NameAsync(BuildRequest request, Descriptor manifest, ResolvedImage resolved, IProgressStep exporter, CancellationToken ct)
     {
-        await display.StepAsync($"writing image {resolved.Id}", () => Task.CompletedTask);
-        foreach (var tag in tags)
+        exporter.Status($"writing image {resolved.Id}");
+        for (var i = 0; i < request.Tags.Count; i++)
         {
-            await display.StepAsync($"naming to {tag}", async () =>
+            var tag = request.Tags[i];
+            await Timed(exporter, "naming to " + request.TagNames[i], async () =>
                 await scope.Images.PutAsync(new Image { Name = tag.ToString(), Target = manifest }, ct));
         }
     }
 
-    private async Task PushAsync(IReadOnlyList<ImageReference> tags, CancellationToken ct)
+    private async Task PushAsync(IReadOnlyList<ImageReference> tags, ResolvedImage resolved, IProgressStep exporter, CancellationToken ct)
     {
         var pusher = new ImagePusher(registries, scope.Content, scope.Images, TextWriter.Null);
         foreach (var tag in tags)
-            await display.StepAsync($"pushing {tag}", async () => await pusher.PushAsync(tag, ct));
+            await Timed(exporter, $"pushing manifest for {tag}@{resolved.ManifestDigest}", async () => await pusher.PushAsync(tag, ct));
+    }
+
+    /// <summary>Runs <paramref name="work"/>, then reports it as a finished status line with its time.</summary>
+    private static async Task Timed(IProgressStep step, string status, Func<Task> work)
+    {
+        var clock = Stopwatch.StartNew();
+        await work();
+        step.Status(status, clock.Elapsed);
     }
 
     private async Task UnpackAsync(ResolvedImage image, string destination, CancellationToken ct)

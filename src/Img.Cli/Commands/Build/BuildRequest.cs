@@ -14,6 +14,11 @@ public sealed record BuildRequest
     public required string DockerfileName { get; init; }
     public required byte[] Dockerfile { get; init; }
     public IReadOnlyList<ImageReference> Tags { get; init; } = [];
+    /// <summary>
+    /// <see cref="Tags"/> as written, normalised but without an implied <c>:latest</c>
+    /// (<c>docker.io/library/app</c>), in the same order: the names progress shows.
+    /// </summary>
+    public IReadOnlyList<string> TagNames { get; init; } = [];
     public IReadOnlyDictionary<string, string> BuildArgs { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public string Target { get; init; } = "";
@@ -28,6 +33,8 @@ public sealed record BuildRequest
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     /// <summary><c>--network</c>: the network of RUN steps that do not say (default, host, none).</summary>
     public string NetworkMode { get; init; } = "default";
+    /// <summary>Layer compression from the outputs' attributes; null = gzip at its default level.</summary>
+    public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
     /// <summary>The client's <c>SOURCE_DATE_EPOCH</c> environment variable (a build arg of that name wins).</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 }

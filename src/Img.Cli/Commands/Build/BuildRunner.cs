@@ -24,10 +24,26 @@ namespace Img.Cli.Commands.Build;
 public sealed class BuildRunner(CommandContext context, StateScope scope, BuildRequest request, IProgressWriter display)
 {
     private const string ContextName = "context";
+    private const string DockerignoreStep = "[internal] load .dockerignore";
 
     private readonly StartupTrace _trace = new(context.Error, context.Debug);
 
+    /// <exception cref="UserFacingException">The build failed, or was cancelled (exit code 130, as buildx).</exception>
     public async Task<int> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            // The engine is disposed before this returns or throws: whatever the build left
+            // running (runc containers, mounts) is stopped and undone by then.
+            return await RunCoreAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new UserFacingException(SolveErrors.Cancelled, SolveErrors.CancelledExitCode);
+        }
+    }
+
+    private async Task<int> RunCoreAsync(CancellationToken ct)
     {
         _trace.Mark("state directory locked");
         using var registries = new RegistryClients(new RegistryClientOptions
@@ -45,39 +61,38 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         {
             var contextDir = request.ContextDirectory ?? (emptyContext = Directory.CreateDirectory(Path.Join(scope.TempRoot, "context-" + Guid.NewGuid().ToString("N")))).FullName;
             // BuildKit's first steps: the Dockerfile (read already), the base images' metadata
-            // (one step per lookup, during conversion), .dockerignore.
+            // (one step per image, during conversion), then .dockerignore.
             var text = Encoding.UTF8.GetString(request.Dockerfile);
-            await display.StepAsync($"[internal] load build definition from {request.DockerfileName}", () => Task.CompletedTask);
-            BuildContext? opened = null;
-            await display.StepAsync("[internal] load .dockerignore", () =>
+            await display.StepAsync($"[internal] load build definition from {request.DockerfileName}", step =>
             {
-                opened = BuildContext.Open(contextDir, request.DockerfilePath, scope.State);
+                step.Status("transferring dockerfile: " + DecimalBytes.Format(request.Dockerfile.Length));
                 return Task.CompletedTask;
             });
-            using var buildContext = opened!;
+            using var buildContext = OpenContext(contextDir);
             engine.Executor.LocalSources.Register(ContextName, buildContext);
             var conversion = await ConvertAsync(text, buildContext, engine, ct);
+            ShowDockerignoreStep(buildContext);
 
             _trace.Mark("Dockerfile converted");
             var runtime = await engine.RuntimeAsync();
             _trace.Mark("actor system ready");
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName);
-            var logs = new Dictionary<OpDigest, List<string>>();
+            // Counted when the context step ends: the cache keys have scanned the tree by then.
+            var relay = new BuildEventRelay(display, conversion.Graph, ContextName,
+                () => SizeOrZero(ContextTransferSize.ComputeAsync(buildContext, conversion.ContextPaths, ct)));
+            var logs = new VertexLogTail();
             var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
             {
-                if (e is VertexLog l)
-                {
-                    lock (logs)
-                    {
-                        if (!logs.TryGetValue(l.Vertex, out var list)) logs[l.Vertex] = list = new List<string>();
-                        list.Add(l.Line);
-                    }
-                }
-                display.Write(e);
+                logs.Observe(e);
+                relay.Relay(e);
             }, ct);
 
             if (outcome is BuildFailed failed)
             {
+                if (ct.IsCancellationRequested)
+                    throw new OperationCanceledException(ct);
+                // As in BuildKit, one failure cancels the steps still running (other stages).
+                display.Cancel();
                 display.Complete();
                 await ReportFailureAsync(failed, conversion.Graph, logs, text);
                 return 1;
@@ -87,7 +102,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var completed = (BuildCompleted)outcome;
             var manifest = completed.Target.Image
                 ?? throw new UserFacingException("the build produced no image");
-            await new BuildOutputs(context, scope, display, registries).DeliverAsync(request, manifest, ct);
+            await new BuildOutputs(context, scope, display, registries).DeliverAsync(request, manifest, relay.ExportStep, ct);
             display.Complete();
             _trace.Mark("outputs delivered");
 
@@ -99,10 +114,56 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 await context.Out.WriteLineAsync(image.Id.ToString());
             return 0;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            display.Cancel();
+            display.Complete();
+            throw;
+        }
         finally
         {
             engine.Executor.LocalSources.Unregister(ContextName);
             emptyContext?.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Reads .dockerignore; a bad pattern fails the step that shows it.</summary>
+    private BuildContext OpenContext(string contextDir)
+    {
+        try
+        {
+            return BuildContext.Open(contextDir, request.DockerfilePath, scope.State);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            display.Begin(DockerignoreStep).Fail(e.Message);
+            display.Complete();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Newer BuildKit reads .dockerignore once the base images are resolved, so the step comes
+    /// after theirs. With no ignore file it still transfers an empty one: 2 bytes.
+    /// </summary>
+    private void ShowDockerignoreStep(BuildContext buildContext)
+    {
+        var step = display.Begin(DockerignoreStep);
+        var size = buildContext.Filter.IgnoreFilePath is { } path && File.Exists(path) ? new FileInfo(path).Length : 2;
+        step.Status("transferring context: " + DecimalBytes.Format(size));
+        step.Done();
+    }
+
+    /// <summary>The context size for progress; a failure to count is not a build failure.</summary>
+    private static long SizeOrZero(Task<long> size)
+    {
+        try
+        {
+            return size.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException or BuildContextException)
+        {
+            return 0;
         }
     }
 
@@ -120,6 +181,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(new LocalImageConfigResolver(engine.Executor.Locator)), display),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
+            LayerCompression = request.LayerCompression,
             Network = request.NetworkMode switch
             {
                 "none" => NetworkMode.None,
@@ -143,16 +205,12 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
     }
 
-    private async Task ReportFailureAsync(BuildFailed failed, BuildGraph graph, Dictionary<OpDigest, List<string>> logs, string text)
+    private async Task ReportFailureAsync(BuildFailed failed, BuildGraph graph, VertexLogTail logs, string text)
     {
         var vertex = failed.Vertex is { } digest ? graph.Vertices.FirstOrDefault(v => v.Digest == digest) : null;
         if (vertex is not null)
-        {
-            List<string> lines;
-            lock (logs) lines = logs.TryGetValue(vertex.Digest, out var l) ? l.ToList() : [];
-            await context.Error.WriteAsync(FailureReport.Format(vertex.Metadata.Description, lines, request.DockerfileName, text, vertex.Metadata.Line));
-        }
-        await context.Error.WriteLineAsync($"ERROR: failed to solve: {failed.Error}");
+            await context.Error.WriteAsync(FailureReport.Format(vertex.Metadata.Description, logs.Lines(vertex.Digest), request.DockerfileName, text, vertex.Metadata.Line));
+        await context.Error.WriteLineAsync("ERROR: " + SolveErrors.Failed(failed.Error));
     }
 
     /// <summary>
@@ -169,11 +227,11 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             }
             catch (BaseImageNotFoundException e)
             {
-                throw new UserFacingException("failed to solve: " + e.Message, 1, e);
+                throw new UserFacingException(SolveErrors.Failed(e.Message), 1, e);
             }
             catch (Exception e) when (e is RegistryException or HttpRequestException or TimeoutException or InvalidDataException)
             {
-                throw new UserFacingException($"failed to solve: {reference}: failed to resolve source metadata for {reference}: {e.Message}", 1, e);
+                throw new UserFacingException(SolveErrors.Failed($"{reference}: failed to resolve source metadata for {reference}: {e.Message}"), 1, e);
             }
         }
     }

@@ -1,13 +1,19 @@
 using Img.Cli.CommandLine;
+using Img.Engine.Diff;
 
 namespace Img.Cli.Commands.Build;
 
 /// <summary>
 /// One <c>-o/--output</c> value, as buildx reads it: <c>type=local,dest=DIR</c>, or a bare path
-/// meaning <c>type=local,dest=PATH</c> (<c>-</c> = a tar on stdout).
+/// meaning <c>type=local,dest=PATH</c> (<c>-</c> = a tar on stdout). Its layer compression
+/// attributes (<c>compression</c>, <c>compression-level</c>, <c>force-compression</c>) are read
+/// into <see cref="Compression"/>.
 /// </summary>
 public sealed record OutputSpec(OutputType Type, string? Destination, IReadOnlyDictionary<string, string> Attributes)
 {
+    /// <summary>The layer compression this output asks for; null = not said.</summary>
+    public LayerCompressionOptions? Compression { get; init; }
+
     public static OutputSpec Parse(string value)
     {
         if (!value.Contains('='))
@@ -40,6 +46,15 @@ public sealed record OutputSpec(OutputType Type, string? Destination, IReadOnlyD
             throw new UsageException($"invalid argument \"{value}\" for \"-o, --output\" flag: dest is required for type={typeName}", "build");
         if (type is OutputType.Tar or OutputType.Oci or OutputType.Docker && string.IsNullOrEmpty(dest))
             dest = "-";
-        return new OutputSpec(type, dest, attributes);
+        LayerCompressionOptions? compression;
+        try
+        {
+            compression = LayerCompressionOptions.FromAttributes(attributes);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"invalid argument \"{value}\" for \"-o, --output\" flag: {e.Message}", "build");
+        }
+        return new OutputSpec(type, dest, attributes) { Compression = compression };
     }
 }

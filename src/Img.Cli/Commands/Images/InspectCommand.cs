@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Img.Cli.CommandLine;
 using Img.Cli.Commands.Images.Formatting;
 using Img.Cli.Hosting;
@@ -21,7 +19,6 @@ public sealed class InspectCommand : ICommand
     private static readonly FlagSpec Format = new("format", 'f', true, "Format output using a Go template ('json' for the JSON of each image)");
     private static readonly FlagSpec Type = new("type", null, true, "Only \"image\" is supported");
     private static readonly FlagSpec PlatformFlag = new("platform", null, true, "Inspect a specific platform of a multi-platform image (os/arch[/variant])");
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "inspect";
     public string Usage => "[OPTIONS] IMAGE [IMAGE...]";
@@ -59,7 +56,7 @@ public sealed class InspectCommand : ICommand
                 }
             }
 
-            var results = new List<JsonObject>();
+            var results = new List<GoValue>();
             var errors = new List<string>();
             foreach (var text in args.Positionals)
             {
@@ -77,17 +74,42 @@ public sealed class InspectCommand : ICommand
 
             if (template is null)
             {
-                var array = new JsonArray(results.Select(r => (JsonNode)r).ToArray());
-                await context.Out.WriteLineAsync(array.ToJsonString(Indented));
+                await context.Out.WriteLineAsync(GoJson.SerializeIndented(new GoList(results, "types.ImageInspect")));
             }
             else
             {
                 foreach (var result in results)
-                    await context.Out.WriteLineAsync(template.Render(JsonSerializer.SerializeToElement(result)));
+                {
+                    try
+                    {
+                        await context.Out.WriteLineAsync(Render(template, result));
+                    }
+                    catch (GoTemplateException e)
+                    {
+                        errors.Add("template parsing error: " + e.Message);
+                    }
+                }
             }
             foreach (var error in errors) await context.Error.WriteLineAsync("ERROR: " + error);
             return errors.Count == 0 ? 0 : 1;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// docker's order: the template runs over the typed image; where that fails, over the JSON
+    /// it prints, with missing keys as errors (so <c>{{.Id}}</c> and JSON names work too).
+    /// </summary>
+    private static string Render(GoTemplate template, GoValue image)
+    {
+        try
+        {
+            return template.Render(image);
+        }
+        catch (GoTemplateException)
+        {
+            using var raw = JsonDocument.Parse(GoJson.Serialize(image));
+            return template.Render(raw.RootElement);
+        }
     }
 
     private static Engine.Oci.Platform ParsePlatform(string text)
@@ -102,45 +124,15 @@ public sealed class InspectCommand : ICommand
         }
     }
 
-    private static async Task<JsonObject> DescribeAsync(StateScope scope, ResolvedImage image, List<ResolvedImage> all, CancellationToken cancellationToken)
+    private static async Task<GoValue> DescribeAsync(StateScope scope, ResolvedImage image, List<ResolvedImage> all, CancellationToken cancellationToken)
     {
         var sameId = all.Where(a => a.Id == image.Id).Select(a => ImageReference.Parse(a.Image.Name)).ToList();
         if (sameId.Count == 0) sameId.Add(ImageReference.Parse(image.Image.Name));
         var repoDigests = all.Where(a => a.Id == image.Id)
             .Select(a => ImageReference.Parse(a.Image.Name).FamiliarRepository + "@" + a.Image.Target.Digest)
             .Distinct().ToList();
-        var rawConfig = JsonNode.Parse(image.RawConfig)?.AsObject() ?? [];
         var size = await ImageSize.ComputeAsync(scope.Content, image.ManifestDescriptor, null, cancellationToken);
         var lastTag = all.Where(a => a.Id == image.Id).Select(a => a.Image.UpdatedAt).DefaultIfEmpty(image.Image.UpdatedAt).Max();
-
-        var result = new JsonObject
-        {
-            ["Id"] = image.Id.ToString(),
-            ["RepoTags"] = new JsonArray(sameId.Select(r => (JsonNode)JsonValue.Create(r.FamiliarName)).ToArray()),
-            ["RepoDigests"] = new JsonArray(repoDigests.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
-            ["Parent"] = "",
-            ["Comment"] = image.Config.History?.LastOrDefault()?.Comment ?? "",
-            ["Created"] = rawConfig["created"]?.DeepClone() ?? "",
-            ["DockerVersion"] = "",
-            ["Author"] = image.Config.Author ?? "",
-            ["Config"] = rawConfig["config"]?.DeepClone() ?? new JsonObject(),
-            ["Architecture"] = image.Config.Architecture,
-        };
-        if (!string.IsNullOrEmpty(image.Config.Variant)) result["Variant"] = image.Config.Variant;
-        result["Os"] = image.Config.Os;
-        result["Size"] = size;
-        result["RootFS"] = new JsonObject
-        {
-            ["Type"] = image.Config.RootFs.Type,
-            ["Layers"] = new JsonArray(image.Config.RootFs.DiffIds.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
-        };
-        result["Metadata"] = new JsonObject { ["LastTagTime"] = lastTag.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) };
-        result["Descriptor"] = new JsonObject
-        {
-            ["mediaType"] = image.Image.Target.MediaType,
-            ["digest"] = image.Image.Target.Digest,
-            ["size"] = image.Image.Target.Size,
-        };
-        return result;
+        return DockerImageInspect.Describe(image, sameId.Select(r => r.FamiliarName).ToList(), repoDigests, size, lastTag);
     }
 }

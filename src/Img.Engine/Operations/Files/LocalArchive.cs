@@ -42,14 +42,6 @@ internal static class LocalArchive
         }, ct).ConfigureAwait(false);
     }
 
-    private static async ValueTask<Stream> OpenAsync(Stream file, CancellationToken ct)
-    {
-        var header = new byte[Compression.MagicLength];
-        int read = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-        file.Position = 0;
-        // Compression leaves zstd to a future in-process decoder; the zstd program does it here.
-        return Compression.Detect(header.AsSpan(0, read)) == CompressionKind.Zstd
-            ? ExternalDecompressionStream.Start(file, leaveOpen: true, "zstd", "zstd")
-            : await Compression.OpenDecompressedAsync(file, leaveOpen: true, ct).ConfigureAwait(false);
-    }
+    private static ValueTask<Stream> OpenAsync(Stream file, CancellationToken ct) =>
+        Compression.OpenDecompressedAsync(file, leaveOpen: true, ct);
 }

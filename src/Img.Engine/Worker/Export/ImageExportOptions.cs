@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Img.Engine.Diff;
 
 namespace Img.Engine.Worker.Export;
@@ -6,12 +5,10 @@ namespace Img.Engine.Worker.Export;
 /// <summary>How <see cref="ImageExporter"/> writes layers and documents.</summary>
 public sealed record ImageExportOptions
 {
-    /// <summary>Layer compression; gzip by default, like BuildKit.</summary>
-    public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
+    /// <summary>Layer compression, level and force; gzip by default, like BuildKit.</summary>
+    public LayerCompressionOptions Compression { get; init; } = LayerCompressionOptions.Default;
 
-    public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Optimal;
-
-    /// <summary>gzip workers per layer (0 = every core, 1 = a plain single-stream gzip).</summary>
+    /// <summary>Compression threads per layer (0 = one per core).</summary>
     public int CompressionParallelism { get; init; }
 
     /// <summary>

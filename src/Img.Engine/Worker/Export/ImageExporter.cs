@@ -47,9 +47,18 @@ public sealed class ImageExporter
                 {
                     blob = baseBlobs.GetValueOrDefault(layer.DiffId!.Value.ToString()) ?? layer.Blob;
                     if (!await _content.ExistsAsync(blob!, c).ConfigureAwait(false))
+                    {
                         blob = null; // the base image's blobs were removed: recreate the layer
+                    }
                     else
+                    {
                         diffId = layer.DiffId.Value.ToString();
+                        if (NeedsConversion(blob!, options.Compression))
+                        {
+                            var converted = await _layers.GetConvertedAsync(blob!, diffId, options, c).ConfigureAwait(false);
+                            blob = converted.ToDescriptor();
+                        }
+                    }
                 }
                 if (blob is null)
                 {
@@ -74,26 +83,42 @@ public sealed class ImageExporter
         };
         var configBytes = ImageDocuments.Config(config);
         var configInfo = await _content.WriteBlobAsync(configBytes, null, ct).ConfigureAwait(false);
+        // Docker's schema 2 has no zstd layer type: zstd makes the manifest OCI, as BuildKit did.
+        var oci = options.OciMediaTypes || kept.Any(l => l.Blob.MediaType == MediaTypes.OciLayerZstd);
         var manifest = new ImageManifest
         {
-            MediaType = options.OciMediaTypes ? MediaTypes.OciManifest : MediaTypes.DockerManifest,
+            MediaType = oci ? MediaTypes.OciManifest : MediaTypes.DockerManifest,
             Config = new Descriptor
             {
-                MediaType = options.OciMediaTypes ? MediaTypes.OciConfig : MediaTypes.DockerConfig,
+                MediaType = oci ? MediaTypes.OciConfig : MediaTypes.DockerConfig,
                 Digest = configInfo.Digest.ToString(),
                 Size = configInfo.Size,
             },
-            Layers = kept.Select(l => new Descriptor { MediaType = LayerMediaType(l.Blob.MediaType, options.OciMediaTypes), Digest = l.Blob.Digest, Size = l.Blob.Size }).ToArray(),
+            Layers = kept.Select(l => new Descriptor { MediaType = LayerMediaType(l.Blob.MediaType, oci), Digest = l.Blob.Digest, Size = l.Blob.Size }).ToArray(),
         };
         var manifestBytes = ImageDocuments.Manifest(manifest);
         var manifestInfo = await _content.WriteBlobAsync(manifestBytes, null, ct).ConfigureAwait(false);
         return new Descriptor { MediaType = manifest.MediaType, Digest = manifestInfo.Digest.ToString(), Size = manifestInfo.Size };
     }
 
-    /// <summary>BuildKit drops a layer whose gzip blob is the empty tar's (with gzip, an unchanged step).</summary>
+    /// <summary>
+    /// BuildKit drops a layer whose gzip blob is the empty tar's (with gzip, an unchanged step);
+    /// img drops an empty tar written in the export's compression whatever that is, so the image
+    /// has the same layers with gzip, zstd or none.
+    /// </summary>
     private static bool IsEmpty(ExportedLayer layer, ImageExportOptions options) =>
         layer.Blob.Digest == EmptyLayers.EmptyGzipLayer ||
-        (layer.DiffId == EmptyLayers.EmptyTarDiffId && options.Compression == LayerCompression.Gzip && layer.Blob.MediaType is MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip);
+        (layer.DiffId == EmptyLayers.EmptyTarDiffId && LayerCompressionOptions.CompressionOf(layer.Blob.MediaType) == options.Compression.Compression);
+
+    /// <summary>
+    /// With <c>force-compression</c>, a reused layer of another compression is recompressed
+    /// (BuildKit's <c>NeedsConversion</c>); one already in the wanted compression is kept whatever
+    /// its level, and non-distributable layers are never touched.
+    /// </summary>
+    private static bool NeedsConversion(Descriptor blob, LayerCompressionOptions compression) =>
+        compression.Force &&
+        LayerCompressionOptions.CompressionOf(blob.MediaType) is { } current &&
+        current != compression.Compression;
 
     /// <summary>The base image's layer blobs by diffID, from the manifest the lineage names (so its own blobs are reused).</summary>
     private async Task<Dictionary<string, Descriptor>> BaseBlobsAsync(CacheResult? root, string? top, CancellationToken ct)

@@ -1,21 +1,26 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Img.Engine.Archive;
 using Img.Engine.Content;
 using Img.Engine.Diff;
 using Img.Engine.Diff.Overlay;
 using Img.Engine.Mounts;
+using Img.Engine.Oci;
 using Img.Engine.Snapshots;
 
 namespace Img.Engine.Worker.Export;
 
 /// <summary>
 /// The layer blob of a committed build-step snapshot (its diff over its parent, compressed, in the
-/// content store), computed once per snapshot and export settings (compression, SOURCE_DATE_EPOCH)
-/// and remembered in <c>&lt;state&gt;/cache/layers/</c>, so a later export reuses the blob without
-/// diffing again (BuildKit keeps the same on its cache records). A record whose blob has left the
-/// content store is recomputed. Concurrent requests for one layer share one diff.
+/// content store), computed once per snapshot and export settings (compression and level,
+/// SOURCE_DATE_EPOCH) and remembered in <c>&lt;state&gt;/cache/layers/</c>, so a later export reuses
+/// the blob without diffing again (BuildKit keeps the same on its cache records). The same goes
+/// for a base-image layer recompressed for <c>force-compression</c> (<see cref="GetConvertedAsync"/>).
+/// A record whose blob has left the content store is recomputed. Concurrent requests for one
+/// layer share one computation.
 /// </summary>
 public sealed class LayerBlobCache
 {
@@ -38,15 +43,25 @@ public sealed class LayerBlobCache
     public long LayersDiffed => Interlocked.Read(ref _diffs);
 
     /// <summary>The layer of <paramref name="snapshot"/> over <paramref name="parent"/> (null = over nothing).</summary>
-    public async Task<LayerRecord> GetAsync(string snapshot, string? parent, ImageExportOptions options, CancellationToken ct)
+    public Task<LayerRecord> GetAsync(string snapshot, string? parent, ImageExportOptions options, CancellationToken ct) =>
+        GetOrComputeAsync(snapshot + "\n" + Variant(options, withEpoch: true), path => ComputeAsync(snapshot, parent, options, path), ct);
+
+    /// <summary>
+    /// The layer <paramref name="blob"/> (whose diffID is <paramref name="diffId"/>) recompressed as
+    /// <paramref name="options"/> say; the tar inside is not changed, so the diffID stays.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The blob does not decompress to <paramref name="diffId"/>.</exception>
+    public Task<LayerRecord> GetConvertedAsync(Descriptor blob, string diffId, ImageExportOptions options, CancellationToken ct) =>
+        GetOrComputeAsync("convert " + blob.Digest + "\n" + Variant(options, withEpoch: false), path => ConvertAsync(blob, diffId, options, path), ct);
+
+    private async Task<LayerRecord> GetOrComputeAsync(string key, Func<string, Task<LayerRecord>> compute, CancellationToken ct)
     {
-        var variant = options.Compression + "|" + (options.SourceDateEpoch?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
-        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(snapshot + "\n" + variant)));
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         var recordPath = Path.Join(_records, id + ".json");
         var known = await TryReadAsync(recordPath, ct).ConfigureAwait(false);
         if (known is not null)
             return known;
-        var lazy = _inflight.GetOrAdd(id, _ => new Lazy<Task<LayerRecord>>(() => ComputeAsync(snapshot, parent, options, recordPath)));
+        var lazy = _inflight.GetOrAdd(id, _ => new Lazy<Task<LayerRecord>>(() => compute(recordPath)));
         try
         {
             return await lazy.Value.WaitAsync(ct).ConfigureAwait(false);
@@ -57,6 +72,15 @@ public sealed class LayerBlobCache
                 _inflight.TryRemove(new KeyValuePair<string, Lazy<Task<LayerRecord>>>(id, lazy));
         }
     }
+
+    /// <summary>
+    /// What besides the content decides the blob's bytes: compression and level, the epoch (for
+    /// diffs), and the blob format's version (bumped when img writes the same tar differently).
+    /// </summary>
+    private static string Variant(ImageExportOptions options, bool withEpoch) =>
+        string.Join('|', LayerBlobFormat.Version, LayerCompressionOptions.NameOf(options.Compression.Compression),
+            options.Compression.EffectiveLevel.ToString(CultureInfo.InvariantCulture),
+            withEpoch ? options.SourceDateEpoch?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) ?? "-" : "");
 
     private async Task<LayerRecord?> TryReadAsync(string path, CancellationToken ct)
     {
@@ -92,16 +116,11 @@ public sealed class LayerBlobCache
             await using (var writer = await _content.OpenWriterAsync(ct).ConfigureAwait(false))
             {
                 blob = await LayerExporter.ExportAsync(_comparer, lower, upper, writer.Stream, options.Compression,
-                    new DiffOptions(options.SourceDateEpoch), options.CompressionParallelism, options.CompressionLevel, ct).ConfigureAwait(false);
+                    new DiffOptions(options.SourceDateEpoch), options.CompressionParallelism, ct).ConfigureAwait(false);
                 await writer.CommitAsync(Digest.Parse(blob.Digest), blob.Size, ct).ConfigureAwait(false);
             }
             Interlocked.Increment(ref _diffs);
-            var record = new LayerRecord(blob.MediaType, blob.Digest, blob.Size, blob.DiffId);
-            Directory.CreateDirectory(_records);
-            var temp = recordPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-            await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record), ct).ConfigureAwait(false);
-            File.Move(temp, recordPath, overwrite: true);
-            return record;
+            return await RememberAsync(recordPath, blob, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -109,6 +128,36 @@ public sealed class LayerBlobCache
             if (lowerKey is not null)
                 await SnapshotCleanup.TryRemoveAsync(_snapshotter, lowerKey).ConfigureAwait(false);
         }
+    }
+
+    private async Task<LayerRecord> ConvertAsync(Descriptor source, string diffId, ImageExportOptions options, string recordPath)
+    {
+        var ct = CancellationToken.None; // shared by every waiter, like a diff
+        LayerBlob blob;
+        await using (var reader = await _content.OpenAsync(source, ct).ConfigureAwait(false))
+        await using (var tar = await Compression.OpenDecompressedAsync(reader.Stream, leaveOpen: true, ct).ConfigureAwait(false))
+        await using (var writer = await _content.OpenWriterAsync(ct).ConfigureAwait(false))
+        {
+            using (var layer = new LayerBlobWriter(writer.Stream, options.Compression, options.CompressionParallelism))
+            {
+                await tar.CopyToAsync(layer, 1 << 20, ct).ConfigureAwait(false);
+                blob = layer.Complete();
+            }
+            if (blob.DiffId != diffId)
+                throw new InvalidDataException($"layer {source.Digest} decompresses to {blob.DiffId}, but its image says diffID {diffId}");
+            await writer.CommitAsync(Digest.Parse(blob.Digest), blob.Size, ct).ConfigureAwait(false);
+        }
+        return await RememberAsync(recordPath, blob, ct).ConfigureAwait(false);
+    }
+
+    private async Task<LayerRecord> RememberAsync(string recordPath, LayerBlob blob, CancellationToken ct)
+    {
+        var record = new LayerRecord(blob.MediaType, blob.Digest, blob.Size, blob.DiffId);
+        Directory.CreateDirectory(_records);
+        var temp = recordPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record), ct).ConfigureAwait(false);
+        File.Move(temp, recordPath, overwrite: true);
+        return record;
     }
 
     /// <summary>

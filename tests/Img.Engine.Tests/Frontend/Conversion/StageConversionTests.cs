@@ -132,6 +132,21 @@ public class StageConversionTests
     }
 
     [Fact]
+    public void BaseImageTriggersCountInTheStepTotalOfFrom()
+    {
+        var resolver = DefaultResolver().With("docker.io/library/onbuild:latest", new ContainerConfig
+        {
+            Env = ["PATH=/bin"],
+            OnBuild = ["COPY . /app", "RUN make"],
+        });
+        var r = Convert("FROM onbuild\nRUN test\n", resolver: resolver);
+        var descriptions = r.Graph.Vertices.Select(v => v.Metadata.Description).Where(d => d.StartsWith('[') && !d.StartsWith("[internal]", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(
+            ["[1/4] FROM docker.io/library/onbuild:latest", "[2/4] ONBUILD COPY . /app", "[3/4] ONBUILD RUN make", "[4/4] RUN test"],
+            descriptions.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void BadOnbuildTriggerInBaseImageReportsTheFromLine()
     {
         var resolver = DefaultResolver().With("docker.io/library/bad:latest", new ContainerConfig { OnBuild = ["FROM x"] });

@@ -35,6 +35,11 @@ public sealed record ConvertOptions
     /// history <c>created</c>, layer entry times).
     /// </summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
+    /// <summary>
+    /// Layer compression the outputs ask for (<c>-o type=image,compression=zstd</c>), carried by
+    /// the export vertex; null = the default (gzip).
+    /// </summary>
+    public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
     /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
     public bool NoCache { get; init; }
 }

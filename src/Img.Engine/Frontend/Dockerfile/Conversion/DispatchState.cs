@@ -39,6 +39,9 @@ internal sealed class DispatchState
     public Dictionary<DispatchState, Instruction> Deps { get; } = new(ReferenceEqualityComparer.Instance);
     public List<StageCommand> Commands { get; set; } = new();
 
+    /// <summary>The base image, resolved but not yet in the graph (see <see cref="StagePlanner"/>).</summary>
+    public SourceOp? PendingBaseSource { get; set; }
+
     // llb.State equivalent
     public OpInput? Root { get; set; }
     public DictionaryShellEnvironment Env { get; set; } = DictionaryShellEnvironment.Empty;

@@ -91,7 +91,7 @@ public static class DockerfileConverter
 
         var config = image.ToImageConfig();
         var platform = target.Platform ?? ctx.TargetPlatform;
-        var export = ctx.Graph.Add(new ImageConfigOp(target.Root, config) { SourceDateEpoch = ctx.SourceDateEpoch },
+        var export = ctx.Graph.Add(new ImageConfigOp(target.Root, config) { SourceDateEpoch = ctx.SourceDateEpoch, Compression = ctx.Options.LayerCompression },
             new OpMetadata("exporting to image", target.StageName, ctx.Options.NoCache));
 
         var paths = ContextPaths(ctx);

@@ -219,7 +219,28 @@ internal static class StagePlanner
                 }
             }
             if (!newDeps)
+            {
+                AddBaseImageSources(ctx);
                 return reachable;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds each resolved stage's base image vertex, named only now: a base image's ONBUILD
+    /// triggers become steps of the stage, so FROM must be numbered against the total that
+    /// counts them (<c>[1/4] FROM</c>, <c>[2/4] ONBUILD RUN ...</c>). BuildKit names FROM before
+    /// it counts the triggers and prints two totals for one stage.
+    /// </summary>
+    private static void AddBaseImageSources(ConversionContext ctx)
+    {
+        foreach (var d in ctx.States.States)
+        {
+            if (d.PendingBaseSource is not { } source)
+                continue;
+            var description = ProgressNames.Prefix(d, "FROM " + source.Identifier);
+            d.Root = ctx.Graph.Add(source, new OpMetadata(description, d.StageName, d.IgnoreCache, d.Line));
+            d.PendingBaseSource = null;
         }
     }
 
@@ -332,9 +353,7 @@ internal static class StagePlanner
         }
         else
         {
-            var description = ProgressNames.Prefix(d, "FROM " + reference);
-            d.Root = ctx.Graph.Add(new SourceOp(SourceKind.Image, reference) { Platform = platform },
-                new OpMetadata(description, d.StageName, d.IgnoreCache, d.Line));
+            d.PendingBaseSource = new SourceOp(SourceKind.Image, reference) { Platform = platform };
         }
         d.Platform = platform;
         if (d.Unregistered)
