@@ -53,7 +53,7 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     [Fact]
     public async Task Shared_device_cgroup_keeps_the_device_rules_without_per_container_cgroups()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-shared"), SharedDeviceCgroup: true));
+        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-shared")));
         Assert.Equal(HostHasDevicesV1, executor.SharedDeviceCgroup);
         var output = await RunAsync(executor, Probe);
 
@@ -69,9 +69,9 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Per_container_cgroups_by_default_have_the_same_rules()
+    public async Task Per_container_cgroups_on_request_have_the_same_rules()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-own")));
+        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-own"), SharedDeviceCgroup: false));
         Assert.False(executor.SharedDeviceCgroup);
         var output = await RunAsync(executor, Probe);
 
