@@ -273,9 +273,6 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc, EntryPoint = "unshare", SetLastError = true)]
     private static partial int UnshareNative(int flags);
 
-    [LibraryImport(Libc, EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNsNative(int fd, int nstype);
-
     [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteNative(int fd, byte* buffer, nint count);
 
@@ -283,12 +280,6 @@ internal static unsafe partial class Posix
     internal static void Unshare(int flags)
     {
         if (UnshareNative(flags) != 0) throw LastError($"unshare 0x{flags:x}");
-    }
-
-    /// <summary>setns(2): moves the calling thread into the namespace <paramref name="fd"/> refers to.</summary>
-    internal static void SetNamespace(int fd, int nsType)
-    {
-        if (SetNsNative(fd, nsType) != 0) throw LastError($"setns 0x{nsType:x}");
     }
 
     /// <summary>Opens a file (a namespace handle, a cgroup control file) with close-on-exec; returns the descriptor.</summary>

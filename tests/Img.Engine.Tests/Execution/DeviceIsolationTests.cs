@@ -53,7 +53,7 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     [Fact]
     public async Task Shared_device_cgroup_keeps_the_device_rules_without_per_container_cgroups()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-shared"), SharedDeviceCgroup: true));
+        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-shared")));
         Assert.Equal(HostHasDevicesV1, executor.SharedDeviceCgroup);
         var output = await RunAsync(executor, Probe);
 
@@ -69,9 +69,9 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Per_container_cgroups_by_default_have_the_same_rules()
+    public async Task Per_container_cgroups_on_request_have_the_same_rules()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-own")));
+        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-own"), SharedDeviceCgroup: false));
         Assert.False(executor.SharedDeviceCgroup);
         var output = await RunAsync(executor, Probe);
 
@@ -89,5 +89,47 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
         // this process never stays in the devices group or in a read-only cgroup namespace
         Assert.All(Directory.GetDirectories("/proc/self/task"), t => Assert.DoesNotContain("img-runc", File.ReadAllText(Path.Join(t, "cgroup"))));
         Assert.DoesNotContain(MountTable.Read(), m => m.FsType is "cgroup" or "cgroup2" && m.MountOptions.Contains("ro") && !m.MountOptions.Contains("rw"));
+    }
+
+    [Fact]
+    public async Task Many_starts_under_allocation_pressure_fail_none_and_strand_no_thread()
+    {
+        // The launcher's threads enter a throw-away mount namespace and the devices group for
+        // good; threads .NET creates meanwhile (signal handling, compilation, GC) must not end
+        // up stuck there, and no start may fail (a launcher that moved back with setns did).
+        var launcher = RuncLauncher.Create(rootless: false, allowShared: true);
+        if (!launcher.SharedDeviceCgroup)
+        {
+            Assert.False(HostHasDevicesV1, launcher.WhyRuncCgroups);
+            return;
+        }
+        using var stop = new CancellationTokenSource();
+        var noise = Task.Run(() =>
+        {
+            var keep = new List<byte[]>();
+            while (!stop.IsCancellationRequested)
+            {
+                keep.Add(new byte[64 * 1024]);
+                if (keep.Count > 256)
+                    keep.Clear();
+            }
+        });
+        for (int i = 0; i < 150; i++)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(Mounter.FindProgram("true")!)
+            {
+                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            using var p = await launcher.StartAsync(psi);
+            await p.WaitForExitAsync();
+        }
+        stop.Cancel();
+        await noise;
+        var stranded = Directory.GetDirectories("/proc/self/task")
+            .Where(t => File.ReadAllText(Path.Join(t, "cgroup")).Contains("img-runc"))
+            .Select(t => File.ReadAllText(Path.Join(t, "comm")).Trim())
+            .Where(name => !name.StartsWith(".NET Tiered", StringComparison.Ordinal) && !name.StartsWith(".NET BGC", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(stranded);
     }
 }

@@ -15,9 +15,9 @@ namespace Img.Engine.Execution.Runc;
 /// and moving a whole process takes the kernel's global threadgroup lock, which waits for an RCU
 /// grace period: 8-18 ms per RUN on a 2-core VM, the largest single cost of a trivial step.
 /// Moving only the calling thread (<c>0</c> written to <c>tasks</c>) skips that lock, so the
-/// thread that starts runc steps in with <see cref="Enter"/>, forks, and steps back out with
-/// <see cref="Leave"/>; runc and the container inherit the group at fork and keep the same device
-/// isolation without a per-step cgroup.
+/// thread that starts runc steps in with <see cref="Enter"/> and forks (then ends:
+/// <see cref="RuncLauncher"/>); runc and the container inherit the group at fork and keep the
+/// same device isolation without a per-step cgroup.
 /// </para>
 /// </summary>
 internal sealed class DeviceCgroup
@@ -33,15 +33,13 @@ internal sealed class DeviceCgroup
     private const string GroupName = "img-runc";
     private static readonly byte[] CallingThread = "0"u8.ToArray();
 
-    // Opened once, before any read-only cgroup namespace is entered: writes through them work there.
+    // Opened once, before any read-only cgroup namespace is entered: writes through it work there.
     private readonly int _tasks;
-    private readonly int _parentTasks;
 
-    private DeviceCgroup(string directory, int tasks, int parentTasks)
+    private DeviceCgroup(string directory, int tasks)
     {
         Directory = directory;
         _tasks = tasks;
-        _parentTasks = parentTasks;
     }
 
     /// <summary>The group's directory in the devices hierarchy.</summary>
@@ -72,9 +70,8 @@ internal sealed class DeviceCgroup
             if (!System.IO.Directory.Exists(directory))
                 Publish(parent, directory);
             var tasks = Posix.Open(Path.Join(directory, "tasks"), write: true);
-            var parentTasks = Posix.Open(Path.Join(parent, "tasks"), write: true);
             reason = "";
-            return new DeviceCgroup(directory, tasks, parentTasks);
+            return new DeviceCgroup(directory, tasks);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -85,9 +82,6 @@ internal sealed class DeviceCgroup
 
     /// <summary>Moves the calling thread into the group (the next fork's child starts there).</summary>
     public void Enter() => Posix.Write(_tasks, CallingThread, Path.Join(Directory, "tasks"));
-
-    /// <summary>Moves the calling thread back to the group it came from.</summary>
-    public void Leave() => Posix.Write(_parentTasks, CallingThread, "tasks of " + Path.GetDirectoryName(Directory));
 
     // The rules are written under a temporary name and the group renamed into place (cgroup v1
     // allows renaming a group), so no container ever runs in a half-configured group and a

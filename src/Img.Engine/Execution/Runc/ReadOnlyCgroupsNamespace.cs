@@ -9,43 +9,33 @@ namespace Img.Engine.Execution.Runc;
 /// read-only. runc started with <c>--rootless true</c> then cannot create its per-container
 /// cgroups (EROFS), which that mode treats as "run without them"; the container stays in the
 /// cgroups of the thread that forked it (<see cref="DeviceCgroup"/>). Only the calling thread
-/// changes namespace: <see cref="Enter"/> and <see cref="Leave"/> must run on the one dedicated
-/// thread that created the instance (entering a mount namespace also gives that thread its own
-/// working directory and root, so it must not be a pool thread).
+/// changes namespace, for good: call <see cref="Enter"/> on a thread that ends after starting
+/// runc (entering also gives the thread its own working directory and root; see
+/// <see cref="RuncLauncher"/> for why it never moves back).
 /// </summary>
 internal sealed class ReadOnlyCgroupsNamespace
 {
-    private readonly int _origin;
     private readonly IReadOnlyList<(string MountPoint, ulong Flags)> _cgroupMounts;
 
-    /// <summary>Remembers the calling thread's mount namespace and the cgroup mounts to protect.</summary>
+    /// <summary>Remembers the cgroup mounts to protect.</summary>
     public ReadOnlyCgroupsNamespace(IReadOnlyList<MountTableEntry> mounts)
     {
         _cgroupMounts = mounts
             .Where(m => m.FsType is "cgroup" or "cgroup2")
             .Select(m => (m.MountPoint, ReadOnlyFlags(m.MountOptions)))
             .ToList();
-        _origin = Posix.Open("/proc/thread-self/ns/mnt", write: false);
     }
 
-    /// <summary>Moves the calling thread into a fresh copy of its mount namespace with read-only cgroup mounts.</summary>
+    /// <summary>
+    /// Moves the calling thread into a fresh copy of its mount namespace with read-only cgroup
+    /// mounts. The copy lives on in the processes the thread starts and dies with them.
+    /// </summary>
     public void Enter()
     {
         Posix.Unshare(Posix.CLONE_NEWNS);
-        try
-        {
-            foreach (var (mountPoint, flags) in _cgroupMounts)
-                Posix.Mount(null, mountPoint, null, flags, null);
-        }
-        catch
-        {
-            Leave();
-            throw;
-        }
+        foreach (var (mountPoint, flags) in _cgroupMounts)
+            Posix.Mount(null, mountPoint, null, flags, null);
     }
-
-    /// <summary>Moves the calling thread back; the copy lives on only in the processes started meanwhile.</summary>
-    public void Leave() => Posix.SetNamespace(_origin, Posix.CLONE_NEWNS);
 
     // A bind remount changes only per-mount flags; keep the ones the mount already has.
     private static ulong ReadOnlyFlags(IReadOnlyList<string> options)

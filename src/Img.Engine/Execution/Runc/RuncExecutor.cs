@@ -44,10 +44,7 @@ public sealed class RuncExecutor : IExecutor
         _trace = options.Trace;
         bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
         bool newUserNs = rootless && UserNamespace.IsInitial;
-        // Off unless asked for: leaving the launcher thread's throw-away mount namespace
-        // (setns back to the original) failed now and then with EINVAL in the E2E backend
-        // tests (fuse-overlayfs and native), so runc manages its own cgroups by default.
-        _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? false);
+        _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
         _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId(),
             DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
         bool rootlessFlag = GlobalArgs().Contains("--rootless");

@@ -6,7 +6,7 @@ namespace Img.Engine.Execution.Runc;
 /// <param name="Rootless">Force rootless mode on or off; null decides from /proc/self/uid_map and the effective uid.</param>
 /// <param name="SharedDeviceCgroup">
 /// As real root on a cgroup v1 host: run every container in one shared devices cgroup instead of
-/// letting runc create per-container cgroups (true; the default, null, is false: runc's own, see RuncExecutor).
+/// letting runc create per-container cgroups (the default, null, is true; false restores runc's own).
 /// </param>
 /// <param name="Trace">Called with the name of each part of a run as it ends (benchmarks time them); null for none.</param>
 public sealed record RuncExecutorOptions(
