@@ -12,7 +12,9 @@ if [ "$build" -ne 0 ]; then
   echo "0 passed, 1 failed"
   exit "$build"
 fi
-dotnet test Img.sln -c Release --no-build -nologo "$@" 2>&1 | tee -a "$log"
+# one test project at a time: the Cli rootless fixture and the E2E fixture both publish
+# src/Img.Cli, and two concurrent publishes collide on crossgen's output file
+dotnet test Img.sln -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
