@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Img.Engine.Archive;
 using Img.Engine.Content;
+using Img.Engine.Diff;
 using Img.Engine.Oci;
 using Img.Engine.Platforms;
 
@@ -35,10 +35,12 @@ public static class ImageImporter
             Descriptor layer;
             await using (var writer = await content.OpenWriterAsync(cancellationToken).ConfigureAwait(false))
             {
-                await using (var gzip = new GZipStream(writer.Stream, CompressionLevel.Optimal, leaveOpen: true))
+                // the layer compressor of builds: every core, same level as built layers
+                await using (var gzip = new ParallelGzipStream(writer.Stream, LayerCompressionOptions.DefaultGzipLevel))
                 await using (var source = File.OpenRead(spool))
                 {
                     await source.CopyToAsync(gzip, cancellationToken).ConfigureAwait(false);
+                    gzip.Complete();
                 }
                 var info = await writer.CommitAsync(null, null, cancellationToken).ConfigureAwait(false);
                 layer = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = info.Digest.ToString(), Size = info.Size };
