@@ -23,7 +23,8 @@ namespace Img.Cli.Hosting;
 /// never re-executes again, and <c>IMG_STATE</c> set to the state directory resolved here from the
 /// real user's environment (inside, the process is uid 0 and would otherwise pick
 /// <c>/var/lib/img</c>). SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded; the child's exit code
-/// is returned.
+/// is returned. A child whose parent dies (SIGKILL cannot be forwarded) cancels itself
+/// (<see cref="OrphanWatch"/>).
 /// </para>
 /// </summary>
 public static class RootlessReexec
@@ -42,6 +43,7 @@ public static class RootlessReexec
         switch (decision)
         {
             case Decision.Child child:
+                OrphanWatch.Start();
                 if (child.Debug)
                     stderr.WriteLine($"DEBUG: rootless: re-executed ({MarkerVariable}=1), uid {LibC.GetEffectiveUserId()} in a user namespace; uid_map: {OneLine(UserNamespace.UidMap)}; gid_map: {OneLine(ReadProc("/proc/self/gid_map"))}");
                 return null;

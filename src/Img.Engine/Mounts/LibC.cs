@@ -46,6 +46,9 @@ public static class LibC
     /// <summary>kill(2): sends signal <paramref name="signal"/> (a Linux signal number) to <paramref name="pid"/>; 0 or -1.</summary>
     public static int Kill(int pid, int signal) => Posix.Kill(pid, signal);
 
+    /// <summary>getppid(2).</summary>
+    public static int GetParentProcessId() => Posix.GetParentProcessId();
+
     /// <summary>mount(2); throws on failure.</summary>
     public static void Mount(string? source, string target, string? fsType, ulong flags, string? data) =>
         Posix.Mount(source, target, fsType, flags, data);

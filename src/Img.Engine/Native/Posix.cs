@@ -19,6 +19,9 @@ namespace Img.Engine.Native;
 internal static unsafe partial class Posix
 {
     /// <summary>kill(2): sends signal <paramref name="signal"/> to <paramref name="pid"/>; 0 or -1.</summary>
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    public static partial int GetParentProcessId();
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 

@@ -133,6 +133,29 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_build_inside_stops_when_the_outer_process_is_killed()
+    {
+        fixture.Require();
+        var u = fixture.Full;
+        u.WriteFile("orphan/Dockerfile", "FROM busybox\nRUN sleep 98\n");
+        await Import(u, fixture.Img);
+
+        // SIGKILL cannot be forwarded: the inner img must notice its parent is gone and cancel.
+        using var p = StartWithDefaultSignals(u, fixture.Img, "build", "--no-cache", "--progress=plain", "orphan");
+        _ = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        await WaitForProcess(u, "sleep 98", p);
+        Assert.Single(ChildrenOf(p.Id));
+        Assert.Equal(0, LibC.Kill(p.Id, 9));
+        await AssertNoLiveProcesses(u);
+
+        // and it let go of the state: the next build runs
+        u.WriteFile("after/Dockerfile", "FROM busybox\nRUN true\n");
+        var next = await Img(u, "build", "--progress=plain", "after");
+        Assert.True(next.Exit == 0, next.ToString());
+    }
+
+    [Fact]
     public async Task The_exit_code_of_the_inner_process_is_the_exit_code()
     {
         fixture.Require();
