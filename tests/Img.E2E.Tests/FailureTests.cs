@@ -45,7 +45,11 @@ public sealed class FailureTests(ImgFixture fixture)
         var img = await GoodStateAsync();
         var ctx = ContextDir.Create(fixture, "FROM busybox\nRUNN echo x\nRUN echo never-ran\n");
         var result = (await img.BuildAsync(ctx, "-t", "e2e/syntax")).AssertFailure();
-        Assert.Contains("Dockerfile:2: unknown instruction: RUNN (did you mean RUN?)", result.Error);
+        // BuildKit's form: the excerpt, then the parse error with its line
+        Assert.EndsWith(
+            "Dockerfile:2\n--------------------\n   1 |     FROM busybox\n   2 | >>> RUNN echo x\n   3 |     RUN echo never-ran\n   4 |     \n--------------------\n" +
+            "ERROR: failed to build: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)\n",
+            result.Error);
         Assert.DoesNotContain("[1/", result.Error);
         await AssertStoreIntactAsync(img, "e2e/syntax:latest");
     }

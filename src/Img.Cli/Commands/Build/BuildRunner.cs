@@ -195,8 +195,11 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
         catch (DockerfileException e)
         {
+            // BuildKit's form: the excerpt around the line, then the solve error
             display.Complete();
-            throw new UserFacingException(e.Message);
+            if (e.Line > 0)
+                await context.Error.WriteAsync(SourceExcerpt.Format(request.DockerfileName, text, e.Line));
+            throw new UserFacingException(SolveErrors.Failed(e.SolveReason), 1, e);
         }
         catch (UserFacingException)
         {

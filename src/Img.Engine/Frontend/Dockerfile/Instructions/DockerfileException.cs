@@ -25,6 +25,15 @@ public sealed class DockerfileException : Exception
     /// <summary>The message without the location prefix (BuildKit's wording).</summary>
     public string Reason { get; }
 
+    /// <summary>
+    /// An instruction that does not parse (unknown instruction, bad flag, missing arguments):
+    /// BuildKit reports these as <c>dockerfile parse error on line N: REASON</c>.
+    /// </summary>
+    public bool IsInstructionParseError { get; init; }
+
+    /// <summary>The reason as BuildKit's solve error says it.</summary>
+    public string SolveReason => IsInstructionParseError && Line > 0 ? $"dockerfile parse error on line {Line}: {Reason}" : Reason;
+
     public override string ToString() => Message;
 
     private static string Format(string fileName, int line, string reason) =>

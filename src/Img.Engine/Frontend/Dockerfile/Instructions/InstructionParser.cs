@@ -26,7 +26,7 @@ public static partial class InstructionParser
             }
             catch (InstructionException e)
             {
-                throw new DockerfileException(fileName, e.Line > 0 ? e.Line : node.StartLine, e.Message, e);
+                throw new DockerfileException(fileName, e.Line > 0 ? e.Line : node.StartLine, e.Message, e) { IsInstructionParseError = true };
             }
             if (stages.Count == 0 && instruction is ArgInstruction arg)
             {
