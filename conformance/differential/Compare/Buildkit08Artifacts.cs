@@ -17,6 +17,8 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
     /// differ skips those; dockerd's graph driver keeps them).</summary>
     public string? BuildkitOnly(LayerEntry entry, IReadOnlyDictionary<string, LayerEntry> below, bool hasChildren)
     {
+        if (entry.Path.Split('/')[^1] == OpaqueMarker)
+            return "dockerd's opaque marker (BuildKit >= 0.10 writes a whiteout per lower entry instead)";
         if (entry.Type == "dir" && !hasChildren && (RuncStubs.Contains(entry.Path) || extraStubs.Contains(entry.Path)))
             return "RUN mount stub left by BuildKit 0.8";
         if (entry.Type == "dir" && below.TryGetValue(entry.Path, out var lower) && lower.Type == "dir"
@@ -27,6 +29,17 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
 
     /// <summary>Whiteouts: dockerd writes them 0600 and as hardlinks of one another, and marks
     /// opaque directories with ".wh..wh..opq"; containerd/BuildKit write mode 0 regular files.</summary>
+    private const string OpaqueMarker = ".wh..wh..opq";
+
+    /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque.</summary>
+    public static bool WhiteoutUnderOpaque(string path, IReadOnlyDictionary<string, LayerEntry> buildkitLayer)
+    {
+        var slash = path.LastIndexOf('/');
+        var name = path[(slash + 1)..];
+        var marker = slash < 0 ? OpaqueMarker : path[..(slash + 1)] + OpaqueMarker;
+        return name.StartsWith(".wh.", StringComparison.Ordinal) && buildkitLayer.ContainsKey(marker);
+    }
+
     public static bool IsWhiteout(string path) =>
         path.Split('/')[^1].StartsWith(".wh.", StringComparison.Ordinal);
 }

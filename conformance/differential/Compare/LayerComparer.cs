@@ -55,7 +55,13 @@ internal static class LayerComparer
         {
             var inBuildkit = buildkit.ByPath.TryGetValue(path, out var b);
             var inImg = img.ByPath.TryGetValue(path, out var m);
-            if (!inBuildkit) { report.Note($"{where} /{path}: only in img ({Describe(m!)})"); continue; }
+            if (!inBuildkit)
+            {
+                if (!options.Strict && Buildkit08Artifacts.WhiteoutUnderOpaque(path, buildkit.ByPath))
+                    report.Known($"{where} /{path}: only in img: a whiteout where dockerd wrote the opaque marker");
+                else report.Note($"{where} /{path}: only in img ({Describe(m!)})");
+                continue;
+            }
             if (!inImg)
             {
                 var hasChildren = buildkit.ByPath.Keys.Any(k => k.StartsWith(path + "/", StringComparison.Ordinal));

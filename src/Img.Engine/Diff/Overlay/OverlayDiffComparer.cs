@@ -8,8 +8,10 @@ namespace Img.Engine.Diff.Overlay;
 /// fuse-overlayfs layouts): a whiteout device (character 0/0) or a <c>.wh.NAME</c> file becomes
 /// a whiteout, a directory marked opaque (<c>trusted.overlay.opaque</c>,
 /// <c>user.overlay.opaque</c>, <c>user.fuseoverlayfs.opaque</c> = <c>y</c>, or a
-/// <c>.wh..wh..opq</c> file) gets the opaque marker, every other upper entry is written, except
-/// a directory that overlay merely copied up and whose metadata still equals the lower one.
+/// <c>.wh..wh..opq</c> file) is compared entry by entry with the lower one (a whiteout for each
+/// lower entry gone, as BuildKit writes it; never an opaque marker), every other upper entry is
+/// written, except a directory that overlay merely copied up and whose metadata still equals the
+/// lower one.
 /// Upper mounts that are not an overlay (a bind mount of a snapshot without parent) are read
 /// as all-new trees; an upper directory using overlay's <c>redirect_dir</c> falls back to
 /// <see cref="WalkingDiffComparer"/>.
@@ -128,16 +130,81 @@ public sealed class OverlayDiffComparer : IDiffComparer
             bool lowerIsDir = lowerStat is { IsDirectory: true };
             // fuse-overlayfs marks every new directory opaque; the marker only matters over a lower directory.
             bool opaque = lowerIsDir && IsOpaque(full);
+            if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
+            {
+                changes.Add(childRel, full, st);
+            }
             if (opaque)
             {
-                changes.Add(childRel, full, st);
-                changes.Opaque(childRel);
+                WalkOpaque(childRel, full, childLowers, changes, ct);
             }
-            else if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
+            else
+            {
+                Walk(childRel, full, !lowerIsDir ? [] : childLowers, changes, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An opaque directory is diffed against what the lower layers hold there, entry by entry,
+    /// as BuildKit's overlay differ does (a double walk below an opaque directory,
+    /// <c>util/overlay</c>): a lower entry that is gone gets its own whiteout and an upper entry
+    /// equal to the lower one is left out; no <c>.wh..wh..opq</c> marker is written. The layer is
+    /// then the one the walking differ (native snapshots) writes for the same change.
+    /// </summary>
+    private static void WalkOpaque(string rel, string dir, IReadOnlyList<string> lowers, LayerChangeWriter changes, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string name in WalkingDiffComparer.List(dir))
+        {
+            // Nothing below an opaque directory needs a whiteout; skip any marker left there.
+            if (!name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal) && name != FuseOpaqueDevice)
+            {
+                names.Add(name);
+            }
+        }
+        foreach (string lower in lowers)
+        {
+            foreach (string name in WalkingDiffComparer.List(lower))
+            {
+                if (!name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal) && name != FuseOpaqueDevice)
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        foreach (string name in names)
+        {
+            string full = Path.Join(dir, name);
+            string childRel = WalkingDiffComparer.Join(rel, name);
+            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, name);
+            FileStatus? upper = LibC.TryLStat(full);
+            if (upper is { IsOverlayWhiteout: true })
+            {
+                upper = null;
+            }
+            if (upper is not { } st)
+            {
+                if (lowerStat is not null)
+                {
+                    changes.Delete(childRel);
+                }
+                continue;
+            }
+            if (lowerStat is not { } ls)
+            {
+                WalkingDiffComparer.AddTree(childRel, full, st, changes, ct);
+                continue;
+            }
+            if (!FileComparison.Same(lowerPath!, ls, full, st))
             {
                 changes.Add(childRel, full, st);
             }
-            Walk(childRel, full, opaque || !lowerIsDir ? [] : childLowers, changes, ct);
+            if (st.IsDirectory)
+            {
+                WalkOpaque(childRel, full, ls.IsDirectory ? childLowers : [], changes, ct);
+            }
         }
     }
 
