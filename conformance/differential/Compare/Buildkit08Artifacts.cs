@@ -15,11 +15,11 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
     /// <summary>A BuildKit-only entry img rightly leaves out: a mount stub, or a directory
     /// copied up by overlayfs whose metadata equals the one below (current BuildKit's overlay
     /// differ skips those; dockerd's graph driver keeps them).</summary>
-    public string? BuildkitOnly(LayerEntry entry, IReadOnlyDictionary<string, LayerEntry> below, bool hasChildren)
+    public string? BuildkitOnly(LayerEntry entry, IReadOnlyDictionary<string, LayerEntry> below, IReadOnlyList<string> descendants)
     {
         if (entry.Path.Split('/')[^1] == OpaqueMarker)
             return "dockerd's opaque marker (BuildKit >= 0.10 writes a whiteout per lower entry instead)";
-        if (entry.Type == "dir" && !hasChildren && (RuncStubs.Contains(entry.Path) || extraStubs.Contains(entry.Path)))
+        if (entry.Type == "dir" && IsStub(entry.Path) && descendants.All(IsStub))
             return "RUN mount stub left by BuildKit 0.8";
         if (entry.Type == "dir" && below.TryGetValue(entry.Path, out var lower) && lower.Type == "dir"
             && lower.Mode == entry.Mode && lower.Uid == entry.Uid && lower.Gid == entry.Gid)
@@ -29,6 +29,8 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
 
     /// <summary>Whiteouts: dockerd writes them 0600 and as hardlinks of one another, and marks
     /// opaque directories with ".wh..wh..opq"; containerd/BuildKit write mode 0 regular files.</summary>
+    private bool IsStub(string path) => RuncStubs.Contains(path) || extraStubs.Contains(path);
+
     private const string OpaqueMarker = ".wh..wh..opq";
 
     /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque.</summary>

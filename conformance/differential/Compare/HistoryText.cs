@@ -16,6 +16,9 @@ internal static partial class HistoryText
         if (buildkit.StartsWith("ARG ", StringComparison.Ordinal) && img.StartsWith("ARG ", StringComparison.Ordinal)
             && ArgKeys(buildkit) == ArgKeys(img))
             return "BuildKit 0.8 writes the default, not the --build-arg value";
+        // v0.8 repeats a build arg declared twice in RUN's "|N K=V" prefix; current keeps one.
+        if (buildkit.StartsWith("RUN |", StringComparison.Ordinal) && DedupRunArgs(buildkit) == img)
+            return "BuildKit 0.8 repeats a redeclared ARG in RUN's history";
         // v0.8 formats the health config with %q of a pointer; current with %+v (and StartInterval).
         if (buildkit.StartsWith("HEALTHCHECK &{", StringComparison.Ordinal) && img.StartsWith("HEALTHCHECK {", StringComparison.Ordinal))
             return "BuildKit 0.8 formats HEALTHCHECK as %q of a pointer";
@@ -30,7 +33,23 @@ internal static partial class HistoryText
         string.Join(" ", text[4..].Split(' ').Select(a => a.Split('=')[0]));
 
     private static string Ports(string text) =>
-        string.Join(" ", PortToken().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal));
+        string.Join(" ", PortToken().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
+
+    // "RUN |3 A=1 B=2 A=3 cmd" -> "RUN |2 A=3 B=2 cmd" (first position, last value)
+    private static string DedupRunArgs(string text)
+    {
+        var words = text.Split(' ');
+        if (!int.TryParse(words[1].AsSpan(1), out var n) || words.Length < 2 + n) return text;
+        var keys = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in words.Skip(2).Take(n))
+        {
+            var key = pair.Split('=')[0];
+            if (!values.ContainsKey(key)) keys.Add(key);
+            values[key] = pair;
+        }
+        return string.Join(' ', new[] { "RUN", "|" + keys.Count }.Concat(keys.Select(k => values[k])).Concat(words.Skip(2 + n)));
+    }
 
     [GeneratedRegex(@" --(chown|chmod)=\S+")]
     private static partial Regex CopyFlags();

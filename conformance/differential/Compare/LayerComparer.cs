@@ -53,6 +53,14 @@ internal static class LayerComparer
         var paths = buildkit.ByPath.Keys.Union(img.ByPath.Keys).Order(StringComparer.Ordinal);
         foreach (var path in paths)
         {
+            if (options.KnownReason(path) is { } reason)
+            {
+                var bk = buildkit.ByPath.GetValueOrDefault(path);
+                var im = img.ByPath.GetValueOrDefault(path);
+                if (bk is null || im is null || bk != im with { MtimeUnix = bk.MtimeUnix })
+                    report.Known($"{where} /{path}: buildkit={(bk is null ? "-" : Describe(bk))} img={(im is null ? "-" : Describe(im))}: {reason}");
+                continue;
+            }
             var inBuildkit = buildkit.ByPath.TryGetValue(path, out var b);
             var inImg = img.ByPath.TryGetValue(path, out var m);
             if (!inBuildkit)
@@ -64,8 +72,8 @@ internal static class LayerComparer
             }
             if (!inImg)
             {
-                var hasChildren = buildkit.ByPath.Keys.Any(k => k.StartsWith(path + "/", StringComparison.Ordinal));
-                var known = options.Strict ? null : options.Artifacts.BuildkitOnly(b!, below, hasChildren);
+                var descendants = buildkit.ByPath.Keys.Where(k => k.StartsWith(path + "/", StringComparison.Ordinal)).ToList();
+                var known = options.Strict ? null : options.Artifacts.BuildkitOnly(b!, below, descendants);
                 if (known is not null) report.Known($"{where} /{path}: only in buildkit: {known}");
                 else report.Note($"{where} /{path}: only in buildkit ({Describe(b!)})");
                 continue;
