@@ -17,7 +17,7 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
     /// differ skips those; dockerd's graph driver keeps them).</summary>
     public string? BuildkitOnly(LayerEntry entry, IReadOnlyDictionary<string, LayerEntry> below, IReadOnlyList<string> descendants)
     {
-        if (entry.Path.Split('/')[^1] == OpaqueMarker)
+        if (entry.Path.Split('/')[^1] == OpaqueMarker && entry.Size == 0)
             return "dockerd's opaque marker (BuildKit >= 0.10 writes a whiteout per lower entry instead)";
         if (entry.Type == "dir" && IsStub(entry.Path) && descendants.All(IsStub))
             return "RUN mount stub left by BuildKit 0.8";

@@ -104,6 +104,19 @@ public sealed class RunAndDiffTests : IDisposable
     [Theory]
     [InlineData("overlayfs")]
     [InlineData("native")]
+    public async Task Files_named_like_whiteouts_stay_ordinary_files(string snapshotter)
+    {
+        // An ADD of a tar holding ".wh." names extracts them as files (whiteouts are not applied);
+        // BuildKit's layer keeps them as regular entries (the harness's add-edge-archives case).
+        Requirements.Runc();
+        var entries = await RunAndDiffAsync(snapshotter, "mkdir /w && echo x > /w/.wh.file1 && echo o > /w/.wh..wh..opq && echo y > /dir/.wh.file2");
+        Assert.Equal(["dir/", "dir/.wh.file2", "w/", "w/.wh..wh..opq", "w/.wh.file1"], entries.Select(e => e.Name));
+        Assert.All(entries, e => Assert.True(e.Type is TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile));
+    }
+
+    [Theory]
+    [InlineData("overlayfs")]
+    [InlineData("native")]
     public async Task Recreated_directory_leaves_out_entries_equal_to_the_lower_ones(string snapshotter)
     {
         Requirements.Runc();
