@@ -67,12 +67,18 @@ for name in "${cases[@]}"; do
   if ! DOCKER_BUILDKIT=1 "${DOCKER[@]}" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/buildkit.log" 2>&1; then
     bk_ok=0
   else
-    bk_ok=1; "${DOCKER[@]}" save "$tag" -o "$out/buildkit.tar"
+    bk_ok=1
+    if ! "${DOCKER[@]}" save "$tag" -o "$out/buildkit.tar" 2>"$out/buildkit-save.log"; then
+      echo "== $name: docker save FAILED: $(cat "$out/buildkit-save.log")"; failed=$((failed+1)); continue
+    fi
   fi
   if ! "$IMG" --state "$STATE" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/img.log" 2>&1; then
     img_ok=0
   else
-    img_ok=1; "$IMG" --state "$STATE" save -o "$out/img.tar" "$tag"
+    img_ok=1
+    if ! "$IMG" --state "$STATE" save -o "$out/img.tar" "$tag" 2>"$out/img-save.log"; then
+      echo "== $name: img save FAILED: $(cat "$out/img-save.log")"; failed=$((failed+1)); continue
+    fi
   fi
 
   if [ $bk_ok = 0 ] && [ $img_ok = 0 ]; then
