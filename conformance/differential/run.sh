@@ -33,6 +33,11 @@ fi
 COMPARE=$WORK/compare/imgdiff-compare
 dotnet build "$HERE/Compare" -c Release -o "$WORK/compare" -v quiet -nologo >/dev/null || exit 2
 
+# ADD <url> cases fetch from here (both builders reach loopback: dockerd runs on the host).
+python3 -m http.server 18765 --bind 127.0.0.1 --directory "$HERE/http-root" >"$WORK/http.log" 2>&1 &
+http_pid=$!
+trap 'kill $http_pid 2>/dev/null' EXIT
+
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   for d in "$HERE"/cases/*/; do cases+=("$(basename "$d")"); done
