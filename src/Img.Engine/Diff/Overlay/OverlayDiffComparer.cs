@@ -11,8 +11,8 @@ namespace Img.Engine.Diff.Overlay;
 /// <c>user.overlay.opaque</c>, <c>user.fuseoverlayfs.opaque</c> = <c>y</c>, or on fuse-overlayfs a
 /// <c>.wh..wh..opq</c> file) is compared entry by entry with the lower one (a whiteout for each
 /// lower entry gone, as BuildKit writes it; never an opaque marker), every other upper entry is
-/// written, except a directory that overlay merely copied up and whose metadata still equals the
-/// lower one.
+/// written, except an entry that overlay merely copied up and that still equals the lower one
+/// (BuildKit's <c>sameDirent</c>, <see cref="FileComparison.Same"/>).
 /// Upper mounts that are not an overlay (a bind mount of a snapshot without parent) are read
 /// as all-new trees; an upper directory using overlay's <c>redirect_dir</c> falls back to
 /// <see cref="WalkingDiffComparer"/>.
@@ -127,7 +127,13 @@ public sealed class OverlayDiffComparer : IDiffComparer
             }
             if (!st.IsDirectory)
             {
-                changes.Add(childRel, full, st);
+                // A copy-up is not a change: chown to the same owner, a hardlink made to the file,
+                // an open for writing that wrote nothing. BuildKit's overlay differ compares the
+                // copy with the lower file (sameDirent) and leaves it out when equal.
+                if (lowerStat is not { } lower || !FileComparison.Same(lowerPath!, lower, full, st))
+                {
+                    changes.Add(childRel, full, st);
+                }
                 continue;
             }
             if (HasRedirect(full))
