@@ -24,6 +24,11 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
         if (entry.Type == "dir" && below.TryGetValue(entry.Path, out var lower) && lower.Type == "dir"
             && lower.Mode == entry.Mode && lower.Uid == entry.Uid && lower.Gid == entry.Gid)
             return "unchanged directory copied up (dockerd overlay2 diff)";
+        // A file overlay copied up only because a hardlink to it was made: dockerd's diff writes
+        // it (as a link to the new path); BuildKit's overlay differ finds it unchanged.
+        if (entry.Type == "hardlink" && below.TryGetValue(entry.Path, out var file) && file.Type == "file"
+            && file.Mode == entry.Mode && file.Uid == entry.Uid && file.Gid == entry.Gid)
+            return "unchanged file copied up for a new hardlink (dockerd overlay2 diff)";
         return null;
     }
 
