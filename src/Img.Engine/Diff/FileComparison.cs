@@ -11,65 +11,51 @@ internal static class FileComparison
         name.StartsWith("user.overlay.", StringComparison.Ordinal) ||
         name.StartsWith("user.fuseoverlayfs.", StringComparison.Ordinal);
 
-    /// <summary>Same mode, owner, mtime and (image) xattrs; for files also size, device numbers, link target and, when mtimes are ambiguous, content.</summary>
+    /// <summary>
+    /// Whether an upper entry is unchanged from the lower one, by BuildKit's rule (the overlay
+    /// differ's <c>sameDirent</c>, continuity's <c>sameFile</c> for the walking differ): same type
+    /// and mode, owner, device numbers and <c>security.capability</c>; for non-directories also
+    /// size and mtime (whole seconds, then nanoseconds; when both are whole seconds, as after a
+    /// tar, the content or link target decides). A directory's mtime, a link count and other
+    /// xattrs do not count: a directory that only saw a file come and go is not written, and a
+    /// file that gained a hardlink is not rewritten (the new path is written in full).
+    /// </summary>
     public static bool Same(string lowerPath, FileStatus lower, string upperPath, FileStatus upper)
     {
-        if (lower.Mode != upper.Mode || lower.Uid != upper.Uid || lower.Gid != upper.Gid)
+        if (lower.Mode != upper.Mode || lower.Uid != upper.Uid || lower.Gid != upper.Gid ||
+            lower.RdevMajor != upper.RdevMajor || lower.RdevMinor != upper.RdevMinor)
         {
             return false;
         }
-        if (lower.MtimeSeconds != upper.MtimeSeconds || lower.MtimeNanoseconds != upper.MtimeNanoseconds)
+        if (!SameCapability(lowerPath, upperPath))
         {
             return false;
         }
-        if (!upper.IsDirectory)
-        {
-            // A changed link count means a hardlink was added or removed: the entry must be written
-            // so the layer keeps the link.
-            if (lower.Size != upper.Size || lower.RdevMajor != upper.RdevMajor || lower.RdevMinor != upper.RdevMinor ||
-                lower.Links != upper.Links)
-            {
-                return false;
-            }
-        }
-        if (!SameXattrs(lowerPath, upperPath))
-        {
-            return false;
-        }
-        if (upper.IsSymlink)
-        {
-            return new FileInfo(lowerPath).LinkTarget == new FileInfo(upperPath).LinkTarget;
-        }
-        if (upper.IsRegular && lower.Inode == upper.Inode && lower.Device == upper.Device)
+        if (upper.IsDirectory)
         {
             return true;
         }
-        if (upper.IsRegular && lower.MtimeNanoseconds == 0)
-        {
-            // Whole-second mtimes (e.g. unpacked from a tar): equal metadata proves nothing.
-            return SameContent(lowerPath, upperPath, upper.Size);
-        }
-        return true;
-    }
-
-    public static bool SameXattrs(string a, string b)
-    {
-        var na = LibC.ListXattrs(a).Where(n => !IsPrivateXattr(n)).Order(StringComparer.Ordinal).ToList();
-        var nb = LibC.ListXattrs(b).Where(n => !IsPrivateXattr(n)).Order(StringComparer.Ordinal).ToList();
-        if (!na.SequenceEqual(nb))
+        if (lower.Size != upper.Size || lower.MtimeSeconds != upper.MtimeSeconds)
         {
             return false;
         }
-        foreach (string n in na)
+        if (lower.MtimeNanoseconds == 0 && upper.MtimeNanoseconds == 0)
         {
-            byte[]? va = LibC.GetXattr(a, n);
-            byte[]? vb = LibC.GetXattr(b, n);
-            if (va is null != vb is null || (va is not null && !va.AsSpan().SequenceEqual(vb)))
+            // Whole-second mtimes (e.g. unpacked from a tar): equal metadata proves nothing.
+            if (upper.IsSymlink)
             {
-                return false;
+                return new FileInfo(lowerPath).LinkTarget == new FileInfo(upperPath).LinkTarget;
             }
+            return !upper.IsRegular || SameContent(lowerPath, upperPath, upper.Size);
         }
-        return true;
+        return lower.MtimeNanoseconds == upper.MtimeNanoseconds;
+    }
+
+    private static bool SameCapability(string a, string b)
+    {
+        byte[]? ca = LibC.GetXattr(a, "security.capability");
+        byte[]? cb = LibC.GetXattr(b, "security.capability");
+        return ca is null ? cb is null || cb.Length == 0 : cb is not null ? ca.AsSpan().SequenceEqual(cb) : ca.Length == 0;
     }
 
     private static bool SameContent(string a, string b, long size)

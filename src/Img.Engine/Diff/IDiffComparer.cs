@@ -4,8 +4,9 @@ namespace Img.Engine.Diff;
 
 /// <summary>
 /// Computes the changes between two filesystem trees as an OCI layer: an uncompressed tar of
-/// added and modified entries, with whiteouts (<c>.wh.NAME</c>) for deletions and
-/// <c>.wh..wh..opq</c> for directories whose lower contents are hidden.
+/// added and modified entries, with whiteouts (<c>.wh.NAME</c>) for deletions. Like BuildKit's
+/// differs, none writes the opaque marker <c>.wh..wh..opq</c>: a directory replaced wholesale
+/// gets one whiteout per lower entry that is gone (appliers still honour the marker).
 /// <para>
 /// <paramref name="lower"/> presents the parent (empty list: no parent), <paramref name="upper"/>
 /// the changed tree, both as snapshot mounts (not mounted by the caller). Entries come in

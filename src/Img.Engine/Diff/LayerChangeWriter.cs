@@ -31,12 +31,6 @@ internal sealed class LayerChangeWriter(LayerTarWriter tar, string upperRoot)
         Entries++;
     }
 
-    public void Opaque(string directory)
-    {
-        tar.WriteOpaque(directory);
-        Entries++;
-    }
-
     private void IncludeParents(string name)
     {
         int slash = name.LastIndexOf('/');

@@ -75,7 +75,7 @@ public sealed class RootlessTests(ITestOutputHelper output)
         using var tar = new MemoryStream();
         await new Img.Engine.Diff.Overlay.OverlayDiffComparer().CompareAsync(view, mounts, tar, DiffOptions.Default);
         var entries = RunAndDiffTests.ReadEntries(tar.ToArray());
-        Assert.Equal(["a", "bin/", "bin/.wh.ls", "dir/", "dir/.wh..wh..opq"], entries.Select(e => e.Name));
+        Assert.Equal(["a", "bin/", "bin/.wh.ls", "dir/", "dir/.wh.file1", "dir/.wh.file2"], entries.Select(e => e.Name));
     }
 
     private static void EnsureUser()

@@ -88,15 +88,42 @@ public sealed class RunAndDiffTests : IDisposable
     [Theory]
     [InlineData("overlayfs")]
     [InlineData("fuse-overlayfs")]
-    public async Task Recreated_directory_is_opaque_on_overlay(string snapshotter)
+    public async Task Recreated_directory_whiteouts_each_old_entry_on_overlay(string snapshotter)
     {
+        // BuildKit's overlay differ writes no opaque marker: it diffs the opaque directory against
+        // the lower one (the same layer as the native snapshotter's walk, below).
         Requirements.Runc();
         if (snapshotter == "fuse-overlayfs")
         {
             Requirements.FuseOverlay();
         }
         var entries = await RunAndDiffAsync(snapshotter, "rm -rf /dir && mkdir /dir && echo n > /dir/new");
-        Assert.Equal(["dir/", "dir/.wh..wh..opq", "dir/new"], entries.Select(e => e.Name));
+        Assert.Equal(["dir/", "dir/.wh.file1", "dir/.wh.file2", "dir/new"], entries.Select(e => e.Name));
+    }
+
+    [Theory]
+    [InlineData("overlayfs")]
+    [InlineData("native")]
+    public async Task Files_named_like_whiteouts_stay_ordinary_files(string snapshotter)
+    {
+        // An ADD of a tar holding ".wh." names extracts them as files (whiteouts are not applied);
+        // BuildKit's layer keeps them as regular entries (the harness's add-edge-archives case).
+        Requirements.Runc();
+        var entries = await RunAndDiffAsync(snapshotter, "mkdir /w && echo x > /w/.wh.file1 && echo o > /w/.wh..wh..opq && echo y > /dir/.wh.file2");
+        Assert.Equal(["dir/", "dir/.wh.file2", "w/", "w/.wh..wh..opq", "w/.wh.file1"], entries.Select(e => e.Name));
+        Assert.All(entries, e => Assert.True(e.Type is TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile));
+    }
+
+    [Theory]
+    [InlineData("overlayfs")]
+    [InlineData("native")]
+    public async Task Recreated_directory_leaves_out_entries_equal_to_the_lower_ones(string snapshotter)
+    {
+        Requirements.Runc();
+        // file1 comes back as it was (a rename keeps its metadata); sub is new.
+        var entries = await RunAndDiffAsync(snapshotter,
+            "mv /dir/file1 /keep && rm -rf /dir && mkdir /dir && mv /keep /dir/file1 && mkdir /dir/sub && echo s > /dir/sub/s");
+        Assert.Equal(["dir/", "dir/.wh.file2", "dir/sub/", "dir/sub/s"], entries.Select(e => e.Name));
     }
 
     [Fact]
@@ -124,7 +151,34 @@ public sealed class RunAndDiffTests : IDisposable
     {
         Requirements.Runc();
         var entries = await RunAndDiffAsync(snapshotter, "rm /opt/one && ln /opt/two /opt/three", parentScript: "mkdir /opt && echo 1 > /opt/one && echo 2 > /opt/two");
-        Assert.Equal(["opt/", "opt/.wh.one", "opt/three", "opt/two"], entries.Select(e => e.Name));
+        // /opt/two only gained a link (overlay copied it up unchanged); BuildKit's differs do not
+        // compare nlink, so it is left out and /opt/three is written in full.
+        Assert.Equal(["opt/", "opt/.wh.one", "opt/three"], entries.Select(e => e.Name));
+        Assert.Equal(TarEntryType.RegularFile, entries[2].Type);
+    }
+
+    [Theory]
+    [InlineData("overlayfs")]
+    [InlineData("native")]
+    public async Task A_directory_whose_only_change_is_its_mtime_is_not_written(string snapshotter)
+    {
+        // BuildKit's differs compare a directory's type, mode, owner and capability, not its
+        // mtime: a temp file created and removed leaves no entry for its directory.
+        Requirements.Runc();
+        var entries = await RunAndDiffAsync(snapshotter, "touch /dir/tmp && rm /dir/tmp && touch -d '2001-01-01' /dir && echo n > /new");
+        Assert.Equal(["new"], entries.Select(e => e.Name));
+    }
+
+    [Theory]
+    [InlineData("overlayfs")]
+    [InlineData("native")]
+    public async Task A_file_copied_up_without_change_is_not_written(string snapshotter)
+    {
+        // chown to the owner it has and an open for append that writes nothing both copy the file
+        // up on overlayfs; BuildKit's overlay differ finds it equal to the lower one.
+        Requirements.Runc();
+        var entries = await RunAndDiffAsync(snapshotter, "chown 0:0 /dir/file1 && cat /dev/null >> /dir/file2 && echo n > /new");
+        Assert.Equal(["new"], entries.Select(e => e.Name));
     }
 
     [Theory]

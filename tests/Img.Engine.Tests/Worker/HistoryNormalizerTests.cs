@@ -18,7 +18,7 @@ public sealed class HistoryNormalizerTests
     [Fact]
     public void Layers_without_history_get_entries_from_their_steps()
     {
-        var (layers, history) = HistoryNormalizer.Normalize([Entry("base", created: T0)], [Layer("1", 0), Layer("2", 5)], _ => false, null);
+        var (layers, history) = HistoryNormalizer.Normalize([Entry("base", created: T0)], [Layer("1", 0), Layer("2", 5)], null);
         Assert.Equal(2, layers.Count);
         Assert.Equal(["base", "step 2"], history.Select(h => h.CreatedBy));
         Assert.Equal(HistoryNormalizer.ExporterComment, history[1].Comment);
@@ -28,18 +28,20 @@ public sealed class HistoryNormalizerTests
     [Fact]
     public void Extra_history_entries_become_empty_from_the_top()
     {
-        var (_, history) = HistoryNormalizer.Normalize([Entry("a"), Entry("b"), Entry("c")], [Layer("1", 1)], _ => false, null);
+        var (_, history) = HistoryNormalizer.Normalize([Entry("a"), Entry("b"), Entry("c")], [Layer("1", 1)], null);
         Assert.Equal([false, true, true], history.Select(h => h.EmptyLayer));
     }
 
     [Fact]
-    public void Empty_layers_are_dropped_and_their_entries_marked()
+    public void Empty_layers_are_kept_with_their_entries_not_empty()
     {
+        // BuildKit >= 0.10 (and dockerd 20.10's BuildKit) keep a layer that changes nothing.
         var empty = Layer("2", 2, EmptyLayers.EmptyTarDiffId);
         var (layers, history) = HistoryNormalizer.Normalize([Entry("base"), Entry("RUN true"), Entry("RUN x")],
-            [Layer("1", 1), empty, Layer("3", 3)], l => l == empty, null);
-        Assert.Equal(["step 1", "step 3"], layers.Select(l => l.Description));
-        Assert.Equal([false, true, false], history.Select(h => h.EmptyLayer));
+            [Layer("1", 1), empty, Layer("3", 3)], null);
+        Assert.Equal(["step 1", "step 2", "step 3"], layers.Select(l => l.Description));
+        Assert.Equal([false, false, false], history.Select(h => h.EmptyLayer));
+        Assert.Equal(T0.AddMinutes(2), history[1].Created);
     }
 
     [Fact]
@@ -47,11 +49,11 @@ public sealed class HistoryNormalizerTests
     {
         var (_, history) = HistoryNormalizer.Normalize(
             [Entry("base", created: T0), Entry("ENV", empty: true), Entry("RUN"), Entry("LABEL", empty: true)],
-            [Layer("1", 0), Layer("2", 10)], _ => false, null);
+            [Layer("1", 0), Layer("2", 10)], null);
         Assert.Equal([T0, T0.AddMinutes(10), T0.AddMinutes(10), T0.AddMinutes(10)], history.Select(h => h.Created!.Value));
 
         var epoch = T0.AddMinutes(1);
-        var (_, clamped) = HistoryNormalizer.Normalize([Entry("base", created: T0), Entry("RUN")], [Layer("1", 0), Layer("2", 10)], _ => false, epoch);
+        var (_, clamped) = HistoryNormalizer.Normalize([Entry("base", created: T0), Entry("RUN")], [Layer("1", 0), Layer("2", 10)], epoch);
         Assert.Equal([T0, epoch], clamped.Select(h => h.Created!.Value));
     }
 }

@@ -26,6 +26,25 @@ public sealed class ImageDocumentsTests
     }
 
     [Fact]
+    public void Empty_config_fields_are_left_out_as_go_omitempty_does()
+    {
+        // `CMD []`: BuildKit's config has no "Cmd" at all (every image config field is omitempty).
+        var config = new ImageConfig
+        {
+            Architecture = "amd64",
+            Os = "linux",
+            Config = new ContainerConfig
+            {
+                Cmd = [], Entrypoint = [], Env = ["A=1"], Labels = new Dictionary<string, string>(),
+                Volumes = new Dictionary<string, EmptyObject>(), WorkingDir = "", User = "", ArgsEscaped = false,
+            },
+            RootFs = new RootFs { DiffIds = [] },
+        };
+        var json = Encoding.UTF8.GetString(ImageDocuments.Config(config));
+        Assert.Equal("""{"architecture":"amd64","config":{"Env":["A=1"]},"os":"linux","rootfs":{"type":"layers","diff_ids":[]}}""", json);
+    }
+
+    [Fact]
     public void Manifest_is_indented_by_three_spaces()
     {
         var manifest = new ImageManifest

@@ -27,6 +27,21 @@ public sealed class RunMountTests
     }
 
     [Fact]
+    public async Task A_cache_mount_with_uid_and_mode_gets_them_on_its_directory()
+    {
+        // BuildKit makes the cache from a "/cache" mkdir with that owner and mode; img kept the
+        // seed's content but reset the directory to root 0755 (the harness's bind-from-stage case).
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=cache,id=owned,target=/var/cache/x,uid=1000,gid=1001,mode=0750 stat -c '%u:%g %a' /var/cache/x > /owner
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var layer = await h.ReadLayerAsync(manifest.Layers[^1]);
+        Assert.Equal("1000:1001 750\n", layer.Single(e => e.Name == "owner").Text);
+    }
+
+    [Fact]
     public async Task Secrets_are_readable_during_the_step_only()
     {
         var secretFile = Path.Join(Path.GetTempPath(), "img-secret-" + Guid.NewGuid().ToString("N"));

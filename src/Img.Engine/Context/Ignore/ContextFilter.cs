@@ -10,51 +10,20 @@ namespace Img.Engine.Context.Ignore;
 /// even when empty; otherwise <c>&lt;context&gt;/.dockerignore</c>; otherwise nothing is excluded.
 /// </para>
 /// <para>
-/// The Dockerfile (when it lies inside the context) and the root <c>.dockerignore</c> are always
-/// sent, as docker's CLI does: if the patterns exclude them, an exception for each is appended,
-/// decided with patternmatcher's older <c>Matches</c> exactly like the CLI. Use
-/// <see cref="IsExcludedByPatterns"/> for the answer without that exception.
+/// The patterns are applied as they are, as BuildKit's frontend applies them to the context: a
+/// Dockerfile or <c>.dockerignore</c> they exclude is not sent, so <c>COPY . .</c> leaves it
+/// out (docker's classic builder re-included both; BuildKit does not). The Dockerfile and the
+/// ignore file are read from their own paths, never from the filtered context.
 /// </para>
 /// </summary>
 public sealed class ContextFilter
 {
     /// <param name="patterns">Patterns as <see cref="DockerignoreFile.Parse(TextReader)"/> returns them.</param>
-    /// <param name="dockerfilePath">The Dockerfile relative to the context (slash-separated), or null
-    /// when it is outside the context or read from stdin.</param>
-    public ContextFilter(IReadOnlyList<string> patterns, string? dockerfilePath = null)
+    public ContextFilter(IReadOnlyList<string> patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
         Patterns = patterns;
-        PatternsMatcher = new PatternMatcher(patterns);
-
-        var effective = new List<string>(patterns);
-        if (ExcludedForCli(PatternsMatcher, DockerignoreFile.DefaultName))
-        {
-            effective.Add("!" + DockerignoreFile.DefaultName);
-        }
-        if (dockerfilePath is not null)
-        {
-            dockerfilePath = dockerfilePath.Replace('\\', '/');
-            string cleaned = GoPath.Clean(dockerfilePath);
-            if (cleaned != "." && ExcludedForCli(PatternsMatcher, cleaned))
-            {
-                effective.Add("!" + dockerfilePath);
-            }
-        }
-        Matcher = effective.Count == patterns.Count ? PatternsMatcher : new PatternMatcher(effective);
-    }
-
-    // The CLI ignores a matching error here and treats the file as not excluded.
-    private static bool ExcludedForCli(PatternMatcher matcher, string path)
-    {
-        try
-        {
-            return matcher.Matches(path);
-        }
-        catch (IgnorePatternException)
-        {
-            return false;
-        }
+        Matcher = new PatternMatcher(patterns);
     }
 
     /// <summary>The patterns read from the ignore file.</summary>
@@ -63,10 +32,8 @@ public sealed class ContextFilter
     /// <summary>The ignore file that was read, or null if there was none.</summary>
     public string? IgnoreFilePath { get; private init; }
 
-    /// <summary>The matcher the decisions use: the file's patterns plus the always-send exceptions.</summary>
+    /// <summary>The matcher the decisions use.</summary>
     public PatternMatcher Matcher { get; }
-
-    private PatternMatcher PatternsMatcher { get; }
 
     /// <summary>Whether the path (relative to the context, slash-separated) is sent.</summary>
     public bool IsIncluded(string relativePath)
@@ -81,13 +48,6 @@ public sealed class ContextFilter
     /// exception might re-include something below it.
     /// </summary>
     public bool ShouldDescend(string relativeDirectory) => Matcher.HasExclusions || IsIncluded(relativeDirectory);
-
-    /// <summary>The patterns' own verdict, without the Dockerfile/.dockerignore exceptions.</summary>
-    public bool IsExcludedByPatterns(string relativePath)
-    {
-        string path = GoPath.Clean(relativePath.Replace('\\', '/'));
-        return path != "." && PatternsMatcher.MatchesOrParentMatches(path);
-    }
 
     /// <summary>
     /// The ignore file for a build: <c>&lt;dockerfile&gt;.dockerignore</c> if it exists, else
@@ -127,12 +87,7 @@ public sealed class ContextFilter
             patterns = DockerignoreFile.Parse(reader);
         }
 
-        string dockerfile = Path.GetFullPath(dockerfilePath ?? Path.Combine(context, "Dockerfile"));
-        string relative = Path.GetRelativePath(context, dockerfile);
-        bool inside = relative != "." && relative != ".."
-            && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            && !Path.IsPathRooted(relative);
-        return new ContextFilter(patterns, inside ? relative.Replace(Path.DirectorySeparatorChar, '/') : null)
+        return new ContextFilter(patterns)
         {
             IgnoreFilePath = ignoreFile,
         };

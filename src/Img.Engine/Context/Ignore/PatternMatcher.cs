@@ -94,8 +94,9 @@ public sealed class PatternMatcher
 
     /// <summary>
     /// patternmatcher's deprecated <c>Matches</c>: like <see cref="MatchesOrParentMatches"/>, but
-    /// it only tries the one ancestor with as many elements as the pattern. docker's CLI still
-    /// uses it to decide whether the Dockerfile and .dockerignore need re-including.
+    /// it only tries the one ancestor with as many elements as the pattern. docker's CLI uses it
+    /// to re-include the Dockerfile and .dockerignore for the classic builder; BuildKit (and img)
+    /// do not re-include them.
     /// </summary>
     public bool Matches(string path)
     {

@@ -5,11 +5,14 @@ namespace Img.Engine.Diff.Overlay;
 
 /// <summary>
 /// Diffs an overlay snapshot by reading its upper directory only (kernel overlayfs and
-/// fuse-overlayfs layouts): a whiteout device (character 0/0) or a <c>.wh.NAME</c> file becomes
-/// a whiteout, a directory marked opaque (<c>trusted.overlay.opaque</c>,
-/// <c>user.overlay.opaque</c>, <c>user.fuseoverlayfs.opaque</c> = <c>y</c>, or a
-/// <c>.wh..wh..opq</c> file) gets the opaque marker, every other upper entry is written, except
-/// a directory that overlay merely copied up and whose metadata still equals the lower one.
+/// fuse-overlayfs layouts): a whiteout device (character 0/0) or, on fuse-overlayfs only, a
+/// <c>.wh.NAME</c> file becomes a whiteout (on kernel overlayfs such a name is an ordinary file,
+/// kept as BuildKit keeps it), a directory marked opaque (<c>trusted.overlay.opaque</c>,
+/// <c>user.overlay.opaque</c>, <c>user.fuseoverlayfs.opaque</c> = <c>y</c>, or on fuse-overlayfs a
+/// <c>.wh..wh..opq</c> file) is compared entry by entry with the lower one (a whiteout for each
+/// lower entry gone, as BuildKit writes it; never an opaque marker), every other upper entry is
+/// written, except an entry that overlay merely copied up and that still equals the lower one
+/// (BuildKit's <c>sameDirent</c>, <see cref="FileComparison.Same"/>).
 /// Upper mounts that are not an overlay (a bind mount of a snapshot without parent) are read
 /// as all-new trees; an upper directory using overlay's <c>redirect_dir</c> falls back to
 /// <see cref="WalkingDiffComparer"/>.
@@ -33,7 +36,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
                 long start = output.Position;
                 try
                 {
-                    return CompareUpper(upperDir!, lowers, output, options, ct);
+                    return CompareUpper(upperDir!, lowers, IsFuse(upper), output, options, ct);
                 }
                 catch (RedirectDirException)
                 {
@@ -47,7 +50,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
             }
             else
             {
-                return CompareUpper(upperDir!, lowers, output, options, ct);
+                return CompareUpper(upperDir!, lowers, IsFuse(upper), output, options, ct);
             }
             return new WalkingDiffComparer().CompareAsync(lower, upper, output, options, ct).GetAwaiter().GetResult();
         }, ct);
@@ -76,27 +79,33 @@ public sealed class OverlayDiffComparer : IDiffComparer
         return false;
     }
 
-    /// <summary>Writes the layer for an upper directory over <paramref name="lowers"/> (nearest first).</summary>
-    public static DiffSummary CompareUpper(string upperDir, IReadOnlyList<string> lowers, Stream output, DiffOptions options, CancellationToken ct = default)
+    // fuse-overlayfs may write whiteouts as ".wh.NAME" files and opaque markers as files; kernel
+    // overlayfs never does, so there such names are ordinary files (an ADD of a tar holding
+    // them, say) and stay in the layer, as in BuildKit's.
+    private static bool IsFuse(IReadOnlyList<Mount> upper) => upper[0].Type == Mounter.FuseOverlayType;
+
+    /// <summary>Writes the layer for an upper directory over <paramref name="lowers"/> (nearest
+    /// first); <paramref name="fuse"/>: the layout is fuse-overlayfs's (whiteout files).</summary>
+    public static DiffSummary CompareUpper(string upperDir, IReadOnlyList<string> lowers, bool fuse, Stream output, DiffOptions options, CancellationToken ct = default)
     {
         var tar = new LayerTarWriter(output, options.SourceDateEpoch);
         var changes = new LayerChangeWriter(tar, upperDir);
-        Walk("", upperDir, lowers, changes, ct);
+        Walk("", upperDir, lowers, fuse, changes, ct);
         tar.Finish();
         return new DiffSummary(changes.Entries, tar.Position);
     }
 
-    private static void Walk(string rel, string dir, IReadOnlyList<string> lowers, LayerChangeWriter changes, CancellationToken ct)
+    private static void Walk(string rel, string dir, IReadOnlyList<string> lowers, bool fuse, LayerChangeWriter changes, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var entries = new List<(string SortName, string Name)>();
         foreach (string name in WalkingDiffComparer.List(dir))
         {
-            if (name is LayerTarWriter.OpaqueMarker or FuseOpaqueDevice)
+            if (fuse && name is LayerTarWriter.OpaqueMarker or FuseOpaqueDevice)
             {
                 continue;
             }
-            entries.Add((name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal) ? name[LayerTarWriter.WhiteoutPrefix.Length..] : name, name));
+            entries.Add((fuse && name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal) ? name[LayerTarWriter.WhiteoutPrefix.Length..] : name, name));
         }
         entries.Sort((a, b) => string.CompareOrdinal(a.SortName, b.SortName));
 
@@ -104,7 +113,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
         {
             string full = Path.Join(dir, name);
             string childRel = WalkingDiffComparer.Join(rel, sortName);
-            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, sortName);
+            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, sortName, fuse);
             FileStatus st = LibC.LStat(full);
             if (sortName != name || st.IsOverlayWhiteout)
             {
@@ -118,7 +127,13 @@ public sealed class OverlayDiffComparer : IDiffComparer
             }
             if (!st.IsDirectory)
             {
-                changes.Add(childRel, full, st);
+                // A copy-up is not a change: chown to the same owner, a hardlink made to the file,
+                // an open for writing that wrote nothing. BuildKit's overlay differ compares the
+                // copy with the lower file (sameDirent) and leaves it out when equal.
+                if (lowerStat is not { } lower || !FileComparison.Same(lowerPath!, lower, full, st))
+                {
+                    changes.Add(childRel, full, st);
+                }
                 continue;
             }
             if (HasRedirect(full))
@@ -127,17 +142,82 @@ public sealed class OverlayDiffComparer : IDiffComparer
             }
             bool lowerIsDir = lowerStat is { IsDirectory: true };
             // fuse-overlayfs marks every new directory opaque; the marker only matters over a lower directory.
-            bool opaque = lowerIsDir && IsOpaque(full);
+            bool opaque = lowerIsDir && IsOpaque(full, fuse);
+            if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
+            {
+                changes.Add(childRel, full, st);
+            }
             if (opaque)
             {
-                changes.Add(childRel, full, st);
-                changes.Opaque(childRel);
+                WalkOpaque(childRel, full, childLowers, fuse, changes, ct);
             }
-            else if (!lowerIsDir || !FileComparison.Same(lowerPath!, lowerStat!.Value, full, st))
+            else
+            {
+                Walk(childRel, full, !lowerIsDir ? [] : childLowers, fuse, changes, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An opaque directory is diffed against what the lower layers hold there, entry by entry,
+    /// as BuildKit's overlay differ does (a double walk below an opaque directory,
+    /// <c>util/overlay</c>): a lower entry that is gone gets its own whiteout and an upper entry
+    /// equal to the lower one is left out; no <c>.wh..wh..opq</c> marker is written. The layer is
+    /// then the one the walking differ (native snapshots) writes for the same change.
+    /// </summary>
+    private static void WalkOpaque(string rel, string dir, IReadOnlyList<string> lowers, bool fuse, LayerChangeWriter changes, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string name in WalkingDiffComparer.List(dir))
+        {
+            // Nothing below an opaque directory needs a whiteout; skip any fuse marker left there.
+            if (!fuse || !name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+        foreach (string lower in lowers)
+        {
+            foreach (string name in WalkingDiffComparer.List(lower))
+            {
+                if (!fuse || !name.StartsWith(LayerTarWriter.WhiteoutPrefix, StringComparison.Ordinal))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        foreach (string name in names)
+        {
+            string full = Path.Join(dir, name);
+            string childRel = WalkingDiffComparer.Join(rel, name);
+            var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, name, fuse);
+            FileStatus? upper = LibC.TryLStat(full);
+            if (upper is { IsOverlayWhiteout: true })
+            {
+                upper = null;
+            }
+            if (upper is not { } st)
+            {
+                if (lowerStat is not null)
+                {
+                    changes.Delete(childRel);
+                }
+                continue;
+            }
+            if (lowerStat is not { } ls)
+            {
+                WalkingDiffComparer.AddTree(childRel, full, st, changes, ct);
+                continue;
+            }
+            if (!FileComparison.Same(lowerPath!, ls, full, st))
             {
                 changes.Add(childRel, full, st);
             }
-            Walk(childRel, full, opaque || !lowerIsDir ? [] : childLowers, changes, ct);
+            if (st.IsDirectory)
+            {
+                WalkOpaque(childRel, full, ls.IsDirectory ? childLowers : [], fuse, changes, ct);
+            }
         }
     }
 
@@ -146,7 +226,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
     /// visible lower directories are <paramref name="lowers"/>: the topmost entry (null when
     /// absent or whited out), and the lower directories visible inside it.
     /// </summary>
-    private static (string? Path, FileStatus? Status, List<string> ChildLowers) LookupLower(IReadOnlyList<string> lowers, string name)
+    private static (string? Path, FileStatus? Status, List<string> ChildLowers) LookupLower(IReadOnlyList<string> lowers, string name, bool fuse)
     {
         string? firstPath = null;
         FileStatus? first = null;
@@ -159,7 +239,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
             {
                 continue;
             }
-            if (ls.Value.IsOverlayWhiteout || IsFuseWhiteout(l, name))
+            if (ls.Value.IsOverlayWhiteout || (fuse && IsFuseWhiteout(l, name)))
             {
                 break;
             }
@@ -173,7 +253,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
                 break;
             }
             childLowers.Add(lp);
-            if (IsOpaque(lp))
+            if (IsOpaque(lp, fuse))
             {
                 break;
             }
@@ -184,7 +264,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
     private static bool IsFuseWhiteout(string lowerDir, string name) =>
         LibC.TryLStat(Path.Join(lowerDir, LayerTarWriter.WhiteoutPrefix + name)) is not null;
 
-    private static bool IsOpaque(string dir)
+    private static bool IsOpaque(string dir, bool fuse)
     {
         foreach (string x in OpaqueXattrs)
         {
@@ -193,7 +273,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
                 return true;
             }
         }
-        return LibC.TryLStat(Path.Join(dir, LayerTarWriter.OpaqueMarker)) is not null;
+        return fuse && LibC.TryLStat(Path.Join(dir, LayerTarWriter.OpaqueMarker)) is not null;
     }
 
     private static bool HasRedirect(string dir) => RedirectXattrs.Any(x => LibC.GetXattr(dir, x) is not null);

@@ -12,8 +12,8 @@ namespace Img.Engine.Worker.Exec;
 /// <see cref="CacheSharingMode.Locked"/> = one user at a time, others wait (also across processes,
 /// through an exclusive lock file); <see cref="CacheSharingMode.Private"/> = a busy directory is
 /// not shared: the next free instance (<c>ID.1</c>, <c>ID.2</c>, ...) is used.
-/// A new directory is created with the mount's uid/gid/mode (root, 0755 by default) and seeded
-/// from the mount's source when it has one.
+/// A new directory is created with the mount's uid/gid/mode (root, 0755 by default), or seeded
+/// from the mount's source when it has one, keeping the source directory's owner and mode.
 /// </summary>
 public sealed class CacheMountStore
 {
@@ -92,11 +92,20 @@ public sealed class CacheMountStore
             return dir;
         var building = dir + ".new-" + Guid.NewGuid().ToString("N")[..8];
         if (seed is not null && Directory.Exists(seed))
+        {
+            // The seed's own owner and mode are the cache's (uid=/gid=/mode= of a cache mount
+            // arrive that way, as BuildKit's "/cache" mkdir): only an explicit value overrides.
             Snapshots.Native.TreeCopier.Copy(seed, building);
+            var status = LibC.LStat(seed);
+            LibC.Chmod(building, mount.Mode ?? status.Permissions);
+            LibC.Lchown(building, mount.Uid ?? status.Uid, mount.Gid ?? status.Gid);
+        }
         else
+        {
             Directory.CreateDirectory(building);
-        LibC.Chmod(building, mount.Mode ?? 0x1ED);
-        LibC.Lchown(building, mount.Uid ?? 0, mount.Gid ?? 0);
+            LibC.Chmod(building, mount.Mode ?? 0x1ED);
+            LibC.Lchown(building, mount.Uid ?? 0, mount.Gid ?? 0);
+        }
         try
         {
             Directory.Move(building, dir);

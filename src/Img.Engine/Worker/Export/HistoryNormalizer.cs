@@ -9,7 +9,8 @@ namespace Img.Engine.Worker.Export;
 /// <item>more non-empty history entries than layers: the extra ones (from the top) become empty;</item>
 /// <item>more layers than non-empty entries: entries are added for the extra layers (the step's
 /// description, <c>buildkit.exporter.image.v0</c>);</item>
-/// <item>a layer that changes nothing is dropped and its entry marked <c>empty_layer</c>;</item>
+/// <item>a layer that changes nothing (an empty tar) is kept, its entry not <c>empty_layer</c>: BuildKit
+/// stopped dropping such layers in v0.10 (moby/buildkit d67243ed), and dockerd never did;</item>
 /// <item>entries without a time take their layer's commit time, then the first new layer's time
 /// (config-only steps), or the previous entry's;</item>
 /// <item>with SOURCE_DATE_EPOCH, any time missing or later than it becomes it.</item>
@@ -19,9 +20,8 @@ public static class HistoryNormalizer
 {
     public const string ExporterComment = "buildkit.exporter.image.v0";
 
-    /// <param name="isEmpty">Whether a layer changes nothing (then dropped).</param>
     public static (IReadOnlyList<ExportedLayer> Layers, IReadOnlyList<HistoryEntry> History) Normalize(
-        IReadOnlyList<HistoryEntry>? configHistory, IReadOnlyList<ExportedLayer> layers, Func<ExportedLayer, bool> isEmpty, DateTimeOffset? epoch)
+        IReadOnlyList<HistoryEntry>? configHistory, IReadOnlyList<ExportedLayer> layers, DateTimeOffset? epoch)
     {
         var history = (configHistory ?? []).ToList();
         var layerList = layers.ToList();
@@ -58,18 +58,9 @@ public static class HistoryNormalizer
             var h = history[i];
             if (h.EmptyLayer)
                 continue;
-            if (isEmpty(layerList[layerIndex]))
-            {
-                history[i] = h with { EmptyLayer = true };
-                layerList.RemoveAt(layerIndex);
-            }
-            else
-            {
-                // BuildKit indexes the commit times by the position after removals; so do we.
-                if (h.Created is null)
-                    history[i] = h with { Created = commitTimes[layerIndex] };
-                layerIndex++;
-            }
+            if (h.Created is null)
+                history[i] = h with { Created = commitTimes[layerIndex] };
+            layerIndex++;
         }
 
         // Config-only entries: the first time that follows an entry without one, else the last time seen.

@@ -69,7 +69,7 @@ public sealed class ImageExporter
                 layers[i] = new ExportedLayer(blob, diffId!, layer.Description, layer.Created);
             }).ConfigureAwait(false);
 
-        var (kept, history) = HistoryNormalizer.Normalize(op.Config.History, layers, l => IsEmpty(l, options), options.SourceDateEpoch);
+        var (kept, history) = HistoryNormalizer.Normalize(op.Config.History, layers, options.SourceDateEpoch);
         var created = op.Config.Created;
         if (created is { } c0 && options.SourceDateEpoch is { } e0 && c0 > e0)
             created = e0;
@@ -100,15 +100,6 @@ public sealed class ImageExporter
         var manifestInfo = await _content.WriteBlobAsync(manifestBytes, null, ct).ConfigureAwait(false);
         return new Descriptor { MediaType = manifest.MediaType, Digest = manifestInfo.Digest.ToString(), Size = manifestInfo.Size };
     }
-
-    /// <summary>
-    /// BuildKit drops a layer whose gzip blob is the empty tar's (with gzip, an unchanged step);
-    /// img drops an empty tar written in the export's compression whatever that is, so the image
-    /// has the same layers with gzip, zstd or none.
-    /// </summary>
-    private static bool IsEmpty(ExportedLayer layer, ImageExportOptions options) =>
-        layer.Blob.Digest == EmptyLayers.EmptyGzipLayer ||
-        (layer.DiffId == EmptyLayers.EmptyTarDiffId && LayerCompressionOptions.CompressionOf(layer.Blob.MediaType) == options.Compression.Compression);
 
     /// <summary>
     /// With <c>force-compression</c>, a reused layer of another compression is recompressed

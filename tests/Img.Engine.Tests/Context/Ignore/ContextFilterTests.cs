@@ -44,38 +44,16 @@ public sealed class ContextFilterTests : IDisposable
     }
 
     [Fact]
-    public void DockerfileAndDockerignoreAreAlwaysSent()
+    public void DockerfileAndDockerignoreAreNotSentWhenThePatternsExcludeThem()
     {
-        var filter = new ContextFilter(["*", "**/*.Dockerfile"], "build/app.Dockerfile");
-        Assert.True(filter.IsIncluded(".dockerignore"));
-        Assert.True(filter.IsIncluded("build/app.Dockerfile"));
-        Assert.False(filter.IsIncluded("build/other.Dockerfile"));
-        Assert.False(filter.IsIncluded("README.md"));
-        Assert.True(filter.ShouldDescend("build"));
-        // The patterns themselves still exclude them.
-        Assert.True(filter.IsExcludedByPatterns("build/app.Dockerfile"));
-        Assert.True(filter.IsExcludedByPatterns(".dockerignore"));
-        Assert.Equal(["*", "**/*.Dockerfile", "!.dockerignore", "!build/app.Dockerfile"], filter.Matcher.Patterns.Select(p => (p.IsExclusion ? "!" : "") + p.Pattern));
-    }
-
-    [Fact]
-    public void NoExceptionsAreAddedWhenNothingExcludesTheBuildFiles()
-    {
-        var filter = new ContextFilter(["*.log"], "Dockerfile");
-        Assert.False(filter.Matcher.HasExclusions);
-        Assert.Single(filter.Matcher.Patterns);
-    }
-
-    [Fact]
-    public void ExceptionsFollowTheCliRuleForDeepDockerfiles()
-    {
-        // The CLI decides with the older Matches, which only tries the ancestor as deep as the
-        // pattern: "**/gen" (two elements) tries "a/b" for "a/b/gen/Dockerfile" and misses, so no
-        // exception is added and the Dockerfile stays excluded.
-        var filter = new ContextFilter(["**/gen"], "a/b/gen/Dockerfile");
-        Assert.False(filter.IsIncluded("a/b/gen/Dockerfile"));
-        var shallow = new ContextFilter(["gen"], "gen/Dockerfile");
-        Assert.True(shallow.IsIncluded("gen/Dockerfile"));
+        // BuildKit applies the patterns as they are (docker's classic builder re-included both):
+        // `COPY . .` then leaves them out of the image.
+        var filter = new ContextFilter(["*", "**/*.Dockerfile", "!keep"]);
+        Assert.False(filter.IsIncluded(".dockerignore"));
+        Assert.False(filter.IsIncluded("Dockerfile"));
+        Assert.False(filter.IsIncluded("build/app.Dockerfile"));
+        Assert.True(filter.IsIncluded("keep"));
+        Assert.Equal(["*", "**/*.Dockerfile", "!keep"], filter.Matcher.Patterns.Select(p => (p.IsExclusion ? "!" : "") + p.Pattern));
     }
 
     [Fact]
@@ -116,32 +94,15 @@ public sealed class ContextFilterTests : IDisposable
     }
 
     [Fact]
-    public void LoadKeepsTheDockerfileInsideTheContext()
+    public void LoadLeavesAnExcludedDockerfileOut()
     {
         Write(".dockerignore", "\uFEFF# all\n*\n");
         string dockerfile = Write("Dockerfile", "FROM scratch\n");
         var filter = ContextFilter.Load(_context, dockerfile);
         Assert.Equal(["*"], filter.Patterns);
-        Assert.True(filter.IsIncluded("Dockerfile"));
-        Assert.True(filter.IsIncluded(".dockerignore"));
+        Assert.False(filter.IsIncluded("Dockerfile"));
+        Assert.False(filter.IsIncluded(".dockerignore"));
         Assert.False(filter.IsIncluded("src"));
-    }
-
-    [Fact]
-    public void DockerfileOutsideTheContextAddsNoException()
-    {
-        Write(".dockerignore", "*\n");
-        string outside = Path.Combine(Path.GetTempPath(), $"img-df-{Guid.NewGuid():N}");
-        File.WriteAllText(outside, "FROM scratch\n");
-        try
-        {
-            var filter = ContextFilter.Load(_context, outside);
-            Assert.Equal(["*", "!.dockerignore"], filter.Matcher.Patterns.Select(p => (p.IsExclusion ? "!" : "") + p.Pattern));
-        }
-        finally
-        {
-            File.Delete(outside);
-        }
     }
 
     [Fact]

@@ -1,0 +1,1 @@
+mkdir -p links && echo data > links/a && ln links/a links/b
