@@ -31,8 +31,11 @@ public static class RootlessReexec
     /// <summary>Set (to 1) in the child's environment; its presence means "do not re-execute".</summary>
     public const string MarkerVariable = "IMG_REEXEC";
 
-    /// <summary>Commands that mount, run containers or write files with image ownership.</summary>
-    public static readonly IReadOnlyList<string> Commands = ["build", "unpack"];
+    /// <summary>
+    /// Commands that mount, run containers or write files with image ownership, and the ones that
+    /// read or delete snapshots (whose files belong to the user's subordinate ids on the host).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Commands = ["build", "unpack", "du", "prune"];
 
     /// <summary>Runs the command in a user namespace when it has to; null means "run it in this process".</summary>
     public static int? RunIfNeeded(IReadOnlyList<ICommand> commands, string[] args, TextWriter stderr)
@@ -104,7 +107,13 @@ public static class RootlessReexec
         unshareArgs.AddRange(prefix);
         unshareArgs.AddRange(managed);
 
-        var verb = invocation.Command == "build" ? "building" : "unpacking";
+        var verb = invocation.Command switch
+        {
+            "build" => "building",
+            "unpack" => "unpacking",
+            "prune" => "pruning",
+            _ => "measuring disk usage",
+        };
         string? warning = singleReason is null ? null :
             $"WARNING: {singleReason}: {verb} with a single-uid mapping; files owned by other users " +
             "(e.g. COPY --chown=1000, RUN chown 1000) cannot be created, and files the image's layers give to other users are unpacked as root. " +

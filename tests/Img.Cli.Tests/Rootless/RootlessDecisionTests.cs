@@ -35,6 +35,8 @@ public sealed class RootlessDecisionTests
     [InlineData("unpack", "busybox", "dir")]
     [InlineData("--debug", "build", "-t", "x", ".")]
     [InlineData("-s", "/tmp/s", "unpack", "busybox")]
+    [InlineData("prune", "-a")]
+    [InlineData("du", "-v")]
     public void Build_and_unpack_as_a_user_re_execute(params string[] args)
     {
         var plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(), args));
