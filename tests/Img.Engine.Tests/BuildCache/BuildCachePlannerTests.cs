@@ -1,3 +1,4 @@
+using Xunit;
 using Img.Engine.BuildCache;
 using Img.Engine.Snapshots;
 using Img.Engine.Solver;
