@@ -127,6 +127,32 @@ public sealed class PruneTests(ImgFixture fixture)
         Assert.Contains("\n" + newerRow.Id + "\n", until);
     }
 
+    [Fact]
+    public async Task AHitOnASnapshotThatIsGone_RunsTheStepAgain()
+    {
+        var img = await fixture.NewStateAsync();
+        var ctx = ContextDir.Create(fixture, Dockerfile, ("a.txt", "A\n"));
+        (await img.BuildAsync(ctx, "-t", "e2e/lost")).AssertSuccess();
+        var copy = StateUsage.ParseDu((await img.RunAsync(["du"])).AssertSuccess().Out).Single(r => r.Description == "[3/4] COPY a.txt /a.txt");
+
+        // lose the COPY's snapshot behind img's back (its record stays in the journal)
+        var metadata = Directory.GetFiles(Path.Combine(img.State, "snapshots"), "*.json", SearchOption.AllDirectories)
+            .Single(f => File.ReadAllText(f).Contains($"\"key\": \"{copy.Id}\"", StringComparison.Ordinal));
+        File.Delete(metadata);
+
+        // a step after the lost one needs it (and the RUN above it, whose parent it is): both run again
+        await File.AppendAllTextAsync(Path.Combine(ctx, "Dockerfile"), "\nRUN cat /derived.txt > /again.txt\n");
+        var rebuild = (await img.BuildAsync(ctx, "-t", "e2e/lost")).AssertSuccess();
+        var steps = ProgressLog.DockerfileSteps(rebuild.Error);
+        Assert.Equal("CACHED", steps["[2/5] RUN dd if=/dev/zero of=/big bs=1024 count=400 2>/dev/null"]);
+        Assert.Equal("DONE", steps["[3/5] COPY a.txt /a.txt"]);
+        Assert.Equal("DONE", steps["[4/5] RUN cat /a.txt > /derived.txt"]);
+        Assert.Equal("A\n", (await img.UnpackAsync("e2e/lost")).Text("/again.txt"));
+        // and the new records serve the next build
+        var cached = (await img.BuildAsync(ctx, "-t", "e2e/lost")).AssertSuccess();
+        Assert.All(ProgressLog.DockerfileSteps(cached.Error).Values, v => Assert.Equal("CACHED", v));
+    }
+
     [Theory]
     [InlineData("--filter", "until=soon", "--filter")]
     [InlineData("--filter", "label=x", "--filter")]
