@@ -66,6 +66,19 @@ public static class RootlessReexec
     {
         if (ParseCommand(commands, args) is not { } invocation)
             return new Decision.InProcess("not a command that needs a user namespace (or flag errors, reported in-process)");
+        var decision = Decide(invocation, args, facts);
+        // du and prune work without a namespace too (on what the user's own uid can read and
+        // delete): they never fail for want of one, as they did not before they needed it
+        return decision is Decision.Fail fail && !BuildsFiles(invocation.Command)
+            ? new Decision.InProcess(fail.Message + "; running without a user namespace")
+            : decision;
+    }
+
+    /// <summary>build and unpack create files with image ownership; du and prune only read and delete them.</summary>
+    private static bool BuildsFiles(string command) => command is "build" or "unpack";
+
+    private static Decision Decide(Invocation invocation, IReadOnlyList<string> args, RootlessFacts facts)
+    {
         if (!string.IsNullOrEmpty(facts.GetEnvironmentVariable(MarkerVariable)))
             return facts.Euid == 0 ? new Decision.Child(invocation.Debug) : new Decision.InProcess($"{MarkerVariable} is set: not re-executing");
         if (facts.Euid == 0)
@@ -107,14 +120,8 @@ public static class RootlessReexec
         unshareArgs.AddRange(prefix);
         unshareArgs.AddRange(managed);
 
-        var verb = invocation.Command switch
-        {
-            "build" => "building",
-            "unpack" => "unpacking",
-            "prune" => "pruning",
-            _ => "measuring disk usage",
-        };
-        string? warning = singleReason is null ? null :
+        var verb = invocation.Command == "build" ? "building" : "unpacking";
+        string? warning = singleReason is null || !BuildsFiles(invocation.Command) ? null :
             $"WARNING: {singleReason}: {verb} with a single-uid mapping; files owned by other users " +
             "(e.g. COPY --chown=1000, RUN chown 1000) cannot be created, and files the image's layers give to other users are unpacked as root. " +
             $"For full ownership add ranges, e.g. usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}";

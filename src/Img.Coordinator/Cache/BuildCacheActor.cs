@@ -20,6 +20,7 @@ public sealed class BuildCacheActor : UntypedActor
     public const string Name = "build-cache";
 
     private readonly string _readJournalId;
+    private ActorMaterializer? _materializer;
 
     public BuildCacheActor(string readJournalId)
     {
@@ -28,6 +29,10 @@ public sealed class BuildCacheActor : UntypedActor
 
     /// <param name="readJournalId">The HOCON path of a read journal that supports current persistence ids and current events by id.</param>
     public static Props Props(string readJournalId) => Akka.Actor.Props.Create(() => new BuildCacheActor(readJournalId));
+
+    protected override void PreStart() => _materializer = Context.Materializer();
+
+    protected override void PostStop() => _materializer?.Dispose();
 
     protected override void OnReceive(object message)
     {
@@ -42,7 +47,7 @@ public sealed class BuildCacheActor : UntypedActor
         var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IReadJournal>(_readJournalId);
         var ids = (ICurrentPersistenceIdsQuery)journal;
         var events = (ICurrentEventsByPersistenceIdQuery)journal;
-        var materializer = Context.System.Materializer();
+        var materializer = _materializer!;
         var records = await ids.CurrentPersistenceIds()
             .Where(id => id.StartsWith(VertexPersistence.IdPrefix, StringComparison.Ordinal))
             .SelectAsync(4, async id =>

@@ -137,6 +137,18 @@ public sealed class RootlessDecisionTests
         Assert.Equal("img build as a non-root user runs in a user namespace, but the kernel forbids it", fail.Message);
     }
 
+    [Theory]
+    [InlineData("du")]
+    [InlineData("prune")]
+    public void Du_and_prune_without_a_namespace_run_in_process_and_never_warn_about_ownership(string command)
+    {
+        var inProcess = Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(usernsProblem: "the kernel forbids it"), command));
+        Assert.Equal($"img {command} as a non-root user runs in a user namespace, but the kernel forbids it; running without a user namespace", inProcess.Reason);
+        Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(programs: []), command));
+        var plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(subuid: ""), command));
+        Assert.Null(plan.Warning);
+    }
+
     [Fact]
     public void Subordinate_ranges_match_by_name_or_uid()
     {
