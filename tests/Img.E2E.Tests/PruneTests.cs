@@ -153,6 +153,29 @@ public sealed class PruneTests(ImgFixture fixture)
         Assert.All(ProgressLog.DockerfileSteps(cached.Error).Values, v => Assert.Equal("CACHED", v));
     }
 
+    [Fact]
+    public async Task CacheMounts_AreBuildCacheToo()
+    {
+        var img = await fixture.NewStateAsync();
+        var ctx = ContextDir.Create(fixture, "FROM busybox\nARG RUNS=1\n" +
+            "RUN --mount=type=cache,target=/cache,id=e2e-prune ls /cache > /seen.txt && dd if=/dev/zero of=/cache/blob bs=1024 count=200 2>/dev/null\n");
+        (await img.BuildAsync(ctx, "-t", "e2e/cachemount")).AssertSuccess();
+        var row = Assert.Single(StateUsage.ParseDu((await img.RunAsync(["du"])).AssertSuccess().Out), r => r.Description.StartsWith("cache mount ", StringComparison.Ordinal));
+        Assert.Contains("e2e-prune", row.Description);
+        Assert.True(row.Reclaimable);
+        Assert.InRange(row.Size, 200 * 1024, 400 * 1024);
+
+        // a second run sees the blob the first left in the cache
+        (await img.BuildAsync(ctx, "-t", "e2e/cachemount", "--build-arg", "RUNS=2")).AssertSuccess();
+        Assert.Equal("blob\n", (await img.UnpackAsync("e2e/cachemount")).Text("/seen.txt"));
+
+        var prune = (await img.RunAsync(["prune"])).AssertSuccess().Out;
+        Assert.Contains("\n" + row.Id + "\n", prune);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(img.State, "cache", "mounts")));
+        (await img.BuildAsync(ctx, "-t", "e2e/cachemount", "--build-arg", "RUNS=3")).AssertSuccess();
+        Assert.Equal("", (await img.UnpackAsync("e2e/cachemount")).Text("/seen.txt"));
+    }
+
     [Theory]
     [InlineData("--filter", "until=soon", "--filter")]
     [InlineData("--filter", "label=x", "--filter")]

@@ -15,6 +15,7 @@ namespace Img.Engine.BuildCache;
 /// <param name="LastUsed">The newest of the snapshot's creation and its records' times: img does not record cache hits, so this is when the entry was last written.</param>
 /// <param name="InUse">An active snapshot or view (a running step), or the ancestor of one: never pruned.</param>
 /// <param name="Internal">A base image layer of an image in the local store, or the ancestor of one: kept unless <c>img prune -a</c>.</param>
+/// <param name="Directory">A cache mount's directory (removed with the tree), or null.</param>
 public sealed record BuildCacheEntry(
     string Id,
     BuildCacheEntryType Type,
@@ -26,7 +27,8 @@ public sealed record BuildCacheEntry(
     DateTimeOffset LastUsed,
     string Description,
     bool InUse,
-    bool Internal)
+    bool Internal,
+    string? Directory = null)
 {
     /// <summary>The parent snapshot's name, or null.</summary>
     public string? Parent => Snapshot?.Parent;

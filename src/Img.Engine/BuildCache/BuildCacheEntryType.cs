@@ -13,4 +13,6 @@ public enum BuildCacheEntryType
     Record,
     /// <summary>A record whose snapshot no longer exists: useless, always pruned.</summary>
     Dangling,
+    /// <summary>A <c>RUN --mount=type=cache</c> directory (BuildKit's <c>exec.cachemount</c>): no record, only the directory.</summary>
+    ExecCacheMount,
 }

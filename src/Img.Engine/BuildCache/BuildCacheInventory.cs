@@ -15,10 +15,12 @@ public static class BuildCacheInventory
     /// <param name="records">Every cache record (read from the journal by the actors).</param>
     /// <param name="snapshotters">Every snapshotter with data in the state directory.</param>
     /// <param name="imageBlobs">Blobs reachable from the local images: base layers unpacked from them are <see cref="BuildCacheEntry.Internal"/>.</param>
+    /// <param name="cacheMounts">The <c>RUN --mount=type=cache</c> directories' root (<c>CacheMountStore.RootIn</c>), or null.</param>
     public static async Task<IReadOnlyList<BuildCacheEntry>> ComputeAsync(
         IReadOnlyList<CachedResult> records,
         IReadOnlyList<ISnapshotter> snapshotters,
         IReadOnlySet<Digest> imageBlobs,
+        string? cacheMounts,
         CancellationToken cancellationToken)
     {
         var snapshots = new List<(ISnapshotter Snapshotter, SnapshotInfo Info)>();
@@ -71,7 +73,45 @@ public static class BuildCacheInventory
         }
         entries.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
         entries.AddRange(recordOnly.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal));
+        if (cacheMounts is not null && Directory.Exists(cacheMounts))
+            entries.AddRange(CacheMountEntries(cacheMounts, cancellationToken));
         return entries;
+    }
+
+    /// <summary>
+    /// One entry per cache mount directory (<c>HEX(id)</c>, or <c>HEX(id).N</c> for private
+    /// instances); a directory still being seeded (<c>.new-</c>) is skipped. Last used = the
+    /// directory's modification time: writing into a cache mount's top directory updates it.
+    /// </summary>
+    private static IEnumerable<BuildCacheEntry> CacheMountEntries(string root, CancellationToken cancellationToken)
+    {
+        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Contains(".new-", StringComparison.Ordinal)) continue;
+            var info = new DirectoryInfo(dir);
+            var usage = SnapshotterBase.Measure(dir, cancellationToken);
+            var created = new DateTimeOffset(info.CreationTimeUtc, TimeSpan.Zero);
+            var modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+            yield return new BuildCacheEntry("cachemount:" + name, BuildCacheEntryType.ExecCacheMount, null, null, [], usage.Size,
+                created, modified > created ? modified : created, "cache mount " + CacheMountId(name), false, false, dir);
+        }
+    }
+
+    private static string CacheMountId(string name)
+    {
+        var dot = name.IndexOf('.');
+        var hex = dot < 0 ? name : name[..dot];
+        string id;
+        try
+        {
+            id = System.Text.Encoding.UTF8.GetString(Convert.FromHexString(hex));
+        }
+        catch (FormatException)
+        {
+            id = hex;
+        }
+        return dot < 0 ? id : $"{id} (private instance {name[(dot + 1)..]})";
     }
 
     private static bool IsImageLayer(SnapshotInfo info, IReadOnlySet<Digest> imageBlobs) =>

@@ -16,7 +16,20 @@ public static class BuildCachePruner
         foreach (var entry in plan.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entry.Snapshotter is { } snapshotter && entry.Snapshot is { } snapshot)
+            if (entry.Directory is { } directory)
+            {
+                try
+                {
+                    TreeRemover.RemoveAll(directory);
+                    File.Delete(directory + ".lock");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    failures.Add($"{directory}: {e.Message}");
+                    continue;
+                }
+            }
+            else if (entry.Snapshotter is { } snapshotter && entry.Snapshot is { } snapshot)
             {
                 try
                 {

@@ -468,7 +468,8 @@ public abstract class SnapshotterBase : ISnapshotter
         }
     }
 
-    private static SnapshotUsage Measure(string dir, CancellationToken ct)
+    /// <summary>Disk usage of a directory tree, each inode once (also for directories that are not snapshots: cache mounts).</summary>
+    internal static SnapshotUsage Measure(string dir, CancellationToken ct)
     {
         long size = 0, inodes = 0;
         var seen = new HashSet<ulong>();

@@ -4,6 +4,7 @@ using Img.Coordinator.Hosting;
 using Img.Engine.BuildCache;
 using Img.Engine.Images;
 using Img.Engine.Snapshots;
+using Img.Engine.Worker.Exec;
 
 namespace Img.Cli.Commands.Images;
 
@@ -51,7 +52,7 @@ internal sealed class BuildCacheView : IAsyncDisposable
                     .ToList();
             }
             var imageBlobs = await new GarbageCollector(scope.Content, scope.Images).MarkAsync(null, cancellationToken);
-            var entries = await BuildCacheInventory.ComputeAsync(records, snapshotters, imageBlobs, cancellationToken);
+            var entries = await BuildCacheInventory.ComputeAsync(records, snapshotters, imageBlobs, CacheMountStore.RootIn(scope.State), cancellationToken);
             return new BuildCacheView(client, snapshotters, entries, records);
         }
         catch

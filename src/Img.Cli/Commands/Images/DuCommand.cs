@@ -83,7 +83,8 @@ public sealed class DuCommand : ICommand
             fields.AddRow("Parent:", parent);
         fields.AddRow("Type:", TypeName(e.Type));
         fields.AddRow("Created at:", HumanUnits.Timestamp(e.Created));
-        fields.AddRow("Mutable:", e.InUse && e.Snapshot?.Kind == Engine.Snapshots.SnapshotKind.Active ? "true" : "false");
+        // BuildKit's word: cache mounts and active snapshots change, committed snapshots never do
+        fields.AddRow("Mutable:", e.Type == BuildCacheEntryType.ExecCacheMount || e.Snapshot?.Kind == Engine.Snapshots.SnapshotKind.Active ? "true" : "false");
         fields.AddRow("Reclaimable:", e.Reclaimable ? "true" : "false");
         fields.AddRow("In use:", e.InUse ? "true" : "false");
         fields.AddRow("Size:", HumanUnits.Size(e.Size));
@@ -102,6 +103,7 @@ public sealed class DuCommand : ICommand
         BuildCacheEntryType.SourceImage => "source.image",
         BuildCacheEntryType.SourceLocal => "source.local",
         BuildCacheEntryType.Dangling => "dangling",
+        BuildCacheEntryType.ExecCacheMount => "exec.cachemount",
         _ => "record",
     };
 }
