@@ -1,6 +1,7 @@
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
 using Img.Messages.Builds.Queries;
+using Img.Messages.Cache.Queries;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
 using Img.Messages.Nodes.Queries;
@@ -41,4 +42,8 @@ namespace Img.Messages;
 [Union(22, typeof(VertexRunFailed))]
 [Union(23, typeof(GetNodeStatus))]
 [Union(24, typeof(NodeStatusResult))]
+[Union(25, typeof(ForgetVertex))]
+[Union(26, typeof(VertexForgotten))]
+[Union(27, typeof(ListCacheRecords))]
+[Union(28, typeof(CacheRecordsResult))]
 public interface IImgMessage;

@@ -32,8 +32,11 @@ public static class RootlessReexec
     /// <summary>Set (to 1) in the child's environment; its presence means "do not re-execute".</summary>
     public const string MarkerVariable = "IMG_REEXEC";
 
-    /// <summary>Commands that mount, run containers or write files with image ownership.</summary>
-    public static readonly IReadOnlyList<string> Commands = ["build", "unpack"];
+    /// <summary>
+    /// Commands that mount, run containers or write files with image ownership, and the ones that
+    /// read or delete snapshots (whose files belong to the user's subordinate ids on the host).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Commands = ["build", "unpack", "du", "prune"];
 
     /// <summary>Runs the command in a user namespace when it has to; null means "run it in this process".</summary>
     public static int? RunIfNeeded(IReadOnlyList<ICommand> commands, string[] args, TextWriter stderr)
@@ -65,6 +68,19 @@ public static class RootlessReexec
     {
         if (ParseCommand(commands, args) is not { } invocation)
             return new Decision.InProcess("not a command that needs a user namespace (or flag errors, reported in-process)");
+        var decision = Decide(invocation, args, facts);
+        // du and prune work without a namespace too (on what the user's own uid can read and
+        // delete): they never fail for want of one, as they did not before they needed it
+        return decision is Decision.Fail fail && !BuildsFiles(invocation.Command)
+            ? new Decision.InProcess(fail.Message + "; running without a user namespace")
+            : decision;
+    }
+
+    /// <summary>build and unpack create files with image ownership; du and prune only read and delete them.</summary>
+    private static bool BuildsFiles(string command) => command is "build" or "unpack";
+
+    private static Decision Decide(Invocation invocation, IReadOnlyList<string> args, RootlessFacts facts)
+    {
         if (!string.IsNullOrEmpty(facts.GetEnvironmentVariable(MarkerVariable)))
             return facts.Euid == 0 ? new Decision.Child(invocation.Debug) : new Decision.InProcess($"{MarkerVariable} is set: not re-executing");
         if (facts.Euid == 0)
@@ -107,7 +123,7 @@ public static class RootlessReexec
         unshareArgs.AddRange(managed);
 
         var verb = invocation.Command == "build" ? "building" : "unpacking";
-        string? warning = singleReason is null ? null :
+        string? warning = singleReason is null || !BuildsFiles(invocation.Command) ? null :
             $"WARNING: {singleReason}: {verb} with a single-uid mapping; files owned by other users " +
             "(e.g. COPY --chown=1000, RUN chown 1000) cannot be created, and files the image's layers give to other users are unpacked as root. " +
             $"For full ownership add ranges, e.g. usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}";

@@ -3,6 +3,7 @@ using Img.Coordinator.Hosting;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Registry;
 using Img.Engine.Snapshots;
+using Img.Engine.Solver;
 using Img.Engine.Worker;
 
 namespace Img.Cli.Hosting;
@@ -67,12 +68,12 @@ public sealed class StandaloneEngine : IAsyncDisposable
         // 6.1 s with 2 slots, 4.1 s with 8).
         var slots = Math.Max(8, Environment.ProcessorCount);
         var executions = new DrainingVertexExecutor(executor);
-        var runtime = StartActorsAsync(system, executions, executor, slots);
+        var runtime = StartActorsAsync(system, executions, executor, slots, new SnapshotAvailability(snapshotter.Snapshotter));
         return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
     }
 
-    private static async Task<ImgRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots) =>
-        ImgRuntime.StartStandalone(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots);
+    private static async Task<ImgRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots, IResultAvailability availability) =>
+        ImgRuntime.StartStandalone(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots, availability);
 
     public Task<ImgRuntime> RuntimeAsync() => _runtime;
 

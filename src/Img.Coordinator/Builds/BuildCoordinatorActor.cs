@@ -29,6 +29,10 @@ public sealed class BuildCoordinatorActor : UntypedActor
     private readonly IActorRef _requester;
     private readonly IActorRef _vertices;
     private readonly IContentChecksumProvider _checksums;
+    private readonly IResultAvailability _availability;
+    // keys whose record names a snapshot that is gone: solved with IgnoreCache, so the entity runs
+    // the vertex again and records the new result instead of answering with the stale one
+    private readonly HashSet<CacheKey> _stale = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _cancellation = new();
     private readonly Dictionary<CacheKey, List<OpDigest>> _byKey = new();
@@ -36,8 +40,9 @@ public sealed class BuildCoordinatorActor : UntypedActor
     private IReadOnlyDictionary<OpDigest, CacheKey> _keys = new Dictionary<OpDigest, CacheKey>();
     private BuildState _state;
 
-    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums)
+    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null)
     {
+        _availability = availability ?? AlwaysAvailable.Instance;
         _id = id;
         _graph = graph;
         _requester = requester;
@@ -54,7 +59,13 @@ public sealed class BuildCoordinatorActor : UntypedActor
                 OnKeysComputed(computed);
                 break;
             case LookupVertexResult r:
-                ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, r.Result)));
+                var hit = r.Result;
+                if (hit is not null && !_availability.IsAvailable(hit))
+                {
+                    _stale.Add(r.Key);
+                    hit = null;
+                }
+                ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, hit)));
                 break;
             case VertexExecutionStarted s:
                 ForEachVertex(s.Key, v =>
@@ -100,8 +111,8 @@ public sealed class BuildCoordinatorActor : UntypedActor
         }
     }
 
-    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums) =>
-        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums));
+    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null) =>
+        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums, availability));
 
     protected override void PreStart()
     {
@@ -143,7 +154,7 @@ public sealed class BuildCoordinatorActor : UntypedActor
                 case RunVertexAction run:
                     var vertex = _graph[run.Vertex];
                     _startedAt[run.Vertex] = _clock.ElapsedMilliseconds;
-                    _vertices.Tell(new SolveVertex(_keys[run.Vertex], BuildGraphCodec.EncodeVertex(vertex), _state.InputResults(run.Vertex), vertex.Metadata.IgnoreCache));
+                    _vertices.Tell(new SolveVertex(_keys[run.Vertex], BuildGraphCodec.EncodeVertex(vertex), _state.InputResults(run.Vertex), vertex.Metadata.IgnoreCache || _stale.Contains(_keys[run.Vertex])));
                     break;
                 case BuildSucceededAction done:
                     Finish(new BuildCompleted(_id, done.Target, _clock.ElapsedMilliseconds));

@@ -20,9 +20,11 @@ public sealed class BuildsActor : UntypedActor
 
     private readonly IActorRef _vertices;
     private readonly Func<StartBuild, IContentChecksumProvider> _checksums;
+    private readonly IResultAvailability? _availability;
 
-    public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums)
+    public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null)
     {
+        _availability = availability;
         _vertices = vertices;
         _checksums = checksums;
     }
@@ -57,7 +59,7 @@ public sealed class BuildsActor : UntypedActor
         try
         {
             var graph = BuildGraphCodec.Decode(start.Graph);
-            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start)), name);
+            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability), name);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
         {
@@ -65,8 +67,9 @@ public sealed class BuildsActor : UntypedActor
         }
     }
 
-    public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums) =>
-        Akka.Actor.Props.Create(() => new BuildsActor(vertices, checksums));
+    /// <param name="availability">Checks cache hits against this node's snapshots (standalone); null trusts every record.</param>
+    public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null) =>
+        Akka.Actor.Props.Create(() => new BuildsActor(vertices, checksums, availability));
 
     private void ForwardOr(BuildId id, object message, Func<object> otherwise)
     {

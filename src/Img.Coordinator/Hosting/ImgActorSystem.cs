@@ -22,6 +22,9 @@ public static class ImgActorSystem
     /// <summary>The SQLite cache database inside the state directory.</summary>
     public static string CacheDatabasePath(StateDirectory state) => Path.Combine(state.CacheRoot, "cache.db");
 
+    /// <summary>The read journal over the cache journal (Akka.Persistence.Query), for listing records.</summary>
+    public const string ReadJournalId = "akka.persistence.query.journal.sql";
+
     /// <summary>One of the embedded HOCON files, by file name (<c>standalone.conf</c>).</summary>
     public static string ReadHocon(string fileName)
     {
@@ -42,6 +45,7 @@ public static class ImgActorSystem
                 var db = CacheDatabasePath(state);
                 var isNew = !File.Exists(db) || new FileInfo(db).Length == 0;
                 overrides.Add($"akka.persistence.journal.sql.connection-string = {Quote("Data Source=" + db)}");
+                overrides.Add($"akka.persistence.query.journal.sql.connection-string = {Quote("Data Source=" + db)}");
                 // creating tables costs a round of DDL on every start: only when the file is new
                 overrides.Add($"akka.persistence.journal.sql.auto-initialize = {(isNew ? "on" : "off")}");
                 break;
@@ -49,6 +53,7 @@ public static class ImgActorSystem
                 if (string.IsNullOrEmpty(options.PostgresConnectionString))
                     throw new ArgumentException("a PostgreSQL cache needs a connection string", nameof(options));
                 overrides.Add($"akka.persistence.journal.sql.connection-string = {Quote(options.PostgresConnectionString)}");
+                overrides.Add($"akka.persistence.query.journal.sql.connection-string = {Quote(options.PostgresConnectionString)}");
                 break;
         }
         if (mode == ImgMode.Cluster)

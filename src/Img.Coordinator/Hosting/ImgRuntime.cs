@@ -56,11 +56,11 @@ public sealed class ImgRuntime : IAsyncDisposable
     /// The standalone actors on a system <see cref="ImgActorSystem.CreateAsync"/> made in
     /// <see cref="ImgMode.Standalone"/>; lets a caller start the system before its executor exists.
     /// </summary>
-    public static ImgRuntime StartStandalone(ActorSystem system, IVertexExecutor executor, Func<StartBuild, IContentChecksumProvider> checksums, int slots)
+    public static ImgRuntime StartStandalone(ActorSystem system, IVertexExecutor executor, Func<StartBuild, IContentChecksumProvider> checksums, int slots, IResultAvailability? availability = null)
     {
         var workers = system.ActorOf(NodeWorkerActor.Props(executor, slots), NodeWorkerActor.Name);
         var vertices = system.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(workers), new VertexMessageExtractor()), VertexMessageExtractor.TypeName);
-        var builds = system.ActorOf(BuildsActor.Props(vertices, checksums), BuildsActor.Name);
+        var builds = system.ActorOf(BuildsActor.Props(vertices, checksums, availability), BuildsActor.Name);
         return new ImgRuntime(system, builds, vertices, workers);
     }
 

@@ -19,7 +19,7 @@ namespace Img.Coordinator.Vertices;
 /// so later builds, in this process or the next, reuse it. <c>IgnoreCache</c> skips the
 /// recorded result but the new one is still recorded.
 /// </summary>
-public sealed class VertexEntityActor : UntypedPersistentActor
+public sealed partial class VertexEntityActor : UntypedPersistentActor
 {
     private readonly IActorRef _workers;
     private readonly CacheKey _key;
@@ -49,6 +49,7 @@ public sealed class VertexEntityActor : UntypedPersistentActor
     // tree on first use, JIT work that lands on every short-lived img process's start-up path.
     protected override void OnCommand(object message)
     {
+        if (OnForgetCommand(message)) return;
         switch (message)
         {
             case LookupVertex:

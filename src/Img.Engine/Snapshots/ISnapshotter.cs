@@ -55,6 +55,13 @@ public interface ISnapshotter : IDisposable
     /// <summary>Removes a snapshot and its data; refused for a committed snapshot that still has children.</summary>
     Task RemoveAsync(string key, CancellationToken ct = default);
 
+    /// <summary>
+    /// True when <paramref name="name"/> and every ancestor are committed snapshots, so mounting it
+    /// works: the check a cached result gets before a build relies on it (its snapshot may have
+    /// been pruned). Does not wait for crash recovery, which never touches committed snapshots.
+    /// </summary>
+    bool CommittedChainExists(string name);
+
     /// <summary>Every snapshot, in key order.</summary>
     IReadOnlyList<SnapshotInfo> Walk();
 

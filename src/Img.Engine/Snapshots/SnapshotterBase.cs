@@ -125,6 +125,28 @@ public abstract class SnapshotterBase : ISnapshotter
     public Task RemoveAsync(string key, CancellationToken ct = default) => Task.Run(() => Remove(key), ct);
 
     /// <inheritdoc/>
+    public bool CommittedChainExists(string name)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (string? key = name; !string.IsNullOrEmpty(key);)
+        {
+            // the record file, not the in-memory copy: another process may have removed it
+            if (!seen.Add(key) || LibC.TryLStat(RecordPath(key)) is null)
+            {
+                _committed.TryRemove(key, out _);
+                return false;
+            }
+            SnapshotRecord? r = TryGet(key);
+            if (r is null || r.Kind != SnapshotKind.Committed)
+            {
+                return false;
+            }
+            key = r.Parent;
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<SnapshotInfo> Walk() =>
         Recovered().ReadAllRecords().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.ToInfo()).ToList();
 
@@ -446,7 +468,8 @@ public abstract class SnapshotterBase : ISnapshotter
         }
     }
 
-    private static SnapshotUsage Measure(string dir, CancellationToken ct)
+    /// <summary>Disk usage of a directory tree, each inode once (also for directories that are not snapshots: cache mounts).</summary>
+    internal static SnapshotUsage Measure(string dir, CancellationToken ct)
     {
         long size = 0, inodes = 0;
         var seen = new HashSet<ulong>();

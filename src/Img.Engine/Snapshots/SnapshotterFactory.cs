@@ -41,6 +41,23 @@ public static class SnapshotterFactory
     }
 
     /// <summary>
+    /// Every snapshotter that has data under <paramref name="root"/>, whichever backend made it
+    /// (for <c>img du</c> and <c>img prune</c>, which see all of them). Opening one mounts nothing.
+    /// </summary>
+    public static IReadOnlyList<ISnapshotter> OpenExisting(string root)
+    {
+        root = Path.GetFullPath(root);
+        var opened = new List<ISnapshotter>();
+        if (Directory.Exists(Path.Join(root, "overlayfs")))
+            opened.Add(new OverlaySnapshotter(Path.Join(root, "overlayfs")));
+        if (Directory.Exists(Path.Join(root, "native")))
+            opened.Add(new NativeSnapshotter(Path.Join(root, "native")));
+        if (Directory.Exists(Path.Join(root, "fuse-overlayfs")))
+            opened.Add(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")));
+        return opened;
+    }
+
+    /// <summary>
     /// The probe mounts an overlay, which costs a noticeable part of a cached build's time; its
     /// answer is remembered next to the snapshots for as long as the kernel and the user
     /// namespace stay the same.

@@ -35,7 +35,7 @@ public sealed class VertexExecutor : IVertexExecutor
         Checksums = new ContextChecksumProvider(options.LocalSources);
         Layers = new LayerBlobCache(options.Snapshotter, options.Content, Path.Join(options.State.CacheRoot, "layers"));
         _images = new ImageSourceExecutor(Locator, new LayerChainUnpacker(options.Snapshotter, options.Content, scratch));
-        _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(Path.Join(options.State.CacheRoot, "mounts")), options.LocalSources, options.Secrets);
+        _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(CacheMountStore.RootIn(options.State)), options.LocalSources, options.Secrets);
         _files = new FileOpExecutor(steps, options.LocalSources, options.FileOps);
         _http = new HttpSourceExecutor(steps, options.Http);
         _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);

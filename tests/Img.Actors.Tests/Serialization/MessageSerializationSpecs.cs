@@ -7,6 +7,7 @@ using Img.Engine.Oci;
 using Img.Engine.Solver;
 using Img.Messages;
 using Img.Messages.Builds;
+using Img.Messages.Cache.Queries;
 using Img.Messages.Serialization;
 using MessagePack;
 using MessagePack.Formatters;
@@ -147,6 +148,7 @@ public class MessageSerializationSpecs() : Akka.TestKit.Xunit2.TestKit(Configura
         if (t == typeof(CacheKey)) return new CacheKey("sha256:" + new string('b', 64));
         if (t == typeof(CacheResult)) return SampleResult;
         if (t == typeof(IReadOnlyList<CacheResult>)) return new[] { SampleResult, new CacheResult("snap-2") };
+        if (t == typeof(IReadOnlyList<CacheRecord>)) return new[] { new CacheRecord(new CacheKey("sha256:" + new string('b', 64)), SampleResult, 1_700_000_000_000) };
         if (t.IsEnum) return Enum.GetValues(t).Cast<object>().Last();
         throw new Xunit.Sdk.XunitException($"no sample value for {t} ({name}): add one here");
     }

@@ -135,7 +135,7 @@ public sealed class ImageCommandsTests : IDisposable
         Assert.Matches(@"^Reclaimable:\s+0B$", lines[4]);
         Assert.Matches(@"^Total:\s+\S+MiB$", lines[5]);
 
-        Assert.Equal("Total: 0B\n", (await _img.OkAsync("prune")).Out);
+        Assert.Equal("Total reclaimed space: 0B\n", (await _img.OkAsync("prune")).Out);
         await _img.OkAsync("rm", "busybox:1");
         var after = await _img.OkAsync("du");
         Assert.Equal(3, after.Out.Split('\n').Count(l => l.Contains("unreferenced blob", StringComparison.Ordinal)));
@@ -144,7 +144,7 @@ public sealed class ImageCommandsTests : IDisposable
 
         var prune = await _img.OkAsync("prune");
         Assert.Equal(3, prune.Out.Split('\n').Count(l => l.StartsWith("Deleted: sha256:", StringComparison.Ordinal)));
-        Assert.EndsWith($"Total: {total}\n", prune.Out);
+        Assert.EndsWith($"Total reclaimed space: {total}\n", prune.Out);
         Assert.Matches(@"Total:\s+0B", (await _img.OkAsync("du")).Out);
     }
 

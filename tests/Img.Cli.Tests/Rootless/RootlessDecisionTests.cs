@@ -35,6 +35,8 @@ public sealed class RootlessDecisionTests
     [InlineData("unpack", "busybox", "dir")]
     [InlineData("--debug", "build", "-t", "x", ".")]
     [InlineData("-s", "/tmp/s", "unpack", "busybox")]
+    [InlineData("prune", "-a")]
+    [InlineData("du", "-v")]
     public void Build_and_unpack_as_a_user_re_execute(params string[] args)
     {
         var plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(), args));
@@ -133,6 +135,18 @@ public sealed class RootlessDecisionTests
         Assert.Contains("util-linux unshare", fail.Message);
         fail = Assert.IsType<RootlessReexec.Decision.Fail>(Decide(Facts(usernsProblem: "the kernel forbids it"), "build", "."));
         Assert.Equal("img build as a non-root user runs in a user namespace, but the kernel forbids it", fail.Message);
+    }
+
+    [Theory]
+    [InlineData("du")]
+    [InlineData("prune")]
+    public void Du_and_prune_without_a_namespace_run_in_process_and_never_warn_about_ownership(string command)
+    {
+        var inProcess = Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(usernsProblem: "the kernel forbids it"), command));
+        Assert.Equal($"img {command} as a non-root user runs in a user namespace, but the kernel forbids it; running without a user namespace", inProcess.Reason);
+        Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(programs: []), command));
+        var plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(subuid: ""), command));
+        Assert.Null(plan.Warning);
     }
 
     [Fact]

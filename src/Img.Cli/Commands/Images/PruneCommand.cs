@@ -1,36 +1,110 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Commands.Images.Formatting;
 using Img.Cli.Hosting;
+using Img.Engine.BuildCache;
+using Img.Engine.Frontend.Dockerfile.Instructions;
+using GoDuration = Img.Engine.Frontend.Dockerfile.Instructions.GoDuration;
 using Img.Engine.Images;
+using Img.Engine.Oci;
 
 namespace Img.Cli.Commands.Images;
 
 /// <summary>
-/// <c>img prune</c>: deletes every blob no image reaches (what <c>img rm</c> left behind,
-/// interrupted pulls and loads), printing each deleted blob and <c>Total: SIZE</c> reclaimed.
-/// Never prompts (img has no daemon state to protect); <c>-a</c> and <c>-f</c> are accepted.
+/// <c>img prune</c>: removes the build cache (records and their snapshots; with <c>-a</c> also the
+/// base image layers unpacked from local images), then every blob no image and no remaining cache
+/// record reaches. Prints what it removed and <c>Total reclaimed space: SIZE</c>. Records are
+/// deleted through their vertex entities before their snapshots, so a prune that is killed
+/// half-way never leaves a record pointing at a removed snapshot. It holds the state lock, so it
+/// waits for a running build (and a build waits for it). Never prompts.
 /// </summary>
 public sealed class PruneCommand : ICommand
 {
-    private static readonly FlagSpec All = new("all", 'a', false, "Remove all unused blobs (the default; accepted for compatibility)");
+    private static readonly FlagSpec All = new("all", 'a', false, "Also remove the base image layers unpacked for builds (kept by default while their image is in the store)");
     private static readonly FlagSpec Force = new("force", 'f', false, "Do not prompt for confirmation (img never prompts)");
+    private static readonly FlagSpec Filter = new("filter", null, true, "Remove only build cache matching (until=DURATION: last used longer ago)", Repeatable: true, ValueName: "filter");
+    private static readonly FlagSpec KeepStorage = new("keep-storage", null, true, "Keep the most recently used build cache up to this size (e.g. 512MB, 10GB)", ValueName: "bytes");
 
     public string Name => "prune";
     public string Usage => "[OPTIONS]";
-    public string Summary => "Remove unused layers, configs and manifests";
-    public IReadOnlyList<FlagSpec> Flags => [All, Force];
+    public string Summary => "Remove build cache and unused layers, configs and manifests";
+    public IReadOnlyList<FlagSpec> Flags => [All, Filter, Force, KeepStorage];
 
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
             throw new UsageException("\"img prune\" accepts no arguments.", Name, 1);
+        TimeSpan? until = null;
+        foreach (var filter in args.Values(Filter.Name))
+        {
+            var eq = filter.IndexOf('=');
+            if (eq < 0 || filter[..eq] is not ("until" or "unused-for"))
+                throw new UsageException($"invalid filter '{filter}' for --filter: img prune supports until=DURATION", Name);
+            try
+            {
+                until = TimeSpan.FromTicks(GoDuration.Parse(filter[(eq + 1)..]) / 100);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid filter '{filter}' for --filter: {e.Message} (a duration like 24h, 90m, 30s)", Name);
+            }
+            if (until < TimeSpan.Zero)
+                throw new UsageException($"invalid filter '{filter}' for --filter: the duration must not be negative", Name);
+        }
+        long? keepStorage = null;
+        if (args.Value(KeepStorage.Name) is { } keep)
+        {
+            keepStorage = RunMount.RamInBytes(keep)
+                ?? throw new UsageException($"invalid argument \"{keep}\" for \"--keep-storage\" flag: invalid size: '{keep}' (e.g. 512MB, 10GB)", Name);
+        }
+        var options = new BuildCachePruneOptions(args.Bool(All.Name), until, keepStorage, DateTimeOffset.UtcNow);
+
         return StateScope.RunAsync(context, async scope =>
         {
-            var result = await new GarbageCollector(scope.Content, scope.Images).CollectAsync(null, false, cancellationToken);
-            foreach (var blob in result.Removed.OrderBy(b => b.Digest))
+            var exitCode = 0;
+            long reclaimed = 0;
+            IReadOnlyList<Descriptor> stillRecorded;
+            await using (var cache = await BuildCacheView.OpenAsync(scope, cancellationToken))
+            {
+                var plan = BuildCachePlanner.Plan(cache.Entries, options);
+                var forgotten = new HashSet<string>(StringComparer.Ordinal);
+                if (cache.Client is { } client && plan.Keys.Count > 0)
+                {
+                    foreach (var answer in await client.ForgetAsync(plan.Keys, cancellationToken))
+                    {
+                        if (answer.Forgotten)
+                            forgotten.Add(answer.Key.Value);
+                        else
+                            await context.Error.WriteLineAsync($"WARNING: build cache record {answer.Key} was not removed: {answer.Error}");
+                    }
+                }
+                // a snapshot whose record could not be deleted stays: a record never points at nothing
+                var removable = plan with { Entries = plan.Entries.Where(e => e.Keys.All(k => forgotten.Contains(k.Value))).ToList() };
+                var result = await BuildCachePruner.RemoveSnapshotsAsync(removable, cancellationToken);
+                foreach (var failure in result.Failures)
+                    await context.Error.WriteLineAsync("WARNING: could not remove snapshot " + failure);
+                if (result.Failures.Count > 0 || forgotten.Count < plan.Keys.Count)
+                    exitCode = 1;
+                if (result.Removed.Count > 0)
+                {
+                    await context.Out.WriteLineAsync("Deleted build cache objects:");
+                    foreach (var entry in result.Removed)
+                        await context.Out.WriteLineAsync(entry.Id);
+                    await context.Out.WriteLineAsync();
+                }
+                reclaimed += result.BytesFreed;
+                // blobs that kept cache records still name (exported layers, images of untagged builds) stay
+                stillRecorded = cache.Records.Where(r => !forgotten.Contains(r.Key.Value))
+                    .SelectMany(r => new[] { r.Result.Layer, r.Result.Image })
+                    .OfType<Descriptor>()
+                    .ToList();
+            }
+
+            var blobs = await new GarbageCollector(scope.Content, scope.Images).CollectAsync(stillRecorded, false, cancellationToken);
+            foreach (var blob in blobs.Removed.OrderBy(b => b.Digest))
                 await context.Out.WriteLineAsync($"Deleted: {blob.Digest}");
-            await context.Out.WriteLineAsync("Total: " + HumanUnits.Size(result.BytesFreed));
-            return 0;
+            reclaimed += blobs.BytesFreed;
+            await context.Out.WriteLineAsync("Total reclaimed space: " + HumanUnits.Size(reclaimed));
+            return exitCode;
         }, cancellationToken);
     }
 }

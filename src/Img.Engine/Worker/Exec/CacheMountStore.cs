@@ -21,6 +21,9 @@ public sealed class CacheMountStore
     private readonly KeyedLock _locks = new();
     private readonly HashSet<string> _privateInUse = new(StringComparer.Ordinal);
 
+    /// <summary>Where a state directory keeps its cache mounts: <c>&lt;state&gt;/cache/mounts</c>.</summary>
+    public static string RootIn(State.StateDirectory state) => Path.Join(state.CacheRoot, "mounts");
+
     public CacheMountStore(string root)
     {
         _root = root;

@@ -9,4 +9,5 @@ namespace Img.Messages.Vertices.Events;
 [Union(2, typeof(VertexSolveFailed))]
 [Union(3, typeof(VertexExecutionStarted))]
 [Union(4, typeof(VertexOutput))]
+[Union(5, typeof(VertexForgotten))]
 public interface IVertexEvent : IWithCacheKey, IImgMessage;

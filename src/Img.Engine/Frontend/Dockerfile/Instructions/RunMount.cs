@@ -209,7 +209,7 @@ public sealed record RunMount
     private static readonly Regex RamPattern = new(@"^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$", RegexOptions.CultureInvariant);
 
     /// <summary>docker/go-units <c>RAMInBytes</c>: binary multiples, <c>64m</c>, <c>1.5GiB</c>, <c>1024</c>.</summary>
-    internal static long? RamInBytes(string size)
+    public static long? RamInBytes(string size)
     {
         var match = RamPattern.Match(size);
         if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))

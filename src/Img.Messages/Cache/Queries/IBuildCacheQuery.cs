@@ -1,0 +1,8 @@
+using MessagePack;
+
+namespace Img.Messages.Cache.Queries;
+
+/// <summary>Questions about the build cache as a whole (every key's record) and their answers. Union tags are append-only.</summary>
+[Union(0, typeof(ListCacheRecords))]
+[Union(1, typeof(CacheRecordsResult))]
+public interface IBuildCacheQuery : IImgMessage;
