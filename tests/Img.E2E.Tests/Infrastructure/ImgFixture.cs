@@ -78,7 +78,8 @@ public sealed class ImgFixture : IAsyncLifetime
                 "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false",
             },
         };
-        var result = await ProcessRunner.RunAsync(start, null, TimeSpan.FromMinutes(5));
+        // the first publish compiles the composite ReadyToRun image (~2-3 min on 2 idle cores)
+        var result = await ProcessRunner.RunAsync(start, null, TimeSpan.FromMinutes(20));
         if (result.ExitCode != 0 || !File.Exists(Binary))
             throw new InvalidOperationException($"dotnet publish failed ({result.ExitCode}):\n{result.Out}\n{result.Error}");
     }
