@@ -148,6 +148,34 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         Assert.Equal(1, executor.Calls);
     }
 
+    [Fact]
+    public async Task EveryRecordAnsweredBeforeShutdownIsInTheNextSystemsSqliteCache()
+    {
+        // Answers go out before the writes: the last ones are still in flight when the build ends.
+        var state = new StateDirectory(NewTempDir()).EnsureCreated();
+        var executor = new FakeVertexExecutor();
+        var keys = Enumerable.Range(0, 30).Select(i => Key("g" + i)).ToList();
+
+        await using (var first = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2))
+        {
+            var probe = CreateTestProbe(first.System);
+            foreach (var key in keys)
+            {
+                first.Vertices.Tell(new SolveVertex(key, Left, [], false), probe);
+                probe.FishForMessage(m => m is VertexSolved, TimeSpan.FromSeconds(20));
+            }
+        }
+
+        await using var second = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2);
+        var lookups = CreateTestProbe(second.System);
+        foreach (var key in keys)
+        {
+            second.Vertices.Tell(new LookupVertex(key), lookups);
+            Assert.Equal(FakeVertexExecutor.ResultFor("left"), lookups.ExpectMsg<LookupVertexResult>(TimeSpan.FromSeconds(20)).Result);
+        }
+        Assert.Equal(keys.Count, executor.Calls);
+    }
+
     private string NewTempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "img-actors-" + Guid.NewGuid().ToString("N"));

@@ -15,9 +15,17 @@ namespace Img.Coordinator.Vertices;
 /// the key's vertex runs: a sharded entity (entity id = key), so cluster-wide each key runs at
 /// most once at a time. <see cref="SolveVertex"/> answers from the recorded result, or joins the
 /// execution in flight, or sends <see cref="RunVertex"/> to the node workers. A result is
-/// persisted as <see cref="VertexRecorded"/> before anyone is answered and recovered on start,
-/// so later builds, in this process or the next, reuse it. <c>IgnoreCache</c> skips the
-/// recorded result but the new one is still recorded.
+/// persisted as <see cref="VertexRecorded"/> and recovered on start, so later builds, in this
+/// process or the next, reuse it. <c>IgnoreCache</c> skips the recorded result but the new one is
+/// still recorded.
+/// <para>
+/// The waiting builds are answered before the record is written (the write is on no build's
+/// critical path: a chain of steps would otherwise wait for one journal write per step). This is
+/// safe because a node reports a result only once its snapshot is committed: the record can be
+/// missing after a crash (a cache miss later), never point at something that does not exist.
+/// Until the write is done the result is answered from memory. <see cref="FlushRecords"/> answers
+/// once every write this entity started is done (a standalone process flushes before it exits).
+/// </para>
 /// </summary>
 public sealed partial class VertexEntityActor : UntypedPersistentActor
 {
@@ -69,6 +77,9 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
             case VertexRunCompleted completed:
                 Record(completed);
                 break;
+            case FlushRecords:
+                Flush();
+                break;
             case VertexRunFailed failed:
                 var execution = _execution;
                 _execution = null;
@@ -84,12 +95,19 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
     {
         if (_execution is null) return;
         var execution = _execution;
-        Persist(new VertexRecorded(_key, completed.Result), recorded =>
-        {
-            Apply(recorded);
-            _execution = null;
-            execution.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
-        });
+        _execution = null;
+        var recorded = new VertexRecorded(_key, completed.Result);
+        Apply(recorded);
+        execution.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
+        // PersistAsync: commands keep coming in while the journal writes (a Persist would stash them).
+        PersistAsync(recorded, _ => { });
+    }
+
+    private void Flush()
+    {
+        var replyTo = Sender;
+        // runs after the handlers of every PersistAsync started before it, at once when none is pending
+        DeferAsync(RecordsFlushed.Instance, flushed => replyTo.Tell(flushed));
     }
 
     private void Solve(SolveVertex solve)
@@ -114,11 +132,14 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // the result exists, it just is not recorded: the builds waiting for it still get it
-        if (@event is VertexRecorded recorded && _execution is { } execution)
+        // The builds that waited for the result already have it; it is just not recorded. The
+        // entity stops now (Akka's rule after a failed write) and the next message starts it from
+        // the journal: a cache miss. A re-run in flight (IgnoreCache) fails rather than leaving
+        // its builds waiting for an answer nobody will send.
+        _log.Warning(cause, "could not record the cache result of {0}", _key);
+        if (_execution is { } execution)
         {
-            _log.Warning(cause, "could not record the cache result of {0}", _key);
-            execution.Tell(new VertexSolved(_key, recorded.Result, false, 0));
+            execution.Tell(new VertexSolveFailed(_key, "the build cache journal failed: " + cause.Message, 0));
             _execution = null;
         }
         base.OnPersistFailure(cause, @event, sequenceNr);

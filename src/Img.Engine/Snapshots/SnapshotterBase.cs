@@ -154,7 +154,8 @@ public abstract class SnapshotterBase : ISnapshotter
     public Task<SnapshotUsage> UsageAsync(string key, CancellationToken ct = default)
     {
         SnapshotRecord r = Get(key);
-        return Task.Run(() => Measure(UsageDirectory(r.Id), ct), ct);
+        string dir = UsageDirectory(r.Id);
+        return Task.Run(() => Directory.Exists(dir) ? Measure(dir, ct) : new SnapshotUsage(0, 0), ct);
     }
 
     public void Dispose()
@@ -174,7 +175,10 @@ public abstract class SnapshotterBase : ISnapshotter
     /// <summary>The tree of one snapshot (the overlay upper directory, or the native copy).</summary>
     protected string FsDirectory(string id) => Path.Join(_snapshotsDir, id, "fs");
 
-    /// <summary>Creates the data directory of a new snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
+    /// <summary>
+    /// Creates the data directory of a new snapshot. <paramref name="parentIds"/> lists the parent
+    /// chain, nearest first. Not called for a view with a parent: it has no directory.
+    /// </summary>
     protected abstract void CreateSnapshot(string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct);
 
     /// <summary>The mounts that present a snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
@@ -227,8 +231,14 @@ public abstract class SnapshotterBase : ISnapshotter
         }
         try
         {
-            Directory.CreateDirectory(SnapshotDirectory(id));
-            CreateSnapshot(id, kind, parentIds, ct);
+            // A view of a committed snapshot presents that snapshot's tree and has no data of its
+            // own: no directory to make now and remove again (each removal waits for the device
+            // on a disk mounted with discard; an export makes two views per layer).
+            if (kind != SnapshotKind.View || parentIds.Count == 0)
+            {
+                Directory.CreateDirectory(SnapshotDirectory(id));
+                CreateSnapshot(id, kind, parentIds, ct);
+            }
             return BuildMounts(id, kind, parentIds);
         }
         catch

@@ -45,9 +45,8 @@ public sealed class MountStubTests : IAsyncLifetime
 
         await RunAsync(rootfs, "ls /proc/1 /dev/null /sys/kernel /data >/dev/null", new Mount("tmpfs", "tmpfs", [], "/data/deep"));
 
-        // /etc is copied up to hold the hosts/resolv.conf/hostname stubs (the differ skips it: metadata unchanged)
-        Assert.Equal(["etc"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(upper, "etc")));
+        // the stub layer has /etc/hosts, resolv.conf and hostname: /etc is not even copied up
+        Assert.Empty(Directory.EnumerateFileSystemEntries(upper));
         var after = LibC.LStat(upper);
         Assert.Equal((before.MtimeSeconds, before.MtimeNanoseconds), (after.MtimeSeconds, after.MtimeNanoseconds));
     }
@@ -73,6 +72,50 @@ public sealed class MountStubTests : IAsyncLifetime
         await RunAsync(rootfs, "echo kept > /opt/file", new Mount("tmpfs", "tmpfs", [], "/opt/mnt"));
         string upper = rootfs[0].Option("upperdir")!;
         Assert.Equal(["file"], Directory.GetFileSystemEntries(Path.Join(upper, "opt")).Select(Path.GetFileName));
-        Assert.Equal(["etc", "opt"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+        Assert.Equal(["opt"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task A_whiteout_over_the_stub_layer_is_kept_and_the_stubs_are_cleaned()
+    {
+        // A parent that deleted /etc hides the stub layer's /etc too: runc creates the stubs in the
+        // upper directory again, and they go again after the run.
+        var deleting = await _snapshotter.PrepareAsync("d-active", "base");
+        string mountpoint = _dir.Sub("d-mount");
+        Mounter.MountAll(deleting, mountpoint);
+        try
+        {
+            Directory.Delete(Path.Join(mountpoint, "etc"), recursive: true);
+        }
+        finally
+        {
+            Mounter.Unmount(mountpoint);
+        }
+        await _snapshotter.CommitAsync("no-etc", "d-active");
+
+        var rootfs = await _snapshotter.PrepareAsync("d", "no-etc");
+        await RunAsync(rootfs, "grep -q buildkitsandbox /etc/hostname && test -f /etc/hosts && ls /proc/1 >/dev/null");
+        string upper = rootfs[0].Option("upperdir")!;
+        Assert.Empty(Directory.EnumerateFileSystemEntries(upper));
+        await RunAsync(rootfs, "test ! -e /etc/passwd");
+    }
+
+    [Fact]
+    public async Task Nothing_a_step_does_reaches_the_stub_layer()
+    {
+        // The base has /etc but no /etc/hosts: the stub's empty file shows through, and a step that
+        // writes next to it changes only its own upper directory.
+        var rootfs = await _snapshotter.PrepareAsync("e", "base");
+        await RunAsync(rootfs, "echo x > /etc/new && mkdir -p /proc/../sys/../made && touch /dev/../devfile");
+        string layer = Path.Join(_dir.Sub("state"), "stubs-v1");
+        Assert.Equal(["dev", "etc", "proc", "sys"], Directory.GetFileSystemEntries(layer).Select(Path.GetFileName).Order());
+        Assert.Equal(["hostname", "hosts", "resolv.conf"], Directory.GetFileSystemEntries(Path.Join(layer, "etc")).Select(Path.GetFileName).Order());
+        foreach (var dir in new[] { "dev", "proc", "sys" })
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(layer, dir)));
+        foreach (var file in Directory.GetFiles(Path.Join(layer, "etc")))
+            Assert.Equal(0, new FileInfo(file).Length);
+        string upper = rootfs[0].Option("upperdir")!;
+        Assert.Equal(["devfile", "etc", "made"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+        Assert.Equal(["new"], Directory.GetFileSystemEntries(Path.Join(upper, "etc")).Select(Path.GetFileName));
     }
 }

@@ -199,6 +199,24 @@ public abstract class SnapshotterConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_view_of_a_committed_snapshot_has_no_directory_of_its_own()
+    {
+        await CommitLayerAsync("base", null, m => File.WriteAllText(Path.Join(m, "a"), "a"));
+        string snapshots = Path.Join(Snapshotter.Root, "snapshots");
+        var before = Directory.GetDirectories(snapshots);
+
+        var mounts = await Snapshotter.ViewAsync("v", "base");
+        Assert.Equal(before, Directory.GetDirectories(snapshots));
+        using (var lease = Mounter.MountTemporary(mounts, Dir.Path))
+            Assert.Equal("a", File.ReadAllText(Path.Join(lease.Directory, "a")));
+        Assert.Equal(new SnapshotUsage(0, 0), await Snapshotter.UsageAsync("v"));
+        Assert.Equal(SnapshotKind.View, Snapshotter.Stat("v").Kind);
+        await Snapshotter.RemoveAsync("v");
+        Assert.Equal(before, Directory.GetDirectories(snapshots));
+        await Snapshotter.RemoveAsync("base"); // no child left behind
+    }
+
+    [Fact]
     public async Task A_new_instance_sees_committed_snapshots_and_drops_actives_of_dead_processes()
     {
         await CommitLayerAsync("base", null, m => File.WriteAllText(Path.Join(m, "a"), "a"));

@@ -26,6 +26,7 @@ public sealed class RuncExecutor : IExecutor
     private readonly RuntimeSpecBuilder.Isolation _isolation;
     private readonly RuncLauncher _launcher;
     private readonly SharedEtcFiles _etc;
+    private readonly string _stubLayer;
     private readonly Action<string>? _trace;
 
     public RuncExecutor(RuncExecutorOptions options)
@@ -41,6 +42,7 @@ public sealed class RuncExecutor : IExecutor
         Directory.CreateDirectory(_runcRoot);
         Directory.CreateDirectory(_bundles);
         _etc = new SharedEtcFiles(Path.Join(state, "etc")); // written once, never removed: no need for tmpfs
+        _stubLayer = StubLayer.Ensure(state);
         _trace = options.Trace;
         bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
         bool newUserNs = rootless && UserNamespace.IsInitial;
@@ -78,6 +80,7 @@ public sealed class RuncExecutor : IExecutor
         Directory.CreateDirectory(rootfsDir);
         MountStubs? stubs = null;
         bool mounted = false;
+        rootfs = StubLayer.Under(rootfs, _stubLayer);
         try
         {
             Mounter.MountAll(rootfs, rootfsDir);
