@@ -74,6 +74,9 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
             w.Field("compression-level").Int((long?)compression.Level);
             w.Field("force-compression").Bool(compression.Force);
         }
+        // how layers are diffed and written: an image exported by an older img (another
+        // layer format) is not returned from the cache as if this img had made it
+        w.Field("layer-format").String(LayerBlobFormat.Version);
     }
 
     private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

@@ -43,6 +43,17 @@ public class BuildGraphTests
     }
 
     [Fact]
+    public void TheExportDefinitionNamesTheLayerFormat()
+    {
+        // a cached export of an older img (another layer format) must not be reused
+        var w = new CanonicalWriter();
+        new ImageConfigOp(null, new ImageConfig { Os = "linux", Architecture = "amd64" }).Encode(w);
+        var text = System.Text.Encoding.UTF8.GetString(w.ToArray());
+        Assert.Contains("layer-format", text);
+        Assert.EndsWith(Img.Engine.Diff.LayerBlobFormat.Version, text);
+    }
+
+    [Fact]
     public void MetadataIsNotPartOfTheDigest()
     {
         var op = new ExecOp(null, ["x"], [], "/", "");
