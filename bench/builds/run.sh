@@ -43,6 +43,8 @@ DOCKER=/usr/bin/docker
 SOCK=unix://$D/docker.sock
 BUILDAH=(buildah --root "$D/buildah/root" --runroot "$D/buildah/run")
 STAMP=$(date +%Y-%m-%d-%H%M)
+# two runs started in the same minute must not overwrite each other's results
+if [ -e "$HERE/results/$STAMP.md" ] || [ -e "$D/logs/$STAMP" ]; then STAMP=$(date +%Y-%m-%d-%H%M%S); fi
 LOGS=$D/logs/$STAMP
 RESULTS=$HERE/results/$STAMP.md
 mkdir -p "$LOGS" "$HERE/results" "$IMG_STATE"
