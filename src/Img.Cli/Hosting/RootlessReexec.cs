@@ -184,8 +184,16 @@ public static class RootlessReexec
                     head.Add(args[++i]);
                 i++;
             }
+            // `img image prune`: a group's subcommand is the command
+            var scope = commands;
+            if (i + 1 < args.Count && commands.FirstOrDefault(c => c.Name == args[i]) is CommandGroup group
+                && group.Subcommands.Any(c => c.Name == args[i + 1]))
+            {
+                scope = group.Subcommands;
+                i++;
+            }
             if (i >= args.Count || !Commands.Contains(args[i])) return null;
-            var command = commands.FirstOrDefault(c => c.Name == args[i]);
+            var command = scope.FirstOrDefault(c => c.Name == args[i]);
             if (command is null) return null;
             var globals = FlagParser.Parse("", GlobalFlags.All, head);
             var parsed = FlagParser.Parse(command.Name, command.Flags.Concat(GlobalFlags.All).ToList(), args.Skip(i + 1).ToList());

@@ -37,6 +37,7 @@ public sealed class RootlessDecisionTests
     [InlineData("-s", "/tmp/s", "unpack", "busybox")]
     [InlineData("prune", "-a")]
     [InlineData("du", "-v")]
+    [InlineData("image", "prune", "-f")]
     public void Build_and_unpack_as_a_user_re_execute(params string[] args)
     {
         var plan = Assert.IsType<RootlessReexec.Decision.Reexec>(Decide(Facts(), args));
@@ -56,6 +57,8 @@ public sealed class RootlessDecisionTests
     [InlineData("load", "-i", "x.tar")]
     [InlineData("save", "busybox")]
     [InlineData("image", "ls")]
+    [InlineData("image", "prune", "--help")]
+    [InlineData("debug", "build")]
     [InlineData("version")]
     [InlineData("build", "--help")]
     [InlineData("--help", "build")]
