@@ -2,6 +2,9 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Img.Messages.Vertices.Commands;
+using Img.Messages.Vertices.Events;
+using Img.Messages.Vertices.Queries;
 
 namespace Img.Coordinator.Vertices;
 
@@ -20,7 +23,9 @@ namespace Img.Coordinator.Vertices;
 /// Akka.Persistence requires; a passivated one stops on request). Those messages become dead
 /// letters, and a build waiting for their answer would wait forever. The region therefore takes
 /// back the dead letters of its own entities and delivers them to the entity's next incarnation,
-/// once the old one is gone, as cluster sharding buffers messages for a stopping entity.
+/// once the old one is gone, as cluster sharding buffers messages for a stopping entity (their
+/// order is not kept: they come back by two paths). An entity that stops again at once, three
+/// times in a row, gets its requests answered as failed (a lookup as a miss) instead.
 /// </para>
 /// </summary>
 public sealed class LocalVertexRegionActor : UntypedActor
@@ -33,8 +38,15 @@ public sealed class LocalVertexRegionActor : UntypedActor
     private readonly IMessageExtractor _extractor;
     private readonly Liveness _liveness = new();
 
+    // An entity that stops at once every time (its journal is gone, so recovery fails) would be
+    // restarted forever: after this many incarnations in a row the messages are answered as failed.
+    private const int MaxRedeliveryIncarnations = 3;
+
     // entity name -> messages that reached its stopped incarnation, delivered when it has terminated
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _redeliveries = new(StringComparer.Ordinal);
+
+    // entity name -> incarnations started in a row to take redelivered messages
+    private readonly Dictionary<string, int> _redeliveryIncarnations = new(StringComparer.Ordinal);
 
     public LocalVertexRegionActor(Props entityProps, IMessageExtractor extractor)
     {
@@ -78,11 +90,7 @@ public sealed class LocalVertexRegionActor : UntypedActor
                 return;
             case Terminated terminated:
                 if (_redeliveries.Remove(terminated.ActorRef.Path.Name, out var pending))
-                {
-                    var next = Spawn(terminated.ActorRef.Path.Name);
-                    foreach (var (m, sender) in pending)
-                        next.Tell(m, sender);
-                }
+                    DeliverToNextIncarnation(terminated.ActorRef.Path.Name, pending);
                 return;
         }
         var id = _extractor.EntityId(message);
@@ -100,7 +108,42 @@ public sealed class LocalVertexRegionActor : UntypedActor
         var child = Context.Child(name);
         if (child.IsNobody())
             child = Spawn(name);
+        else
+            _redeliveryIncarnations.Remove(name); // it lived to take new work
         child.Forward(_extractor.EntityMessage(message));
+    }
+
+    private void DeliverToNextIncarnation(string name, List<(object Message, IActorRef Sender)> pending)
+    {
+        var incarnations = _redeliveryIncarnations.GetValueOrDefault(name) + 1;
+        if (incarnations > MaxRedeliveryIncarnations)
+        {
+            _redeliveryIncarnations.Remove(name);
+            foreach (var (m, sender) in pending)
+                FailUndeliverable(m, sender);
+            return;
+        }
+        _redeliveryIncarnations[name] = incarnations;
+        var next = Spawn(name);
+        foreach (var (m, sender) in pending)
+            next.Tell(m, sender);
+    }
+
+    private void FailUndeliverable(object message, IActorRef sender)
+    {
+        const string error = "the vertex's cache entity keeps stopping (is the build cache journal readable and writable?)";
+        switch (message)
+        {
+            case SolveVertex solve:
+                sender.Tell(new VertexSolveFailed(solve.Key, error, 0));
+                break;
+            case LookupVertex lookup:
+                sender.Tell(new LookupVertexResult(lookup.Key, null)); // a miss
+                break;
+            case FlushRecords:
+                sender.Tell(RecordsFlushed.Instance); // nothing of it can be written any more
+                break;
+        }
     }
 
     private IActorRef Spawn(string name) => Context.Watch(Context.ActorOf(_entityProps, name));
@@ -118,9 +161,11 @@ public sealed class LocalVertexRegionActor : UntypedActor
         }
         var current = Context.Child(name);
         if (current.Equals(stopped))
-            _redeliveries[name] = [(message, sender)]; // until its Terminated arrives
+            _redeliveries[name] = [(message, sender)]; // delivered when its Terminated arrives
+        else if (current.IsNobody())
+            DeliverToNextIncarnation(name, [(message, sender)]); // its Terminated came first
         else
-            (current.IsNobody() ? Spawn(name) : current).Tell(message, sender);
+            current.Tell(message, sender);
     }
 
     // Entities are named by their escaped id, which never starts with '$' (EscapeDataString

@@ -43,14 +43,18 @@ public sealed partial class VertexEntityActor
         }
         // no build gets this result from now on, even before the journal confirms the delete
         _result = null;
-        if (LastSequenceNr == 0)
-        {
-            Sender.Tell(new VertexForgotten(_key, true, ""));
-            return;
-        }
         _forgetting.Add(Sender);
-        if (_forgetting.Count == 1)
-            DeleteMessages(LastSequenceNr);
+        if (_forgetting.Count > 1)
+            return;
+        // Records are written after the answer (PersistAsync): delete once the pending writes are
+        // in, or a record still on its way to the journal would outlive the prune.
+        DeferAsync(_key, _ =>
+        {
+            if (LastSequenceNr == 0)
+                AnswerForgetting(true, "");
+            else
+                DeleteMessages(LastSequenceNr);
+        });
     }
 
     private void AnswerForgetting(bool forgotten, string error)
