@@ -1,4 +1,5 @@
 using Img.Actors.Tests.Fakes;
+using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Cache;
 using Img.Coordinator.Hosting;
 using Img.Engine.Solver;
@@ -18,8 +19,6 @@ public sealed class BuildCacheActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestCon
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "img-cache-actor-" + Guid.NewGuid().ToString("N"));
-
-    private static CacheKey Key(string name) => new("sha256:" + name.PadLeft(64, '0'));
 
     private async Task RecordAsync(StateDirectory state, params string[] descriptions)
     {

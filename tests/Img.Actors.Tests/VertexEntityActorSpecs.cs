@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Img.Actors.Tests.Fakes;
+using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Hosting;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
@@ -15,22 +16,12 @@ namespace Img.Actors.Tests;
 
 public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InMemory), IDisposable
 {
-    private static readonly byte[] Left = BuildGraphCodec.EncodeVertex(Graphs.Diamond().Vertices.Single(v => v.Metadata.Description == "left"));
     private readonly List<string> _temporary = [];
-
-    private static CacheKey Key(string name) => new("sha256:" + name.PadLeft(64, '0'));
-
-    private (IActorRef Region, Akka.TestKit.TestProbe Worker) Region()
-    {
-        var worker = CreateTestProbe();
-        var region = Sys.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(worker), new VertexMessageExtractor()));
-        return (region, worker);
-    }
 
     [Fact]
     public void ConcurrentRequestsForOneKeyRunItOnce()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         var buildA = CreateTestProbe();
         var buildB = CreateTestProbe();
         region.Tell(new SolveVertex(Key("a1"), Left, [], false), buildA);
@@ -57,7 +48,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     [Fact]
     public void ARecordedResultAnswersLaterRequestsWithoutRunning()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         region.Tell(new LookupVertex(Key("b1")));
         Assert.Null(ExpectMsg<LookupVertexResult>().Result);
         region.Tell(new SolveVertex(Key("b1"), Left, [], false));
@@ -77,7 +68,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     [Fact]
     public void NoCacheRerunsButStoresTheNewResult()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         region.Tell(new SolveVertex(Key("c1"), Left, [], false));
         worker.ExpectMsg<RunVertex>();
         worker.Reply(new VertexRunCompleted(Key("c1"), new CacheResult("old"), 1));
@@ -97,7 +88,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     [Fact]
     public void FailuresAreReportedAndNotRecorded()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         region.Tell(new SolveVertex(Key("d1"), Left, [], false));
         worker.ExpectMsg<RunVertex>();
         worker.Reply(new VertexRunFailed(Key("d1"), "exit code 1", 3));
@@ -111,7 +102,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     [Fact]
     public void OutputGoesToEveryWaitingBuild()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         var other = CreateTestProbe();
         region.Tell(new SolveVertex(Key("e1"), Left, [], false));
         region.Tell(new SolveVertex(Key("e1"), Left, [], false), other);

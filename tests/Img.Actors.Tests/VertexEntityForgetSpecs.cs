@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Img.Actors.Tests.Fakes;
+using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
 using Img.Messages.Graphs;
@@ -14,16 +15,6 @@ namespace Img.Actors.Tests;
 /// <summary><c>ForgetVertex</c> on the vertex entity (in-memory journal; the SQLite journal is covered by <see cref="BuildCacheActorSpecs"/>).</summary>
 public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InMemory)
 {
-    private static readonly byte[] Left = BuildGraphCodec.EncodeVertex(Graphs.Diamond().Vertices.Single(v => v.Metadata.Description == "left"));
-
-    private static CacheKey Key(string name) => new("sha256:" + name.PadLeft(64, '0'));
-
-    private (IActorRef Region, Akka.TestKit.TestProbe Worker) Region()
-    {
-        var worker = CreateTestProbe();
-        var region = Sys.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(worker), new VertexMessageExtractor()));
-        return (region, worker);
-    }
 
     private void Record(IActorRef region, Akka.TestKit.TestProbe worker, CacheKey key, string snapshot)
     {
@@ -36,7 +27,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
     [Fact]
     public void AForgottenRecordIsAMissAndTheNextSolveRunsAndRecordsAgain()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         Record(region, worker, Key("a"), "snap-old");
 
         region.Tell(new ForgetVertex(Key("a")));
@@ -55,13 +46,13 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
     [Fact]
     public void TheDeleteReachesTheJournal()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         Record(region, worker, Key("b"), "snap-b");
         region.Tell(new ForgetVertex(Key("b")));
         ExpectMsg<VertexForgotten>();
 
         // a fresh entity for the same key recovers from the journal: nothing is left to recover
-        var (other, _) = Region();
+        var (other, _) = this.LocalRegion();
         other.Tell(new LookupVertex(Key("b")));
         Assert.Null(ExpectMsg<LookupVertexResult>().Result);
     }
@@ -69,7 +60,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
     [Fact]
     public void AnUnknownKeyIsForgottenAtOnce()
     {
-        var (region, _) = Region();
+        var (region, _) = this.LocalRegion();
         region.Tell(new ForgetVertex(Key("c")));
         Assert.Equal(new VertexForgotten(Key("c"), true, ""), ExpectMsg<VertexForgotten>());
     }
@@ -77,7 +68,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
     [Fact]
     public void ARunningVertexIsNotForgotten()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         var build = CreateTestProbe();
         region.Tell(new SolveVertex(Key("d"), Left, [], false), build);
         worker.ExpectMsg<RunVertex>();

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Img.Actors.Tests.Fakes;
+using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Hosting;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
@@ -21,7 +22,6 @@ namespace Img.Actors.Tests;
 /// </summary>
 public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
-    private static readonly byte[] Left = BuildGraphCodec.EncodeVertex(Graphs.Diamond().Vertices.Single(v => v.Metadata.Description == "left"));
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly JournalGate _gate;
     private readonly List<string> _temporary = [];
@@ -35,15 +35,6 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         : base(ConfigurationFactory.ParseString(GatedJournal.Hocon(gate)).WithFallback(TestConfig.InMemory))
     {
         _gate = gate;
-    }
-
-    private static CacheKey Key(string name) => new("sha256:" + name.PadLeft(64, '0'));
-
-    private (IActorRef Region, Akka.TestKit.TestProbe Worker) Region()
-    {
-        var worker = CreateTestProbe();
-        var region = Sys.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(worker), new VertexMessageExtractor()));
-        return (region, worker);
     }
 
     /// <summary>Runs <paramref name="key"/> once through the worker probe; returns the entity.</summary>
@@ -61,7 +52,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void TheBuildsAreAnsweredBeforeTheRecordIsWritten()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         var other = CreateTestProbe();
         region.Tell(new SolveVertex(Key("a"), Left, [], false));
         region.Tell(new SolveVertex(Key("a"), Left, [], false), other);
@@ -78,7 +69,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void UntilTheRecordIsWrittenTheResultIsAnsweredFromMemoryAndNothingRunsAgain()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         Complete(region, worker, Key("b"), "snap-b");
         ExpectMsg<VertexSolved>(Patience);
         AwaitWaitingWrites(1);
@@ -94,7 +85,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void AFlushIsAnsweredOnceTheRecordIsWritten()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         Complete(region, worker, Key("c"), "snap-c");
         ExpectMsg<VertexSolved>(Patience);
         AwaitWaitingWrites(1);
@@ -110,7 +101,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void AFlushWithNothingToWriteIsAnsweredAtOnce()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         region.Tell(FlushRecords.Instance);
         ExpectMsg<RecordsFlushed>(Patience);
 
@@ -123,7 +114,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void AFailedWriteCostsACacheMissNeverAWrongAnswer()
     {
-        var (region, worker) = Region();
+        var (region, worker) = this.LocalRegion();
         var entity = Complete(region, worker, Key("e"), "snap-e");
         ExpectMsg<VertexSolved>(Patience);
         AwaitWaitingWrites(1);
