@@ -85,7 +85,7 @@ public sealed class LocalVertexRegionActor : UntypedActor
                 FlushAll();
                 return;
             case DeadLetter dead:
-                if (IsEntity(dead.Recipient) && dead.Message is not (IAutoReceivedMessage or PoisonPill or Kill))
+                if (IsEntity(dead.Recipient) && dead.Message is not IAutoReceivedMessage)
                     Redeliver(dead.Recipient, dead.Message, dead.Sender);
                 return;
             case Terminated terminated:
@@ -148,8 +148,7 @@ public sealed class LocalVertexRegionActor : UntypedActor
 
     private IActorRef Spawn(string name) => Context.Watch(Context.ActorOf(_entityProps, name));
 
-    private bool IsEntity(IActorRef actor) =>
-        actor.Path.Parent.Equals(Self.Path) && !actor.Path.Name.StartsWith('$');
+    private bool IsEntity(IActorRef actor) => actor.Path.Parent.Equals(Self.Path) && IsEntityName(actor.Path.Name);
 
     private void Redeliver(IActorRef stopped, object message, IActorRef sender)
     {
@@ -170,8 +169,10 @@ public sealed class LocalVertexRegionActor : UntypedActor
 
     // Entities are named by their escaped id, which never starts with '$' (EscapeDataString
     // escapes it); the flushers are unnamed children, which always do.
+    private static bool IsEntityName(string name) => !name.StartsWith('$');
+
     private void FlushAll() =>
-        Context.ActorOf(RecordFlusher.Props([.. Context.GetChildren().Where(c => !c.Path.Name.StartsWith('$'))], Sender));
+        Context.ActorOf(RecordFlusher.Props([.. Context.GetChildren().Where(c => IsEntityName(c.Path.Name))], Sender));
 
     public static Props Props(Props entityProps, IMessageExtractor extractor) =>
         Akka.Actor.Props.Create(() => new LocalVertexRegionActor(entityProps, extractor));
