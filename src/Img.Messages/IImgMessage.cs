@@ -8,6 +8,10 @@ using Img.Messages.Nodes.Queries;
 using Img.Messages.Vertices.Commands;
 using Img.Messages.Vertices.Events;
 using Img.Messages.Vertices.Queries;
+using Img.Messages.Builds.Sessions;
+using Img.Messages.Client;
+using Img.Messages.Scheduling.Commands;
+using Img.Messages.Scheduling.Queries;
 using MessagePack;
 
 namespace Img.Messages;
@@ -46,4 +50,31 @@ namespace Img.Messages;
 [Union(26, typeof(VertexForgotten))]
 [Union(27, typeof(ListCacheRecords))]
 [Union(28, typeof(CacheRecordsResult))]
+[Union(29, typeof(VertexRunning))]
+[Union(30, typeof(SlotReleased))]
+[Union(31, typeof(NodeHeartbeat))]
+[Union(32, typeof(PublishResult))]
+[Union(33, typeof(ResultPublished))]
+[Union(34, typeof(ScheduleVertex))]
+[Union(35, typeof(GetClusterStatus))]
+[Union(36, typeof(ClusterStatusResult))]
+[Union(37, typeof(OpenContext))]
+[Union(38, typeof(ContextOpened))]
+[Union(39, typeof(ReadSecret))]
+[Union(40, typeof(SecretRead))]
+[Union(41, typeof(ClientHello))]
+[Union(42, typeof(ClientWelcome))]
+[Union(43, typeof(ClientRefused))]
+[Union(44, typeof(ContextListRequest))]
+[Union(45, typeof(ContextListing))]
+[Union(46, typeof(ContextFilesRequest))]
+[Union(47, typeof(ContextFileChunk))]
+[Union(48, typeof(SecretRequest))]
+[Union(49, typeof(SecretValue))]
+[Union(50, typeof(ReadBlob))]
+[Union(51, typeof(BlobChunk))]
+[Union(52, typeof(PushImage))]
+[Union(53, typeof(ImagePushed))]
+[Union(54, typeof(EnrollMember))]
+[Union(55, typeof(MemberEnrolled))]
 public interface IImgMessage;

@@ -1,3 +1,4 @@
+using Img.Cli.Hosting;
 using Img.Actors.Tests.Fakes;
 using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Cache;
@@ -23,7 +24,7 @@ public sealed class BuildCacheActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestCon
     private async Task RecordAsync(StateDirectory state, params string[] descriptions)
     {
         var graph = Graphs.Diamond();
-        await using var runtime = await ImgRuntime.StartStandaloneAsync(state, new FakeVertexExecutor(), _ => FakeChecksums.Instance, 2);
+        await using var runtime = await StandaloneRuntime.StartAsync(state, new FakeVertexExecutor(), _ => FakeChecksums.Instance, 2);
         var probe = CreateTestProbe(runtime.System);
         foreach (var description in descriptions)
         {

@@ -1,3 +1,4 @@
+using Img.Cli.Hosting;
 using Akka.Actor;
 using Img.Actors.Tests.Fakes;
 using Img.Coordinator.Builds;
@@ -18,7 +19,7 @@ public sealed class BuildsActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.
     private static StartBuild Start(bool ignoreCache = false) =>
         new(BuildId.New(), BuildGraphCodec.Encode(Graphs.Diamond(ignoreCache)), "/context");
 
-    private static async Task<(IBuildEvent Outcome, List<IBuildEvent> Progress)> Run(ImgRuntime runtime, StartBuild start)
+    private static async Task<(IBuildEvent Outcome, List<IBuildEvent> Progress)> Run(StandaloneRuntime runtime, StartBuild start)
     {
         var progress = new List<IBuildEvent>();
         var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, progress.Add, CancellationToken.None)
@@ -33,7 +34,7 @@ public sealed class BuildsActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.
         var executor = new FakeVertexExecutor();
         executor.Hold("left");
         executor.Hold("right");
-        await using (var runtime = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 4))
+        await using (var runtime = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 4))
         {
             var build = Run(runtime, Start());
             await AwaitConditionAsync(() => Task.FromResult(executor.Started.Contains("left") && executor.Started.Contains("right")), TimeSpan.FromSeconds(20));
@@ -53,7 +54,7 @@ public sealed class BuildsActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.
             Assert.Empty(againProgress.OfType<VertexStarted>());
         }
 
-        await using (var restarted = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 4))
+        await using (var restarted = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 4))
         {
             var (outcome, _) = await Run(restarted, Start());
             Assert.IsType<BuildCompleted>(outcome);
@@ -72,7 +73,7 @@ public sealed class BuildsActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.
         var state = new StateDirectory(_root).EnsureCreated();
         var executor = new FakeVertexExecutor();
         executor.Fail("right", "exit code 3");
-        await using var runtime = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 1);
+        await using var runtime = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 1);
         var (outcome, progress) = await Run(runtime, Start());
         Assert.Equal("exit code 3", Assert.IsType<BuildFailed>(outcome).Error);
         Assert.Equal("right", Assert.Single(progress.OfType<VertexFailed>()).Description);

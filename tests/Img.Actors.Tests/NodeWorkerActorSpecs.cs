@@ -7,11 +7,22 @@ using Img.Messages.Nodes.Events;
 using Img.Messages.Nodes.Queries;
 using Img.Messages.Vertices.Events;
 using Img.Node.Workers;
+using Img.Messages.Scheduling.Commands;
 
 namespace Img.Actors.Tests;
 
-public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InMemory)
+public class NodeWorkerActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
+    public NodeWorkerActorSpecs()
+        : base(TestConfig.InMemory)
+    {
+        // the test actor stands for the vertex region; slot releases are checked on their own
+        IgnoreMessages<SlotReleased>();
+    }
+
+    /// <summary>Answers go to the test actor, as the vertex region; no scheduler hears heartbeats.</summary>
+    private NodeWorkerSettings Settings(int slots, string node = "local") => new(node, slots, TestActor, []);
+
     private static readonly Engine.Graph.BuildGraph Diamond = Graphs.Diamond();
 
     private static RunVertex Run(string description)
@@ -24,7 +35,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
     public void RunsAVertexAndReportsItsResult()
     {
         var executor = new FakeVertexExecutor();
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, 2, "n1"));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, Settings(2, "n1")));
         worker.Tell(Run("left"));
         Assert.Equal(new VertexExecutionStarted(new CacheKey("key-left"), "n1"), ExpectMsg<VertexExecutionStarted>());
         var done = ExpectMsg<VertexRunCompleted>();
@@ -37,7 +48,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
     {
         var executor = new FakeVertexExecutor();
         executor.Output("left", "compiling", "done");
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, 1));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, Settings(1)));
         worker.Tell(Run("left"));
         ExpectMsg<VertexExecutionStarted>();
         Assert.Equal("compiling", ExpectMsg<VertexOutput>().Line);
@@ -50,7 +61,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
     {
         var executor = new FakeVertexExecutor();
         executor.Fail("right", "process exited with code 2");
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, 1));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, Settings(1)));
         worker.Tell(Run("right"));
         ExpectMsg<VertexExecutionStarted>();
         var failed = ExpectMsg<VertexRunFailed>();
@@ -60,7 +71,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
     [Fact]
     public void UndecodableVertexFailsWithoutCrashingTheWorker()
     {
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(new FakeVertexExecutor(), 1));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(new FakeVertexExecutor(), Settings(1)));
         worker.Tell(new RunVertex(new CacheKey("k"), [1, 2, 3], []));
         ExpectMsg<VertexExecutionStarted>();
         Assert.Contains("malformed", ExpectMsg<VertexRunFailed>().Error);
@@ -75,7 +86,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
         var executor = new FakeVertexExecutor();
         executor.Hold("left");
         executor.Hold("right");
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, 1, "n1"));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, Settings(1, "n1")));
         worker.Tell(Run("left"));
         worker.Tell(Run("right"));
         Assert.Equal(new CacheKey("key-left"), ExpectMsg<VertexExecutionStarted>().Key);
@@ -97,7 +108,7 @@ public class NodeWorkerActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.InM
         var executor = new FakeVertexExecutor();
         executor.Hold("left");
         executor.Hold("right");
-        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, 2));
+        var worker = Sys.ActorOf(NodeWorkerActor.Props(executor, Settings(2)));
         worker.Tell(Run("left"));
         worker.Tell(Run("right"));
         ExpectMsg<VertexExecutionStarted>();

@@ -1,3 +1,4 @@
+using Img.Cli.Hosting;
 using Akka.Actor;
 using Img.Actors.Tests.Fakes;
 using static Img.Actors.Tests.Fakes.VertexFixtures;
@@ -5,6 +6,7 @@ using Img.Coordinator.Hosting;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
 using Img.Engine.State;
+using Img.Messages.Scheduling.Commands;
 using Img.Messages.Graphs;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
@@ -27,7 +29,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         region.Tell(new SolveVertex(Key("a1"), Left, [], false), buildA);
         region.Tell(new SolveVertex(Key("a1"), Left, [], false), buildB);
 
-        var run = worker.ExpectMsg<RunVertex>();
+        var run = worker.ExpectMsg<ScheduleVertex>();
         var entity = worker.LastSender;
         Assert.Equal(Key("a1"), run.Key);
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -52,7 +54,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         region.Tell(new LookupVertex(Key("b1")));
         Assert.Null(ExpectMsg<LookupVertexResult>().Result);
         region.Tell(new SolveVertex(Key("b1"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(Key("b1"), new CacheResult("snap-b1"), 5));
         ExpectMsg<VertexSolved>();
 
@@ -70,12 +72,12 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     {
         var (region, worker) = this.LocalRegion();
         region.Tell(new SolveVertex(Key("c1"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(Key("c1"), new CacheResult("old"), 1));
         ExpectMsg<VertexSolved>();
 
         region.Tell(new SolveVertex(Key("c1"), Left, [], true));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(Key("c1"), new CacheResult("new"), 1));
         var solved = ExpectMsg<VertexSolved>();
         Assert.False(solved.Cached);
@@ -90,13 +92,13 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     {
         var (region, worker) = this.LocalRegion();
         region.Tell(new SolveVertex(Key("d1"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunFailed(Key("d1"), "exit code 1", 3));
         Assert.Equal(new VertexSolveFailed(Key("d1"), "exit code 1", 3), ExpectMsg<VertexSolveFailed>());
         region.Tell(new LookupVertex(Key("d1")));
         Assert.Null(ExpectMsg<LookupVertexResult>().Result);
         region.Tell(new SolveVertex(Key("d1"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
     }
 
     [Fact]
@@ -106,7 +108,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         var other = CreateTestProbe();
         region.Tell(new SolveVertex(Key("e1"), Left, [], false));
         region.Tell(new SolveVertex(Key("e1"), Left, [], false), other);
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexOutput(Key("e1"), VertexLogStream.Stderr, "warning: x"));
         Assert.Equal("warning: x", ExpectMsg<VertexOutput>().Line);
         Assert.Equal("warning: x", other.ExpectMsg<VertexOutput>().Line);
@@ -118,17 +120,17 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         var state = new StateDirectory(NewTempDir()).EnsureCreated();
         var executor = new FakeVertexExecutor();
 
-        await using (var first = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2))
+        await using (var first = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2))
         {
             var probe = CreateTestProbe(first.System);
             first.Vertices.Tell(new SolveVertex(Key("f1"), Left, [], false), probe);
             probe.ExpectMsg<VertexExecutionStarted>(TimeSpan.FromSeconds(20));
             Assert.Equal(FakeVertexExecutor.ResultFor("left"), probe.ExpectMsg<VertexSolved>(TimeSpan.FromSeconds(20)).Result);
         }
-        Assert.True(File.Exists(ImgActorSystem.CacheDatabasePath(state)));
+        Assert.True(File.Exists(CachePersistence.DatabasePath(state)));
         Assert.Equal(1, executor.Calls);
 
-        await using (var second = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2))
+        await using (var second = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2))
         {
             var probe = CreateTestProbe(second.System);
             second.Vertices.Tell(new LookupVertex(Key("f1")), probe);
@@ -147,7 +149,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
         var executor = new FakeVertexExecutor();
         var keys = Enumerable.Range(0, 30).Select(i => Key("g" + i)).ToList();
 
-        await using (var first = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2))
+        await using (var first = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2))
         {
             var probe = CreateTestProbe(first.System);
             foreach (var key in keys)
@@ -157,7 +159,7 @@ public sealed class VertexEntityActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
             }
         }
 
-        await using var second = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2);
+        await using var second = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2);
         var lookups = CreateTestProbe(second.System);
         foreach (var key in keys)
         {

@@ -3,6 +3,7 @@ using Img.Actors.Tests.Fakes;
 using static Img.Actors.Tests.Fakes.VertexFixtures;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
+using Img.Messages.Scheduling.Commands;
 using Img.Messages.Graphs;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
@@ -19,7 +20,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
     private void Record(IActorRef region, Akka.TestKit.TestProbe worker, CacheKey key, string snapshot)
     {
         region.Tell(new SolveVertex(key, Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(key, new CacheResult(snapshot), 1));
         Assert.False(ExpectMsg<VertexSolved>().Cached);
     }
@@ -36,7 +37,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
         Assert.Null(ExpectMsg<LookupVertexResult>().Result);
 
         region.Tell(new SolveVertex(Key("a"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(Key("a"), new CacheResult("snap-new"), 1));
         var solved = ExpectMsg<VertexSolved>();
         Assert.False(solved.Cached);
@@ -71,7 +72,7 @@ public sealed class VertexEntityForgetSpecs() : Akka.TestKit.Xunit2.TestKit(Test
         var (region, worker) = this.LocalRegion();
         var build = CreateTestProbe();
         region.Tell(new SolveVertex(Key("d"), Left, [], false), build);
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         var entity = worker.LastSender;
 
         region.Tell(new ForgetVertex(Key("d")));

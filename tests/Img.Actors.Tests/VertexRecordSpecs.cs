@@ -1,3 +1,6 @@
+using Img.Messages.Scheduling.Commands;
+using Img.Messages.Hosting;
+using Img.Cli.Hosting;
 using Akka.Actor;
 using Akka.Configuration;
 using Img.Actors.Tests.Fakes;
@@ -41,7 +44,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
     private IActorRef Complete(IActorRef region, Akka.TestKit.TestProbe worker, CacheKey key, string snapshot)
     {
         region.Tell(new SolveVertex(key, Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         var entity = worker.LastSender;
         worker.Reply(new VertexRunCompleted(key, new CacheResult(snapshot), 7));
         return entity;
@@ -56,7 +59,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         var other = CreateTestProbe();
         region.Tell(new SolveVertex(Key("a"), Left, [], false));
         region.Tell(new SolveVertex(Key("a"), Left, [], false), other);
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         worker.Reply(new VertexRunCompleted(Key("a"), new CacheResult("snap-a"), 7));
 
         var solved = ExpectMsg<VertexSolved>(Patience);
@@ -106,7 +109,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         ExpectMsg<RecordsFlushed>(Patience);
 
         region.Tell(new SolveVertex(Key("d"), Left, [], false));
-        worker.ExpectMsg<RunVertex>();
+        worker.ExpectMsg<ScheduleVertex>();
         region.Tell(FlushRecords.Instance);
         ExpectMsg<RecordsFlushed>(Patience); // a vertex still running has nothing to write yet
     }
@@ -128,7 +131,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         region.Tell(new LookupVertex(Key("e")));
         Assert.Null(ExpectMsg<LookupVertexResult>(Patience).Result);
         region.Tell(new SolveVertex(Key("e"), Left, [], false));
-        Assert.Equal(Key("e"), worker.ExpectMsg<RunVertex>(Patience).Key);
+        Assert.Equal(Key("e"), worker.ExpectMsg<ScheduleVertex>(Patience).Key);
     }
 
     [Fact]
@@ -138,7 +141,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         var executor = new FakeVertexExecutor();
         var options = new ImgActorSystemOptions { ExtraHocon = GatedJournal.Hocon(_gate) };
 
-        var first = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2, options);
+        var first = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2, options);
         var probe = CreateTestProbe(first.System);
         first.Vertices.Tell(new SolveVertex(Key("f"), Left, [], false), probe);
         probe.ExpectMsg<VertexExecutionStarted>(Patience);
@@ -151,7 +154,7 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         _gate.Open();
         await shutdown.WaitAsync(Patience);
 
-        await using var second = await ImgRuntime.StartStandaloneAsync(state, executor, _ => FakeChecksums.Instance, 2, options);
+        await using var second = await StandaloneRuntime.StartAsync(state, executor, _ => FakeChecksums.Instance, 2, options);
         var again = CreateTestProbe(second.System);
         second.Vertices.Tell(new SolveVertex(Key("f"), Left, [], false), again);
         Assert.True(again.ExpectMsg<VertexSolved>(Patience).Cached);

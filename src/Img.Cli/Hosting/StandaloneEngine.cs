@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Img.Coordinator.Hosting;
+using Img.Messages.Hosting;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Registry;
 using Img.Engine.Snapshots;
@@ -20,10 +20,10 @@ public sealed class StandaloneEngine : IAsyncDisposable
     // retries for up to 10 s).
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Task<ImgRuntime> _runtime;
+    private readonly Task<StandaloneRuntime> _runtime;
     private readonly DrainingVertexExecutor _executions;
 
-    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, DrainingVertexExecutor executions, RegistryClients registries, Task<ImgRuntime> runtime)
+    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, DrainingVertexExecutor executions, RegistryClients registries, Task<StandaloneRuntime> runtime)
     {
         Snapshotter = snapshotter;
         Executor = executor;
@@ -41,7 +41,7 @@ public sealed class StandaloneEngine : IAsyncDisposable
     {
         // ActorSystem creation and the journal's start are the longest chain of a cached build:
         // they go first, off this thread, and overlap with everything the caller does next.
-        var system = Task.Run(() => ImgActorSystem.CreateAsync(ImgMode.Standalone, scope.State, ActorSystemOptions(debug), cancellationToken), cancellationToken);
+        var system = Task.Run(() => StandaloneRuntime.CreateSystemAsync(scope.State, ActorSystemOptions(debug), cancellationToken), cancellationToken);
         SnapshotterSelection snapshotter;
         VertexExecutor executor;
         try
@@ -72,10 +72,10 @@ public sealed class StandaloneEngine : IAsyncDisposable
         return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
     }
 
-    private static async Task<ImgRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots, IResultAvailability availability) =>
-        ImgRuntime.StartStandalone(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots, availability);
+    private static async Task<StandaloneRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots, IResultAvailability availability) =>
+        StandaloneRuntime.Start(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots, availability);
 
-    public Task<ImgRuntime> RuntimeAsync() => _runtime;
+    public Task<StandaloneRuntime> RuntimeAsync() => _runtime;
 
     /// <summary>
     /// Build failures reach the user as messages; Akka's own log lines (for example a journal

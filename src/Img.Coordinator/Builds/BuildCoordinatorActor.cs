@@ -6,7 +6,9 @@ using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
 using Img.Messages.Builds.Queries;
+using Img.Messages.Builds.Sessions;
 using Img.Messages.Graphs;
+using Img.Messages.Nodes.Events;
 using Img.Messages.Vertices.Commands;
 using Img.Messages.Vertices.Events;
 using Img.Messages.Vertices.Queries;
@@ -21,15 +23,34 @@ namespace Img.Coordinator.Builds;
 /// <see cref="VertexCompleted"/> / <see cref="VertexFailed"/> and <see cref="VertexLog"/> lines,
 /// (every vertex of the graph is reported: the ones that did not run as cached, as the state
 /// decides), and last <see cref="BuildCompleted"/> or <see cref="BuildFailed"/>. Stops itself when done.
+/// <para>
+/// Every question to a vertex entity crosses the cluster and may be lost (sharding delivers at
+/// most once; a shard moves when its coordinator dies): a lookup unanswered for
+/// <see cref="LookupTimeout"/> is asked again, a solve with no news for <see cref="SolveTimeout"/>
+/// too (entities relay their node's beats, and take a repeated request from the same build as
+/// one). A vertex whose inputs were lost with the nodes that held them makes those inputs run
+/// again (<see cref="BuildState.OnInputsLost"/>). What a node asks about the client's side of the
+/// build (<see cref="OpenContext"/>, <see cref="ReadSecret"/>) goes on to the requester, the
+/// client's connection.
+/// </para>
 /// </summary>
-public sealed class BuildCoordinatorActor : UntypedActor
+public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
 {
+    public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan SolveTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
+
     private readonly BuildId _id;
     private readonly BuildGraph _graph;
     private readonly IActorRef _requester;
     private readonly IActorRef _vertices;
     private readonly IContentChecksumProvider _checksums;
     private readonly IResultAvailability _availability;
+    private readonly BuildSession? _session;
+    private readonly Task _settled;
+    private readonly Dictionary<CacheKey, DateTime> _probes = new();
+    private readonly Dictionary<CacheKey, (SolveVertex Request, DateTime LastNews)> _solves = new();
+    public ITimerScheduler Timers { get; set; } = null!;
     // keys whose record names a snapshot that is gone: solved with IgnoreCache, so the entity runs
     // the vertex again and records the new result instead of answering with the stale one
     private readonly HashSet<CacheKey> _stale = new();
@@ -40,9 +61,11 @@ public sealed class BuildCoordinatorActor : UntypedActor
     private IReadOnlyDictionary<OpDigest, CacheKey> _keys = new Dictionary<OpDigest, CacheKey>();
     private BuildState _state;
 
-    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null)
+    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null)
     {
         _availability = availability ?? AlwaysAvailable.Instance;
+        _session = session;
+        _settled = settled ?? Task.CompletedTask;
         _id = id;
         _graph = graph;
         _requester = requester;
@@ -59,6 +82,8 @@ public sealed class BuildCoordinatorActor : UntypedActor
                 OnKeysComputed(computed);
                 break;
             case LookupVertexResult r:
+                if (!_probes.Remove(r.Key))
+                    return; // a repeated answer
                 var hit = r.Result;
                 if (hit is not null && !_availability.IsAvailable(hit))
                 {
@@ -68,16 +93,22 @@ public sealed class BuildCoordinatorActor : UntypedActor
                 ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, hit)));
                 break;
             case VertexExecutionStarted s:
+                Heard(s.Key);
                 ForEachVertex(s.Key, v =>
                 {
                     _startedAt[v] = _clock.ElapsedMilliseconds;
-                    _requester.Tell(new VertexStarted(_id, v, Describe(v)));
+                    _requester.Tell(new VertexStarted(_id, v, Describe(v), s.Node));
                 });
                 break;
+            case VertexRunning running:
+                Heard(running.Key);
+                break;
             case VertexOutput o:
+                Heard(o.Key);
                 ForEachVertex(o.Key, v => _requester.Tell(new VertexLog(_id, v, o.Stream, o.Line)));
                 break;
             case VertexSolved s:
+                _solves.Remove(s.Key);
                 ForEachVertex(s.Key, v =>
                 {
                     if (_state.StatusOf(v) != VertexStatus.Running)
@@ -88,6 +119,13 @@ public sealed class BuildCoordinatorActor : UntypedActor
                 });
                 break;
             case VertexSolveFailed f:
+                if (!_solves.Remove(f.Key))
+                    return;
+                if (f.LostInputs is { Count: > 0 } lost)
+                {
+                    ForEachVertex(f.Key, v => InputsLost(v, lost));
+                    return;
+                }
                 ForEachVertex(f.Key, v =>
                 {
                     if (_state.StatusOf(v) != VertexStatus.Running)
@@ -95,6 +133,13 @@ public sealed class BuildCoordinatorActor : UntypedActor
                     _requester.Tell(new VertexFailed(_id, v, Describe(v), f.Error, DurationOf(v, f.DurationMs)));
                     Carry(_state.OnFailed(v, f.Error));
                 });
+                break;
+            case OpenContext or ReadSecret:
+                // the client's connection answers the node directly
+                _requester.Forward(message);
+                break;
+            case Tick:
+                Resend();
                 break;
             case GetBuildStatus:
                 Sender.Tell(CurrentStatus());
@@ -111,13 +156,21 @@ public sealed class BuildCoordinatorActor : UntypedActor
         }
     }
 
-    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null) =>
-        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums, availability));
+    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null) =>
+        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums, availability, session, settled));
 
     protected override void PreStart()
     {
-        CacheKeyCalculator.ComputeAsync(_graph, _checksums, _cancellation.Token).AsTask()
-            .PipeTo(Self, success: keys => new KeysComputed(keys));
+        ComputeKeysAsync().PipeTo(Self, success: keys => new KeysComputed(keys));
+        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, TickInterval);
+    }
+
+    // a coordinator that just started first hears from its nodes, or every hit located on one looks stale
+    private async Task<IReadOnlyDictionary<OpDigest, CacheKey>> ComputeKeysAsync()
+    {
+        var keys = await CacheKeyCalculator.ComputeAsync(_graph, _checksums, _cancellation.Token).ConfigureAwait(false);
+        await _settled.WaitAsync(_cancellation.Token).ConfigureAwait(false);
+        return keys;
     }
 
     protected override void PostStop()
@@ -149,12 +202,17 @@ public sealed class BuildCoordinatorActor : UntypedActor
                     _requester.Tell(new VertexCached(_id, cached.Vertex, Describe(cached.Vertex)));
                     break;
                 case ProbeCacheAction probe:
-                    _vertices.Tell(new LookupVertex(_keys[probe.Vertex]));
+                    var key = _keys[probe.Vertex];
+                    _probes[key] = DateTime.UtcNow;
+                    _vertices.Tell(new LookupVertex(key));
                     break;
                 case RunVertexAction run:
                     var vertex = _graph[run.Vertex];
                     _startedAt[run.Vertex] = _clock.ElapsedMilliseconds;
-                    _vertices.Tell(new SolveVertex(_keys[run.Vertex], BuildGraphCodec.EncodeVertex(vertex), _state.InputResults(run.Vertex), vertex.Metadata.IgnoreCache || _stale.Contains(_keys[run.Vertex])));
+                    var solve = new SolveVertex(_keys[run.Vertex], BuildGraphCodec.EncodeVertex(vertex), _state.InputResults(run.Vertex),
+                        vertex.Metadata.IgnoreCache || _stale.Contains(_keys[run.Vertex]), _session, _id.Value);
+                    _solves[solve.Key] = (solve, DateTime.UtcNow);
+                    _vertices.Tell(solve);
                     break;
                 case BuildSucceededAction done:
                     Finish(new BuildCompleted(_id, done.Target, _clock.ElapsedMilliseconds));
@@ -163,6 +221,39 @@ public sealed class BuildCoordinatorActor : UntypedActor
                     Finish(new BuildFailed(_id, failed.Vertex, failed.Error));
                     return;
             }
+        }
+    }
+
+    private void InputsLost(OpDigest vertex, IReadOnlyList<int> positions)
+    {
+        var inputs = _graph[vertex].Inputs;
+        var lost = positions.Where(p => p >= 0 && p < inputs.Count).Select(p => inputs[p].Digest).ToHashSet();
+        foreach (var input in lost)
+        {
+            // the record names a result nobody holds: the producer runs again and replaces it
+            _stale.Add(_keys[input]);
+        }
+        Carry(_state.OnInputsLost(vertex, lost));
+    }
+
+    private void Heard(CacheKey key)
+    {
+        if (_solves.TryGetValue(key, out var solve))
+            _solves[key] = (solve.Request, DateTime.UtcNow);
+    }
+
+    private void Resend()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var (key, sent) in _probes.Where(p => now - p.Value > LookupTimeout).ToList())
+        {
+            _probes[key] = now;
+            _vertices.Tell(new LookupVertex(key));
+        }
+        foreach (var (key, solve) in _solves.Where(p => now - p.Value.LastNews > SolveTimeout).ToList())
+        {
+            _solves[key] = (solve.Request, now);
+            _vertices.Tell(solve.Request);
         }
     }
 
@@ -196,4 +287,9 @@ public sealed class BuildCoordinatorActor : UntypedActor
     }
 
     private sealed record KeysComputed(IReadOnlyDictionary<OpDigest, CacheKey> Keys);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
 }

@@ -4,6 +4,7 @@ using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
 using Img.Messages.Builds.Queries;
+using Img.Messages.Builds.Sessions;
 using Img.Messages.Graphs;
 
 namespace Img.Coordinator.Builds;
@@ -21,12 +22,18 @@ public sealed class BuildsActor : UntypedActor
     private readonly IActorRef _vertices;
     private readonly Func<StartBuild, IContentChecksumProvider> _checksums;
     private readonly IResultAvailability? _availability;
+    private readonly string? _blobEndpoint;
+    private readonly Task? _settled;
 
-    public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null)
+    /// <param name="blobEndpoint">Cluster: the coordinator's blob endpoint, which serves the context files clients upload (builds then get a <see cref="BuildSession"/>); null in one process.</param>
+    /// <param name="settled">Completes when results located on nodes can be judged (see <c>NodeDirectory.WhenSettled</c>).</param>
+    public BuildsActor(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null, string? blobEndpoint = null, Task? settled = null)
     {
         _availability = availability;
         _vertices = vertices;
         _checksums = checksums;
+        _blobEndpoint = blobEndpoint;
+        _settled = settled;
     }
 
     protected override void OnReceive(object message)
@@ -41,6 +48,11 @@ public sealed class BuildsActor : UntypedActor
                 break;
             case GetBuildStatus query:
                 ForwardOr(query.BuildId, query, () => new BuildStatusResult(query.BuildId, 0, 0, 0, true));
+                break;
+            case IBuildSessionMessage session:
+                ForwardOr(session.BuildId, session, () => session is ReadSecret r
+                    ? new SecretRead(r.BuildId, null, $"build {r.BuildId} is over")
+                    : new ContextOpened(session.BuildId, null, $"build {session.BuildId} is over"));
                 break;
             default:
                 Unhandled(message);
@@ -59,7 +71,8 @@ public sealed class BuildsActor : UntypedActor
         try
         {
             var graph = BuildGraphCodec.Decode(start.Graph);
-            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability), name);
+            var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint);
+            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled), name);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
         {
@@ -67,9 +80,13 @@ public sealed class BuildsActor : UntypedActor
         }
     }
 
-    /// <param name="availability">Checks cache hits against this node's snapshots (standalone); null trusts every record.</param>
-    public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null) =>
-        Akka.Actor.Props.Create(() => new BuildsActor(vertices, checksums, availability));
+    /// <param name="availability">Checks cache hits (standalone: against this process's snapshots; cluster: the holder is a live node); null trusts every record.</param>
+    public static Props Props(IActorRef vertices, Func<StartBuild, IContentChecksumProvider> checksums, IResultAvailability? availability = null, string? blobEndpoint = null, Task? settled = null) =>
+        Akka.Actor.Props.Create(() => new BuildsActor(vertices, checksums, availability, blobEndpoint, settled));
+
+    // nodes ask the build's coordinator by path, from other processes
+    private string ChildAddress(string name) =>
+        Self.Path.Child(name).ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
 
     private void ForwardOr(BuildId id, object message, Func<object> otherwise)
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Img.Coordinator.Hosting;
+using Img.Messages.Hosting;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
 using Img.Engine.State;
@@ -39,10 +40,10 @@ public sealed class BuildCacheClient : IAsyncDisposable
     /// </summary>
     public static async Task<BuildCacheClient> StartStandaloneAsync(StateDirectory state, ImgActorSystemOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new ImgActorSystemOptions();
-        var system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, state, options with { WarmUpJournal = false }, cancellationToken).ConfigureAwait(false);
+        options = (options ?? new ImgActorSystemOptions()) with { RoleConfig = CachePersistence.Config(state) };
+        var system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, options, cancellationToken).ConfigureAwait(false);
         var vertices = system.ActorOf(LocalVertexRegionActor.Props(VertexEntityActor.Props(ActorRefs.Nobody), new VertexMessageExtractor()), VertexMessageExtractor.TypeName);
-        var cache = system.ActorOf(BuildCacheActor.Props(ImgActorSystem.ReadJournalId), BuildCacheActor.Name);
+        var cache = system.ActorOf(BuildCacheActor.Props(CachePersistence.ReadJournalId), BuildCacheActor.Name);
         return new BuildCacheClient(system, cache, vertices, ownsSystem: true);
     }
 

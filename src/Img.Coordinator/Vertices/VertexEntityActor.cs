@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Img.Engine.Solver;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
+using Img.Messages.Scheduling.Commands;
 using Img.Messages.Vertices.Commands;
 using Img.Messages.Vertices.Events;
 using Img.Messages.Vertices.Queries;
@@ -14,7 +15,8 @@ namespace Img.Coordinator.Vertices;
 /// The build cache record of one <see cref="CacheKey"/>, and the one place that decides whether
 /// the key's vertex runs: a sharded entity (entity id = key), so cluster-wide each key runs at
 /// most once at a time. <see cref="SolveVertex"/> answers from the recorded result, or joins the
-/// execution in flight, or sends <see cref="RunVertex"/> to the node workers. A result is
+/// execution in flight, or asks its coordinator's scheduler to run it (<see cref="ScheduleVertex"/>);
+/// the node answers through the vertex region, by key. A result is
 /// persisted as <see cref="VertexRecorded"/> and recovered on start, so later builds, in this
 /// process or the next, reuse it. <c>IgnoreCache</c> skips the recorded result but the new one is
 /// still recorded.
@@ -26,26 +28,45 @@ namespace Img.Coordinator.Vertices;
 /// Until the write is done the result is answered from memory. <see cref="FlushRecords"/> answers
 /// once every write this entity started is done (a standalone process flushes before it exits).
 /// </para>
+/// <para>
+/// Nothing that crosses the cluster is trusted to arrive (sharding delivers at most once): while
+/// the vertex runs, the node beats every few seconds (<see cref="VertexRunning"/>, relayed to the
+/// waiting builds so they can tell a long step from a lost one); an execution with no news for
+/// <see cref="SilenceLimit"/> is asked for again (the scheduler ignores a key it still has placed on
+/// a live node, a node ignores a key it is running and answers one it just finished). A result
+/// that arrives with no execution waiting (the entity was restarted meanwhile) is still recorded.
+/// The beats also keep the entity from passivating while its vertex runs.
+/// </para>
 /// </summary>
-public sealed partial class VertexEntityActor : UntypedPersistentActor
+public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTimers
 {
-    private readonly IActorRef _workers;
+    /// <summary>An execution with no news for this long is asked for again.</summary>
+    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
+
+    // a node that cannot take the vertex (draining, stopping) hands it back this many times before the builds are told
+    private const int MaxHandBacks = 5;
+
+    private readonly IActorRef _scheduler;
     private readonly CacheKey _key;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CacheResult? _result;
     private Execution? _execution;
 
-    public VertexEntityActor(IActorRef workers)
+    public VertexEntityActor(IActorRef scheduler)
     {
-        _workers = workers;
+        _scheduler = scheduler;
         _key = new CacheKey(Uri.UnescapeDataString(Self.Path.Name));
         PersistenceId = "vertex-" + _key.Value;
     }
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>Entity props for the shard region or <see cref="LocalVertexRegionActor"/>; the entity id (key) is the actor name.</summary>
-    public static Props Props(IActorRef workers) => Akka.Actor.Props.Create(() => new VertexEntityActor(workers));
+    public static Props Props(IActorRef scheduler) => Akka.Actor.Props.Create(() => new VertexEntityActor(scheduler));
 
     protected override void OnRecover(object message)
     {
@@ -69,21 +90,30 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
             case VertexExecutionStarted started:
                 if (_execution is null) return;
                 _execution.Node = started.Node;
+                _execution.Heard();
                 _execution.Tell(started);
                 break;
             case VertexOutput output:
+                _execution?.Heard();
                 _execution?.Tell(output);
+                break;
+            case VertexRunning running:
+                if (_execution is null) return;
+                _execution.Node ??= running.Node;
+                _execution.Heard();
+                _execution.Tell(running);
                 break;
             case VertexRunCompleted completed:
                 Record(completed);
                 break;
+            case VertexRunFailed failed:
+                OnRunFailed(failed);
+                break;
+            case CheckExecution:
+                CheckSilence();
+                break;
             case FlushRecords:
                 Flush();
-                break;
-            case VertexRunFailed failed:
-                var execution = _execution;
-                _execution = null;
-                execution?.Tell(new VertexSolveFailed(_key, failed.Error, failed.DurationMs));
                 break;
             default:
                 Unhandled(message);
@@ -93,14 +123,46 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
 
     private void Record(VertexRunCompleted completed)
     {
-        if (_execution is null) return;
         var execution = _execution;
         _execution = null;
+        Timers.Cancel(CheckExecution.Instance);
+        if (execution is null && _result == completed.Result)
+            return; // a repeated answer
         var recorded = new VertexRecorded(_key, completed.Result);
         Apply(recorded);
-        execution.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
+        execution?.Tell(new VertexSolved(_key, recorded.Result, false, completed.DurationMs));
         // PersistAsync: commands keep coming in while the journal writes (a Persist would stash them).
         PersistAsync(recorded, _ => { });
+    }
+
+    private void OnRunFailed(VertexRunFailed failed)
+    {
+        if (_execution is not { } execution)
+            return;
+        if (failed.Retryable && ++execution.HandBacks <= MaxHandBacks)
+        {
+            execution.Node = null;
+            execution.Heard();
+            _scheduler.Tell(new ScheduleVertex(execution.Run));
+            return;
+        }
+        _execution = null;
+        Timers.Cancel(CheckExecution.Instance);
+        execution.Tell(new VertexSolveFailed(_key, failed.Error, failed.DurationMs, failed.LostInputs, failed.Retryable));
+    }
+
+    private void CheckSilence()
+    {
+        if (_execution is not { } execution)
+        {
+            Timers.Cancel(CheckExecution.Instance);
+            return;
+        }
+        if (DateTime.UtcNow - execution.LastNews < SilenceLimit)
+            return;
+        _log.Info("no news of {0} for {1} s: asking for it again", _key, (int)(DateTime.UtcNow - execution.LastNews).TotalSeconds);
+        execution.Heard();
+        _scheduler.Tell(new ScheduleVertex(execution.Run));
     }
 
     private void Flush()
@@ -124,8 +186,10 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
                 Sender.Tell(new VertexExecutionStarted(_key, node));
             return;
         }
-        _execution = new Execution { Waiters = { Sender } };
-        _workers.Tell(new RunVertex(_key, solve.Vertex, solve.Inputs));
+        var run = new RunVertex(_key, solve.Vertex, solve.Inputs, solve.Session, null, solve.Build);
+        _execution = new Execution(run) { Waiters = { Sender } };
+        Timers.StartPeriodicTimer(CheckExecution.Instance, CheckExecution.Instance, CheckInterval);
+        _scheduler.Tell(new ScheduleVertex(run));
     }
 
     private void Apply(VertexRecorded recorded) => _result = recorded.Result;
@@ -145,15 +209,25 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
-    private sealed class Execution
+    private sealed class Execution(RunVertex run)
     {
-        public List<IActorRef> Waiters { get; } = [];
+        public RunVertex Run { get; } = run;
+        public HashSet<IActorRef> Waiters { get; } = [];
         public string? Node { get; set; }
+        public int HandBacks { get; set; }
+        public DateTime LastNews { get; private set; } = DateTime.UtcNow;
+
+        public void Heard() => LastNews = DateTime.UtcNow;
 
         public void Tell(object message)
         {
             foreach (var waiter in Waiters)
                 waiter.Tell(message);
         }
+    }
+
+    private sealed class CheckExecution
+    {
+        public static readonly CheckExecution Instance = new();
     }
 }

@@ -137,6 +137,48 @@ public sealed class BuildState
         return [new BuildFailedAction(vertex, error, cancelled)];
     }
 
+    /// <summary>
+    /// A running vertex could not read some of its inputs: their results are gone from every node
+    /// that held them. Those inputs run again (their producers' inputs are looked up again when
+    /// they were only covered), then the vertex. An input lost more than
+    /// <see cref="MaxLostRuns"/> times fails the build.
+    /// </summary>
+    public IReadOnlyList<SchedulerAction> OnInputsLost(OpDigest vertex, IReadOnlyCollection<OpDigest> lost)
+    {
+        var entry = _entries[vertex];
+        if (entry.Status != VertexStatus.Running || IsFinished)
+            return [];
+        foreach (var input in lost)
+        {
+            var inputEntry = _entries[input];
+            if (++inputEntry.LostRuns > MaxLostRuns)
+                return OnFailed(vertex, $"the result of {inputEntry.Vertex.Metadata.Description} was lost {inputEntry.LostRuns} times (nodes holding it went away)");
+        }
+        entry.Status = VertexStatus.Missed;
+        foreach (var input in lost)
+        {
+            var inputEntry = _entries[input];
+            if (inputEntry.Status is not (VertexStatus.Cached or VertexStatus.Completed))
+                continue;
+            inputEntry.Status = VertexStatus.Missed;
+            inputEntry.Result = null;
+            inputEntry.Needed = true;
+            foreach (var producer in inputEntry.Vertex.Inputs.Select(i => _entries[i.Digest]))
+            {
+                // settled by a cache hit downstream, never looked up: it has no result to give
+                if (producer.Covered)
+                {
+                    producer.Covered = false;
+                    producer.Status = VertexStatus.Pending;
+                }
+            }
+        }
+        return Advance();
+    }
+
+    /// <summary>How often an input may be lost before the build gives up on it.</summary>
+    public const int MaxLostRuns = 3;
+
     private List<SchedulerAction> Advance()
     {
         var actions = new List<SchedulerAction>();
@@ -245,5 +287,7 @@ public sealed class BuildState
         public bool Covered { get; set; }
         /// <summary>A <see cref="ReportCachedAction"/> was returned for it.</summary>
         public bool Reported { get; set; }
+        /// <summary>Times its result was lost and it ran again.</summary>
+        public int LostRuns { get; set; }
     }
 }

@@ -25,6 +25,7 @@ public sealed class VertexExecutor : IVertexExecutor
     private readonly HttpSourceExecutor _http;
     private readonly MergeOpExecutor _merge;
     private readonly ImageExporter _exporter;
+    private readonly LocalBuildSession _localSession;
 
     public VertexExecutor(VertexExecutorOptions options)
     {
@@ -35,8 +36,9 @@ public sealed class VertexExecutor : IVertexExecutor
         Checksums = new ContextChecksumProvider(options.LocalSources);
         Layers = new LayerBlobCache(options.Snapshotter, options.Content, Path.Join(options.State.CacheRoot, "layers"));
         _images = new ImageSourceExecutor(Locator, new LayerChainUnpacker(options.Snapshotter, options.Content, scratch));
-        _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(CacheMountStore.RootIn(options.State)), options.LocalSources, options.Secrets);
-        _files = new FileOpExecutor(steps, options.LocalSources, options.FileOps);
+        _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(CacheMountStore.RootIn(options.State)));
+        _files = new FileOpExecutor(steps, options.FileOps);
+        _localSession = new LocalBuildSession(options.LocalSources, options.Secrets);
         _http = new HttpSourceExecutor(steps, options.Http);
         _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);
         _exporter = new ImageExporter(options.Snapshotter, options.Content, Layers);
@@ -56,14 +58,15 @@ public sealed class VertexExecutor : IVertexExecutor
     public async ValueTask<VertexResult> ExecuteAsync(VertexJob job, CancellationToken cancellationToken)
     {
         var inputs = new InputResults(job);
+        var session = job.Session ?? _localSession;
         var result = job.Vertex.Op switch
         {
             SourceOp { SourceKind: SourceKind.Image } image => await _images.ExecuteAsync(job, image, cancellationToken).ConfigureAwait(false),
-            SourceOp { SourceKind: SourceKind.Local } local => Local(local),
+            SourceOp { SourceKind: SourceKind.Local } local => Local(local, job.Session is not null),
             SourceOp { SourceKind: SourceKind.Http } http => await _http.ExecuteAsync(job, http, cancellationToken).ConfigureAwait(false),
             SourceOp source => throw new NotSupportedException($"{source.SourceKind} sources are not supported ({source.Identifier})"),
-            ExecOp exec => await _exec.ExecuteAsync(job, exec, inputs, cancellationToken).ConfigureAwait(false),
-            FileOp file => await _files.ExecuteAsync(job, file, inputs, cancellationToken).ConfigureAwait(false),
+            ExecOp exec => await _exec.ExecuteAsync(job, exec, inputs, session, cancellationToken).ConfigureAwait(false),
+            FileOp file => await _files.ExecuteAsync(job, file, inputs, session, cancellationToken).ConfigureAwait(false),
             MergeOp merge => await _merge.ExecuteAsync(job, merge, inputs, cancellationToken).ConfigureAwait(false),
             ImageConfigOp export => await ExportAsync(export, inputs, cancellationToken).ConfigureAwait(false),
             var op => throw new NotSupportedException($"op kind {op.Kind} is not supported"),
@@ -71,9 +74,11 @@ public sealed class VertexExecutor : IVertexExecutor
         return new VertexResult(result);
     }
 
-    private CacheResult Local(SourceOp local)
+    private CacheResult Local(SourceOp local, bool remote)
     {
-        _options.LocalSources.Get(local.Identifier); // fails early when the context is not served here
+        // fails early when the context is not served here; a remote client's is read when a step needs it
+        if (!remote)
+            _options.LocalSources.Get(local.Identifier);
         return new CacheResult(SnapshotReference.ForLocal(local.Identifier));
     }
 

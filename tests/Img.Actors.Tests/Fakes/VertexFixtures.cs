@@ -15,7 +15,7 @@ internal static class VertexFixtures
     /// <summary>A cache key named by <paramref name="name"/> (zero-padded to a sha256 digest).</summary>
     public static CacheKey Key(string name) => new("sha256:" + name.PadLeft(64, '0'));
 
-    /// <summary>A standalone region of real vertex entities whose node worker is a probe.</summary>
+    /// <summary>A standalone region of real vertex entities whose scheduler is a probe (answering as the node would, to the entity).</summary>
     public static (IActorRef Region, TestProbe Worker) LocalRegion(this TestKitBase kit)
     {
         var worker = kit.CreateTestProbe();

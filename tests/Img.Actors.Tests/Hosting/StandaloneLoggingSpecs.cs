@@ -1,3 +1,4 @@
+using Img.Messages.Hosting;
 using Akka.Actor;
 using Akka.Event;
 using Img.Coordinator.Hosting;
@@ -25,7 +26,7 @@ public sealed class StandaloneLoggingSpecs : IDisposable
         ActorSystem? system = null;
         try
         {
-            system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, state, new ImgActorSystemOptions { WarmUpJournal = false });
+            system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, new ImgActorSystemOptions());
             system.Log.Warning("img-logging-marker {0}", 42);
             system.Log.Debug("img-logging-debug-marker");
         }
@@ -46,10 +47,10 @@ public sealed class StandaloneLoggingSpecs : IDisposable
     public async Task NoLoggerActorIsStarted()
     {
         var state = new StateDirectory(_dir).EnsureCreated();
-        var system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, state, new ImgActorSystemOptions { WarmUpJournal = false });
+        var system = await ImgActorSystem.CreateAsync(ImgMode.Standalone, new ImgActorSystemOptions());
         try
         {
-            Assert.Equal(["Img.Coordinator.Hosting.StandardErrorLogger, Img.Coordinator"], system.Settings.Loggers);
+            Assert.Equal(["Img.Messages.Hosting.StandardErrorLogger, Img.Messages"], system.Settings.Loggers);
             Assert.IsType<StandardErrorLogger>(system.Settings.StdoutLogger);
         }
         finally

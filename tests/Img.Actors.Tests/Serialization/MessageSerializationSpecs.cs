@@ -1,3 +1,4 @@
+using Img.Messages.Hosting;
 using System.Reflection;
 using Akka.Configuration;
 using Img.Coordinator.Hosting;

@@ -1,6 +1,7 @@
 using Img.Cli.Hosting;
 using Img.Coordinator.Cache;
 using Img.Coordinator.Hosting;
+using Img.Messages.Hosting;
 using Img.Engine.BuildCache;
 using Img.Engine.Images;
 using Img.Engine.Snapshots;
@@ -41,7 +42,7 @@ internal sealed class BuildCacheView : IAsyncDisposable
         try
         {
             IReadOnlyList<CachedResult> records = [];
-            if (File.Exists(ImgActorSystem.CacheDatabasePath(scope.State)))
+            if (File.Exists(CachePersistence.DatabasePath(scope.State)))
             {
                 client = await BuildCacheClient.StartStandaloneAsync(scope.State, new ImgActorSystemOptions
                 {

@@ -1,7 +1,6 @@
 using Img.Engine.Execution;
 using Img.Engine.Graph;
 using Img.Engine.Solver;
-using Img.Engine.Worker.Sources;
 using GraphNetwork = Img.Engine.Graph.NetworkMode;
 using RunNetwork = Img.Engine.Execution.NetworkMode;
 
@@ -13,13 +12,13 @@ namespace Img.Engine.Worker.Exec;
 /// commit. A non-zero exit throws <see cref="ProcessFailedException"/> and drops the snapshot.
 /// The layer is not diffed here: the exporter diffs lazily, as BuildKit does.
 /// </summary>
-internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, CacheMountStore caches, LocalSources locals, IReadOnlyDictionary<string, string> secrets)
+internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, CacheMountStore caches)
 {
-    public async Task<CacheResult> ExecuteAsync(VertexJob job, ExecOp op, InputResults inputs, CancellationToken ct)
+    public async Task<CacheResult> ExecuteAsync(VertexJob job, ExecOp op, InputResults inputs, IBuildSession session, CancellationToken ct)
     {
         var parent = inputs.Reference(op.Root).SnapshotOrNull("the root filesystem of RUN");
         await using var step = await steps.PrepareAsync(parent, ct).ConfigureAwait(false);
-        await using var mounts = new RunMounts(steps, caches, locals, secrets);
+        await using var mounts = new RunMounts(steps, caches, session);
         foreach (var mount in op.Mounts)
             await mounts.AddAsync(mount, inputs, ct).ConfigureAwait(false);
 

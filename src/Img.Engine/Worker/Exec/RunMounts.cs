@@ -1,7 +1,7 @@
 using Img.Engine.Archive;
 using Img.Engine.Graph;
 using Img.Engine.Mounts;
-using Img.Engine.Worker.Sources;
+using Img.Engine.Solver;
 using ExecMountKind = Img.Engine.Graph.ExecMountType;
 
 namespace Img.Engine.Worker.Exec;
@@ -17,15 +17,13 @@ internal sealed class RunMounts : IAsyncDisposable
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly StepSnapshots _steps;
     private readonly CacheMountStore _caches;
-    private readonly LocalSources _locals;
-    private readonly IReadOnlyDictionary<string, string> _secrets;
+    private readonly IBuildSession _session;
 
-    public RunMounts(StepSnapshots steps, CacheMountStore caches, LocalSources locals, IReadOnlyDictionary<string, string> secrets)
+    public RunMounts(StepSnapshots steps, CacheMountStore caches, IBuildSession session)
     {
         _steps = steps;
         _caches = caches;
-        _locals = locals;
-        _secrets = secrets;
+        _session = session;
     }
 
     /// <summary>Mounts for the executor, with absolute container targets.</summary>
@@ -89,7 +87,8 @@ internal sealed class RunMounts : IAsyncDisposable
         switch (source.Kind)
         {
             case SnapshotReferenceKind.Local:
-                var context = _locals.Get(source.Name);
+                var context = await _session.OpenContextAsync(source.Name, [new ContentSelection(path, [], [], true, false)], ct).ConfigureAwait(false);
+                _cleanup.Add(() => context.DisposeAsync());
                 return Within(context.Root, path);
             case SnapshotReferenceKind.Snapshot:
                 var view = await _steps.ViewAsync(source.Name, ct).ConfigureAwait(false);
@@ -115,13 +114,13 @@ internal sealed class RunMounts : IAsyncDisposable
 
     private async Task AddSecretAsync(ExecMount mount, CancellationToken ct)
     {
-        if (!_secrets.TryGetValue(mount.SecretId, out var file) || !File.Exists(file))
+        var content = await _session.ReadSecretAsync(mount.SecretId, ct).ConfigureAwait(false);
+        if (content is null)
         {
             if (mount.Optional)
                 return;
             throw new SecretNotFoundException(mount.SecretId);
         }
-        var content = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
         if (mount.SecretEnv is { Length: > 0 } name)
         {
             Env.Add(name + "=" + System.Text.Encoding.UTF8.GetString(content));

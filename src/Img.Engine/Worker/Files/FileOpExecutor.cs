@@ -13,15 +13,15 @@ namespace Img.Engine.Worker.Files;
 /// (the build's SOURCE_DATE_EPOCH) becomes the runner's <see cref="FileOpRunnerOptions.SourceDateEpoch"/>
 /// for that action: per build, not per process.
 /// </summary>
-internal sealed class FileOpExecutor(StepSnapshots steps, LocalSources locals, FileOpRunnerOptions options)
+internal sealed class FileOpExecutor(StepSnapshots steps, FileOpRunnerOptions options)
 {
     private readonly FileOpRunner _runner = new(options);
 
-    public async Task<CacheResult> ExecuteAsync(VertexJob job, FileOp op, InputResults inputs, CancellationToken ct)
+    public async Task<CacheResult> ExecuteAsync(VertexJob job, FileOp op, InputResults inputs, IBuildSession session, CancellationToken ct)
     {
         var parent = inputs.Reference(op.Base).SnapshotOrNull("the base of COPY/ADD");
         await using var step = await steps.PrepareAsync(parent, ct).ConfigureAwait(false);
-        var views = new List<MountedView>();
+        var views = new List<IAsyncDisposable>();
         try
         {
             var sources = new Dictionary<OpInput, FileInputSource>();
@@ -33,7 +33,8 @@ internal sealed class FileOpExecutor(StepSnapshots steps, LocalSources locals, F
                 switch (reference.Kind)
                 {
                     case SnapshotReferenceKind.Local:
-                        var context = locals.Get(reference.Name);
+                        var context = await session.OpenContextAsync(reference.Name, CacheKeyCalculator.ContentSelections(op, input), ct).ConfigureAwait(false);
+                        views.Add(context);
                         sources[input] = new FileInputSource(context.Root, context.Filter);
                         break;
                     case SnapshotReferenceKind.Snapshot:

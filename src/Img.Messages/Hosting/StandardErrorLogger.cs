@@ -1,6 +1,6 @@
 using Akka.Event;
 
-namespace Img.Coordinator.Hosting;
+namespace Img.Messages.Hosting;
 
 /// <summary>
 /// Akka's log sink in standalone mode: one line per event on standard error.

@@ -1,4 +1,4 @@
-namespace Img.Coordinator.Hosting;
+namespace Img.Messages.Hosting;
 
 /// <summary>How the actor system runs.</summary>
 public enum ImgMode

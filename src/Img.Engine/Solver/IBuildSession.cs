@@ -1,0 +1,19 @@
+namespace Img.Engine.Solver;
+
+/// <summary>
+/// What only the build's client has: its local contexts and its secrets (BuildKit's session).
+/// In one process the client's directories and files are right here (<c>Worker/Sources/LocalBuildSession</c>);
+/// on a cluster node they are fetched for the step that reads them and dropped after it.
+/// </summary>
+public interface IBuildSession
+{
+    /// <summary>
+    /// A host directory holding at least <paramref name="selections"/> of the local source
+    /// <paramref name="name"/>; dispose it when the step is done.
+    /// </summary>
+    /// <remarks>Fails (<c>LocalSourceNotFoundException</c>) when the session has no such source.</remarks>
+    ValueTask<LocalContextView> OpenContextAsync(string name, IReadOnlyList<ContentSelection> selections, CancellationToken cancellationToken);
+
+    /// <summary>The secret's value, or null when the client has no secret of that id.</summary>
+    ValueTask<byte[]?> ReadSecretAsync(string id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,24 @@
+using Img.Engine.Solver;
+
+namespace Img.Engine.Worker.Sources;
+
+/// <summary>
+/// The session of a build whose client is this process: contexts are the registered
+/// <see cref="LocalSources"/> (read in place, nothing copied), secrets are host files
+/// (<c>--secret id=ID,src=PATH</c>) read when a step mounts them.
+/// </summary>
+public sealed class LocalBuildSession(LocalSources sources, IReadOnlyDictionary<string, string> secretFiles) : IBuildSession
+{
+    public ValueTask<LocalContextView> OpenContextAsync(string name, IReadOnlyList<ContentSelection> selections, CancellationToken cancellationToken)
+    {
+        var context = sources.Get(name);
+        return ValueTask.FromResult(new LocalContextView(context.Root, context.Filter));
+    }
+
+    public async ValueTask<byte[]?> ReadSecretAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!secretFiles.TryGetValue(id, out var file) || !File.Exists(file))
+            return null;
+        return await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+}

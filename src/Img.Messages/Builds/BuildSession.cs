@@ -1,0 +1,11 @@
+using MessagePack;
+
+namespace Img.Messages.Builds;
+
+/// <summary>
+/// How a node reaches what only the build's client has (local contexts, secrets): the build's
+/// coordinator actor, asked with <c>OpenContext</c> / <c>ReadSecret</c>, and the coordinator's
+/// blob endpoint, which serves the context files the client uploaded.
+/// </summary>
+[MessagePackObject]
+public sealed record BuildSession([property: Key(0)] BuildId Build, [property: Key(1)] string Coordinator, [property: Key(2)] string BlobEndpoint);
