@@ -77,4 +77,6 @@ namespace Img.Messages;
 [Union(53, typeof(ImagePushed))]
 [Union(54, typeof(EnrollMember))]
 [Union(55, typeof(MemberEnrolled))]
+[Union(56, typeof(CountCacheRecords))]
+[Union(57, typeof(CacheRecordsCounted))]
 public interface IImgMessage;

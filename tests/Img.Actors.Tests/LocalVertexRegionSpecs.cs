@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Img.Messages.Vertices;
 using Img.Actors.Tests.Fakes;
 using Img.Coordinator.Vertices;
 

@@ -1,39 +1,33 @@
 using Akka.Actor;
-using Img.Messages.Hosting;
-using Img.Engine.Execution.Runc;
 using Img.Engine.Registry;
 using Img.Engine.Snapshots;
 using Img.Engine.Solver;
 using Img.Engine.Worker;
+using Img.Messages.Hosting;
+using Img.Node.Hosting;
 
 namespace Img.Cli.Hosting;
 
 /// <summary>
-/// The standalone build engine of one <c>img</c> process: the snapshotter the backend flag picks,
-/// runc, the vertex executor over the state directory's stores, and the in-process actor
-/// runtime (coordinator, vertex entities, node worker) that schedules it. The actor system starts
-/// in the background as soon as this is created, so it overlaps with reading the Dockerfile.
+/// The standalone build engine of one <c>img</c> process: the node's engine over the state
+/// directory (<see cref="NodeEngine"/>) and the in-process actor runtime (coordinator, vertex
+/// entities, node worker) that schedules it. The actor system starts in the background as soon as
+/// this is created, so it overlaps with reading the Dockerfile.
 /// </summary>
 public sealed class StandaloneEngine : IAsyncDisposable
 {
-    // Executions left running when the build ends get this long to stop and clean up (runc kill
-    // retries for up to 10 s).
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-
     private readonly Task<StandaloneRuntime> _runtime;
-    private readonly DrainingVertexExecutor _executions;
+    private readonly NodeEngine _node;
 
-    private StandaloneEngine(SnapshotterSelection snapshotter, VertexExecutor executor, DrainingVertexExecutor executions, RegistryClients registries, Task<StandaloneRuntime> runtime)
+    private StandaloneEngine(NodeEngine node, RegistryClients registries, Task<StandaloneRuntime> runtime)
     {
-        Snapshotter = snapshotter;
-        Executor = executor;
+        _node = node;
         Registries = registries;
-        _executions = executions;
         _runtime = runtime;
     }
 
-    public SnapshotterSelection Snapshotter { get; }
-    public VertexExecutor Executor { get; }
+    public SnapshotterSelection Snapshotter => _node.Snapshotter;
+    public VertexExecutor Executor => _node.Executor;
     public RegistryClients Registries { get; }
 
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
@@ -42,21 +36,10 @@ public sealed class StandaloneEngine : IAsyncDisposable
         // ActorSystem creation and the journal's start are the longest chain of a cached build:
         // they go first, off this thread, and overlap with everything the caller does next.
         var system = Task.Run(() => StandaloneRuntime.CreateSystemAsync(scope.State, ActorSystemOptions(debug), cancellationToken), cancellationToken);
-        SnapshotterSelection snapshotter;
-        VertexExecutor executor;
+        NodeEngine node;
         try
         {
-            snapshotter = SnapshotterFactory.Create(backend, scope.State.SnapshotsRoot);
-            executor = new VertexExecutor(new VertexExecutorOptions
-            {
-                State = scope.State,
-                Snapshotter = snapshotter.Snapshotter,
-                Content = scope.Content,
-                Images = scope.Images,
-                Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(scope.State.Root, "runc"))),
-                Registries = registries,
-                Secrets = secrets,
-            });
+            node = NodeEngine.Create(scope.State, scope.Content, scope.Images, backend, registries, secrets);
         }
         catch
         {
@@ -67,13 +50,12 @@ public sealed class StandaloneEngine : IAsyncDisposable
         // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
         // 6.1 s with 2 slots, 4.1 s with 8).
         var slots = Math.Max(8, Environment.ProcessorCount);
-        var executions = new DrainingVertexExecutor(executor);
-        var runtime = StartActorsAsync(system, executions, executor, slots, new SnapshotAvailability(snapshotter.Snapshotter));
-        return new StandaloneEngine(snapshotter, executor, executions, registries, runtime);
+        var runtime = StartActorsAsync(system, node, slots);
+        return new StandaloneEngine(node, registries, runtime);
     }
 
-    private static async Task<StandaloneRuntime> StartActorsAsync(Task<ActorSystem> system, DrainingVertexExecutor executions, VertexExecutor executor, int slots, IResultAvailability availability) =>
-        StandaloneRuntime.Start(await system.ConfigureAwait(false), executions, _ => executor.Checksums, slots, availability);
+    private static async Task<StandaloneRuntime> StartActorsAsync(Task<ActorSystem> system, NodeEngine node, int slots) =>
+        StandaloneRuntime.Start(await system.ConfigureAwait(false), node.Executions, _ => node.Executor.Checksums, slots, node.Availability);
 
     public Task<StandaloneRuntime> RuntimeAsync() => _runtime;
 
@@ -99,8 +81,6 @@ public sealed class StandaloneEngine : IAsyncDisposable
             // Start-up failed; the error was reported where the runtime was awaited.
         }
         // The actors are gone, so nothing new starts: stop what still runs and let it clean up.
-        await _executions.StopAsync(DrainTimeout).ConfigureAwait(false);
-        _executions.Dispose();
-        Snapshotter.Snapshotter.Dispose();
+        await _node.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -3,7 +3,7 @@ namespace Img.Cli.Progress;
 /// <summary>
 /// BuildKit's <c>--progress=plain</c>. Each vertex prints as a block headed <c>#N name</c>:
 /// output lines (<c>#N 0.054 text</c>), status lines (<c>#N transferring context: 2B done</c>),
-/// and last <c>#N DONE 0.3s</c>, <c>#N CACHED</c>, <c>#N ERROR: ...</c> or <c>#N CANCELED</c>.
+/// <c>#N running on NODE</c> when a cluster node runs it, and last <c>#N DONE 0.3s</c>, <c>#N CACHED</c>, <c>#N ERROR: ...</c> or <c>#N CANCELED</c>.
 /// Blocks are separated by an empty line; when another vertex speaks while one is still
 /// running, the running one is left with <c>#N ...</c> and its header repeats when it speaks again.
 /// </summary>
@@ -20,6 +20,9 @@ public sealed class PlainProgressWriter(TextWriter output) : ProgressWriter
         Focus(v);
         switch (update.Kind)
         {
+            case ProgressUpdateKind.Started when update.Text.Length > 0:
+                output.WriteLine($"#{v.Number} running on {update.Text}");
+                break;
             case ProgressUpdateKind.Log or ProgressUpdateKind.Status:
                 output.WriteLine($"#{v.Number} {update.Text}");
                 break;

@@ -19,7 +19,7 @@ public sealed class ProgressState
     public ProgressUpdate? Apply(IBuildEvent e) => e switch
     {
         BuildStarted s => SetTotal(s.VertexCount),
-        VertexStarted s => Start(s.Vertex, s.Description),
+        VertexStarted s => Start(s.Vertex, s.Description, s.Node),
         VertexCached c => Cache(c.Vertex, c.Description),
         VertexLog l => Log(l.Vertex, l.Line),
         VertexCompleted c => Finish(c.Vertex, c.Description, c.DurationMs / 1000.0),
@@ -27,11 +27,12 @@ public sealed class ProgressState
         _ => null,
     };
 
-    public ProgressUpdate Start(object key, string description)
+    /// <param name="node">The cluster node it runs on ("" in one process): plain progress names it.</param>
+    public ProgressUpdate Start(object key, string description, string node = "")
     {
         var v = Get(key, description);
         v.Clock.Start();
-        return new ProgressUpdate(v, ProgressUpdateKind.Started);
+        return new ProgressUpdate(v, ProgressUpdateKind.Started, node);
     }
 
     public ProgressUpdate Status(object key, string text, TimeSpan duration)

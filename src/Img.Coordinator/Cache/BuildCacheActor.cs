@@ -36,10 +36,18 @@ public sealed class BuildCacheActor : UntypedActor
 
     protected override void OnReceive(object message)
     {
-        if (message is ListCacheRecords)
-            ListAsync().PipeTo(Sender, failure: e => new CacheRecordsResult([], "reading the cache journal: " + (e.InnerException ?? e).Message));
-        else
-            Unhandled(message);
+        switch (message)
+        {
+            case ListCacheRecords:
+                ListAsync().PipeTo(Sender, failure: e => new CacheRecordsResult([], "reading the cache journal: " + (e.InnerException ?? e).Message));
+                break;
+            case CountCacheRecords:
+                CountAsync().PipeTo(Sender, failure: e => new CacheRecordsCounted(-1, "reading the cache journal: " + (e.InnerException ?? e).Message));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private async Task<CacheRecordsResult> ListAsync()
@@ -66,6 +74,15 @@ public sealed class BuildCacheActor : UntypedActor
                 return list;
             }, materializer).ConfigureAwait(false);
         return new CacheRecordsResult(records, "");
+    }
+
+    private async Task<CacheRecordsCounted> CountAsync()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IReadJournal>(_readJournalId);
+        var count = await ((ICurrentPersistenceIdsQuery)journal).CurrentPersistenceIds()
+            .Where(id => id.StartsWith(VertexPersistence.IdPrefix, StringComparison.Ordinal))
+            .RunAggregate(0L, (n, _) => n + 1, _materializer!).ConfigureAwait(false);
+        return new CacheRecordsCounted(count, "");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Img.Messages.Vertices;
 using Img.Coordinator.Hosting;
 using Img.Messages.Hosting;
 using Img.Coordinator.Vertices;

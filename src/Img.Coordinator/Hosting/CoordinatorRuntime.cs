@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Img.Messages.Vertices;
 using Img.Coordinator.Builds;
 using Img.Coordinator.Cache;
 using Img.Coordinator.Scheduling;

@@ -13,7 +13,7 @@ namespace Img.Coordinator.Scheduling;
 public sealed class NodeDirectory : IResultAvailability
 {
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile ImmutableHashSet<string> _available = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+    private volatile ImmutableDictionary<string, NodeAddress> _available = ImmutableDictionary<string, NodeAddress>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>A directory for one process (standalone): results are local, and nothing needs waiting for.</summary>
     public static NodeDirectory Local()
@@ -25,12 +25,18 @@ public sealed class NodeDirectory : IResultAvailability
 
     public Task WhenSettled => _settled.Task;
 
-    public bool IsAvailable(CacheResult result) => result.Location.Length == 0 || _available.Contains(result.Location);
+    public bool IsAvailable(CacheResult result) => result.Location.Length == 0 || _available.ContainsKey(result.Location);
 
-    public bool IsAvailable(string node) => _available.Contains(node);
+    public bool IsAvailable(string node) => _available.ContainsKey(node);
 
-    internal void Publish(IEnumerable<string> available) =>
-        _available = ImmutableHashSet.CreateRange(StringComparer.Ordinal, available);
+    /// <summary>Where a live node's worker and blob server are, or null.</summary>
+    public NodeAddress? Find(string node) => _available.GetValueOrDefault(node);
+
+    /// <summary>The live nodes.</summary>
+    public IReadOnlyCollection<NodeAddress> Available => _available.Values.ToList();
+
+    internal void Publish(IEnumerable<NodeAddress> available) =>
+        _available = available.ToImmutableDictionary(n => n.Node, StringComparer.Ordinal);
 
     internal void Settle() => _settled.TrySetResult();
 }

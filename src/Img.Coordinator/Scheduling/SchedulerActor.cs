@@ -142,7 +142,7 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
                     break;
             }
         }
-        _directory.Publish(_state.Nodes.Where(n => n.Available).Select(n => n.Name));
+        _directory.Publish(_state.Nodes.Where(n => n.Available).Select(n => new NodeAddress(n.Name, n.Worker, n.BlobEndpoint)));
     }
 
     private ClusterStatusResult Loads()

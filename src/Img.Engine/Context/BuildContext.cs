@@ -107,6 +107,100 @@ public sealed class BuildContext : IChecksumSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// What a remote worker needs to recreate the parts of the context under <paramref name="roots"/>
+    /// (cleaned paths, <c>""</c> for everything): those entries, their parent directories, and the
+    /// content digest of every regular file (hashed through the stat cache, as checksums are).
+    /// A root that is missing is left out; a root reached through a symbolic link brings the whole
+    /// context, since the link may point anywhere in it.
+    /// </summary>
+    public async Task<IReadOnlyList<ContextFileEntry>> ListForTransferAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tree = _tree ??= Scan(cancellationToken);
+            var selected = new List<ContentNode>();
+            var whole = roots.Count == 0;
+            foreach (var root in roots)
+            {
+                var clean = SourcePath.Clean(root);
+                if (clean.Length == 0 || PassesLink(tree, clean))
+                {
+                    whole = true;
+                    break;
+                }
+                if (tree.Resolve(clean, followTrailing: false) is { } node)
+                    selected.Add(node);
+            }
+            if (whole)
+                selected = [tree.Root];
+            try
+            {
+                await tree.EnsureHashedAsync(selected, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                tree.SaveCacheIfDirty();
+                _cache = tree.Cache;
+            }
+            var entries = new SortedDictionary<string, ContextFileEntry>(StringComparer.Ordinal);
+            foreach (var node in selected)
+            {
+                AddParents(tree, node.Path, entries);
+                Add(node, entries);
+            }
+            return [.. entries.Values];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        static void Add(ContentNode node, SortedDictionary<string, ContextFileEntry> into)
+        {
+            if (node.Path.Length > 0)
+                into[node.Path] = Entry(node);
+            foreach (var child in node.Children)
+                Add(child, into);
+        }
+
+        static void AddParents(ContentTree tree, string path, SortedDictionary<string, ContextFileEntry> into)
+        {
+            var current = tree.Root;
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < parts.Length - 1 && current is not null; i++)
+            {
+                current = current.FindChild(parts[i]);
+                if (current is not null)
+                    into[current.Path] = Entry(current);
+            }
+        }
+
+        static ContextFileEntry Entry(ContentNode node)
+        {
+            var s = node.Status;
+            return new ContextFileEntry(node.Path, s.Type, s.Permissions, s.Uid, s.Gid, s.Type == ArchiveEntryType.RegularFile ? s.Size : 0,
+                s.ModificationTimeNs, node.LinkTarget, node.IsRegularFile ? node.Content.ToString() : null);
+        }
+    }
+
+    // a symbolic link on the way to a path (not the path itself): the selection may read anywhere
+    private static bool PassesLink(ContentTree tree, string clean)
+    {
+        var current = tree.Root;
+        foreach (var part in clean.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current.Type == ArchiveEntryType.SymbolicLink)
+                return true;
+            var child = current.FindChild(part);
+            if (child is null)
+                return false;
+            current = child;
+        }
+        return current.Type == ArchiveEntryType.SymbolicLink;
+    }
+
     /// <inheritdoc/>
     public async ValueTask<Digest> ChecksumAsync(IReadOnlyList<string> paths, ChecksumOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Img.Messages.Vertices;
 using Img.Coordinator.Vertices;
 using Img.Engine.Solver;
 using Img.Messages.Graphs;

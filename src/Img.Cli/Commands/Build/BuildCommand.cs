@@ -1,4 +1,5 @@
 using Img.Cli.CommandLine;
+using Img.Cli.Commands.Cluster;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
@@ -28,6 +29,8 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Backend = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
     internal static readonly FlagSpec Quiet = new("quiet", 'q', false, "Suppress the build output and print image ID on success");
     internal static readonly FlagSpec ImageIdFile = new("iidfile", null, true, "Write the image ID to a file", ValueName: "string");
+    internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
+    internal static readonly FlagSpec ClusterTokenFile = ClusterFlags.TokenFile;
 
     public string Name => "build";
     public string Usage => "[OPTIONS] PATH | -";
@@ -36,7 +39,7 @@ public sealed class BuildCommand : ICommand
     public IReadOnlyList<FlagSpec> Flags =>
     [
         Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
-        ImageIdFile, RegistryAccess.InsecureRegistry,
+        ImageIdFile, RegistryAccess.InsecureRegistry, Cluster, ClusterTokenFile,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
@@ -46,6 +49,9 @@ public sealed class BuildCommand : ICommand
 
         var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
         var tagNames = args.Values(Tag.Name).Select(t => ImageReference.ParseNormalized(t).ToString()).ToList();
+        var cluster = ClusterFlags.Target(context, args, Name);
+        if (cluster is not null && args.Value(Backend.Name) is not null)
+            throw new UsageException("--backend has no effect with --cluster: each node uses its own snapshotter", Name);
         var backend = args.Value(Backend.Name) ?? "auto";
         if (!SnapshotterFactory.Names.Contains(backend))
             throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
@@ -80,6 +86,7 @@ public sealed class BuildCommand : ICommand
             ImageIdFile = args.Value(ImageIdFile.Name),
             InsecureRegistries = args.Values(RegistryAccess.InsecureRegistry.Name),
             NetworkMode = network,
+            Cluster = cluster,
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };

@@ -19,21 +19,31 @@ namespace Img.Cli.Commands.Build;
 /// </summary>
 public sealed class BuildOutputs(CommandContext context, StateScope scope, IProgressWriter display, RegistryClients registries)
 {
+    /// <summary>Pushes from where the image is (a cluster node) instead of from the local store.</summary>
+    public delegate Task RemotePush(IReadOnlyList<ImageReference> tags, IProgressStep exporter, CancellationToken ct);
+
     /// <param name="exporter">The export vertex, still open: naming and pushing report under it, as BuildKit's image exporter does.</param>
-    public async Task DeliverAsync(BuildRequest request, Descriptor manifest, IProgressStep exporter, CancellationToken ct)
+    /// <param name="remotePush">Set when the image lives elsewhere: <c>--push</c> goes through it, and the image is named locally only when an image output asks for it.</param>
+    public async Task DeliverAsync(BuildRequest request, Descriptor manifest, IProgressStep exporter, CancellationToken ct, RemotePush? remotePush = null)
     {
         var outputs = request.Outputs.ToList();
         if (outputs.Count == 0 || request.Push)
             outputs.Add(new OutputSpec(request.Push ? OutputType.Registry : OutputType.Image, null, new Dictionary<string, string>()));
+        var named = remotePush is null ? outputs.Any(o => o.Type is OutputType.Image or OutputType.Registry) : outputs.Any(o => o.Type == OutputType.Image);
 
         var image = new Image { Name = request.Tags.FirstOrDefault()?.ToString() ?? "<unnamed>", Target = manifest };
         var resolved = await ImageResolver.ResolveAsync(scope.Content, image, null, ct);
         try
         {
-            if (outputs.Any(o => o.Type is OutputType.Image or OutputType.Registry))
+            if (named)
                 await NameAsync(request, manifest, resolved, exporter, ct);
             if (outputs.Any(o => o.Type == OutputType.Registry))
-                await PushAsync(request.Tags, resolved, exporter, ct);
+            {
+                if (remotePush is null)
+                    await PushAsync(request.Tags, resolved, exporter, ct);
+                else
+                    await remotePush(request.Tags, exporter, ct);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -37,4 +37,6 @@ public sealed record BuildRequest
     public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
     /// <summary>The client's <c>SOURCE_DATE_EPOCH</c> environment variable (a build arg of that name wins).</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
+    /// <summary><c>--cluster</c> / <c>IMG_CLUSTER</c>: build on a cluster instead of in this process.</summary>
+    public ClusterTarget? Cluster { get; init; }
 }

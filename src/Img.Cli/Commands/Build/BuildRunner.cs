@@ -2,7 +2,7 @@ using System.Text;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
-using Img.Coordinator.Builds;
+using Img.Cli.Commands.Build.Backends;
 using Img.Engine.Context;
 using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Frontend.Dockerfile.Instructions;
@@ -19,7 +19,7 @@ namespace Img.Cli.Commands.Build;
 
 /// <summary>
 /// One <c>img build</c>: converts the Dockerfile, serves the context, submits the graph to the
-/// standalone runtime, follows its progress, and delivers the result.
+/// backend (this process, or a cluster), follows its progress, and delivers the result.
 /// </summary>
 public sealed class BuildRunner(CommandContext context, StateScope scope, BuildRequest request, IProgressWriter display)
 {
@@ -51,10 +51,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             InsecureRegistries = request.InsecureRegistries,
             Credentials = RegistryAccess.Credentials(context),
         });
-        await using var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
-        if (context.Debug)
-            await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
-        _trace.Mark("engine created, actor system starting");
+        await using var backend = await StartBackendAsync(registries, ct);
+        _trace.Mark("backend started");
 
         DirectoryInfo? emptyContext = null;
         try
@@ -69,19 +67,17 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 return Task.CompletedTask;
             });
             using var buildContext = OpenContext(contextDir);
-            engine.Executor.LocalSources.Register(ContextName, buildContext);
-            var conversion = await ConvertAsync(text, buildContext, engine, ct);
+            backend.ServeContext(ContextName, buildContext);
+            var conversion = await ConvertAsync(text, buildContext, backend.ImageConfigs, ct);
             ShowDockerignoreStep(buildContext);
 
             _trace.Mark("Dockerfile converted");
-            var runtime = await engine.RuntimeAsync();
-            _trace.Mark("actor system ready");
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName);
             // Counted when the context step ends: the cache keys have scanned the tree by then.
             var relay = new BuildEventRelay(display, conversion.Graph, ContextName,
                 () => SizeOrZero(ContextTransferSize.ComputeAsync(buildContext, conversion.ContextPaths, ct)));
             var logs = new VertexLogTail();
-            var outcome = await BuildClient.RunAsync(runtime.System, runtime.Builds, start, e =>
+            var outcome = await backend.BuildAsync(start, conversion.Graph, e =>
             {
                 logs.Observe(e);
                 relay.Relay(e);
@@ -102,7 +98,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var completed = (BuildCompleted)outcome;
             var manifest = completed.Target.Image
                 ?? throw new UserFacingException("the build produced no image");
-            await new BuildOutputs(context, scope, display, registries).DeliverAsync(request, manifest, relay.ExportStep, ct);
+            await backend.DeliverAsync(new BuildOutputs(context, scope, display, registries), request, completed.Target, relay.ExportStep, ct);
             display.Complete();
             _trace.Mark("outputs delivered");
 
@@ -122,9 +118,25 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
         finally
         {
-            engine.Executor.LocalSources.Unregister(ContextName);
             emptyContext?.Delete(recursive: true);
         }
+    }
+
+    /// <summary>This process, or the cluster of <c>--cluster</c> / <c>IMG_CLUSTER</c>.</summary>
+    private async Task<IBuildBackend> StartBackendAsync(RegistryClients registries, CancellationToken ct)
+    {
+        if (request.Cluster is { } cluster)
+        {
+            var backend = await ClusterBuildBackend.ConnectAsync(scope, registries, RegistryAccess.Credentials(context), request.Secrets,
+                cluster.Addresses, cluster.Options, context.Error, ct);
+            if (context.Debug)
+                await context.Error.WriteLineAsync($"DEBUG: building on cluster coordinator {backend.Coordinator}");
+            return backend;
+        }
+        var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
+        if (context.Debug)
+            await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
+        return new StandaloneBuildBackend(engine, _trace);
     }
 
     /// <summary>Reads .dockerignore; a bad pattern fails the step that shows it.</summary>
@@ -167,7 +179,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
     }
 
-    private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, StandaloneEngine engine, CancellationToken ct)
+    private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, IImageConfigResolver images, CancellationToken ct)
     {
         var options = new ConvertOptions
         {
@@ -178,7 +190,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             DockerfileName = request.DockerfileName,
             ContextName = ContextName,
             ContextExcludePatterns = buildContext.Filter.Patterns,
-            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(new LocalImageConfigResolver(engine.Executor.Locator)), display),
+            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(images), display),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
             LayerCompression = request.LayerCompression,

@@ -1,7 +1,6 @@
 using Akka.Cluster.Sharding;
-using Img.Messages.Vertices;
 
-namespace Img.Coordinator.Vertices;
+namespace Img.Messages.Vertices;
 
 /// <summary>Routes <see cref="IWithCacheKey"/> messages to the vertex entity of their key (shards by key hash).</summary>
 public sealed class VertexMessageExtractor(int maxShards = 100) : HashCodeMessageExtractor(maxShards)

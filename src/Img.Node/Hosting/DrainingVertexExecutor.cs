@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Img.Engine.Solver;
 
-namespace Img.Cli.Hosting;
+namespace Img.Node.Hosting;
 
 /// <summary>
 /// Keeps track of the vertex executions in flight so the engine can stop them and wait for
@@ -9,7 +9,7 @@ namespace Img.Cli.Hosting;
 /// process exits: a cancelled build, or a failed one whose other stages still run, must not
 /// leave them behind. Stopping the actors only cancels the executions; nothing waits for them.
 /// </summary>
-internal sealed class DrainingVertexExecutor(IVertexExecutor inner) : IVertexExecutor, IDisposable
+public sealed class DrainingVertexExecutor(IVertexExecutor inner) : IVertexExecutor, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();

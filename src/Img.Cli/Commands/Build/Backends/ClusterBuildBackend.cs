@@ -1,0 +1,183 @@
+using Img.Cli.Hosting;
+using Img.Cli.Progress;
+using Img.Engine.Context;
+using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Graph;
+using Img.Engine.Images;
+using Img.Engine.Oci;
+using Img.Engine.References;
+using Img.Engine.Registry;
+using Img.Engine.Registry.Credentials;
+using Img.Engine.Solver;
+using Img.Engine.Worker.Sources;
+using Img.Messages.Builds.Commands;
+using Img.Messages.Builds.Events;
+using Img.Messages.Client;
+
+namespace Img.Cli.Commands.Build.Backends;
+
+/// <summary>
+/// <c>img build --cluster</c>: the graph goes to a coordinator's client endpoint, with the content
+/// checksums of everything it reads from the context (taken here, so the coordinator has every
+/// cache key before a file moves); the coordinator asks for the files and secrets the steps that
+/// run need (<see cref="ClusterSession"/>). If the coordinator goes away mid-build, the build is
+/// submitted again to the next address of <c>--cluster</c> (finished steps are cache hits there),
+/// else it fails with a clear error. The image stays on the node that exported it: outputs that
+/// need it here fetch only the blobs this store lacks; <c>--push</c> pushes from the node.
+/// </summary>
+internal sealed class ClusterBuildBackend : IBuildBackend
+{
+    private readonly StateScope _scope;
+    private readonly IReadOnlyList<string> _addresses;
+    private readonly ClusterClientOptions _options;
+    private readonly TextWriter _error;
+    private readonly LocalSources _sources = new();
+    private readonly Dictionary<string, BuildContext> _contexts = new(StringComparer.Ordinal);
+    private readonly ClusterSession _session;
+    private readonly ICredentialStore? _credentials;
+    private ClusterConnection _connection;
+
+    private ClusterBuildBackend(ClusterConnection connection, StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
+    {
+        _connection = connection;
+        _credentials = credentials;
+        _scope = scope;
+        _addresses = addresses;
+        _options = options;
+        _error = error;
+        ImageConfigs = new LocalImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, registries));
+        _session = new ClusterSession(() => _connection, _contexts, secrets);
+    }
+
+    public IImageConfigResolver ImageConfigs { get; }
+
+    /// <summary>The coordinator currently answering.</summary>
+    public string Coordinator => _connection.Coordinator;
+
+    /// <exception cref="UserFacingException">No coordinator of <paramref name="addresses"/> could be reached, or the token was refused.</exception>
+    public static async Task<ClusterBuildBackend> ConnectAsync(StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await ClusterConnection.ConnectAsync(addresses, options, cancellationToken);
+            return new ClusterBuildBackend(connection, scope, registries, credentials, secrets, addresses, options, error);
+        }
+        catch (ClusterConnectionException e)
+        {
+            throw new UserFacingException(e.Message, 1, e);
+        }
+    }
+
+    public void ServeContext(string name, BuildContext context)
+    {
+        _contexts[name] = context;
+        _sources.Register(name, context);
+    }
+
+    public async Task<IBuildEvent> BuildAsync(StartBuild start, BuildGraph graph, Action<IBuildEvent> onProgress, CancellationToken cancellationToken)
+    {
+        var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
+        start = start with { Checksums = checksums };
+        await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));
+        for (var attempt = 0; ; attempt++)
+        {
+            _connection.Send(start);
+            var outcome = await FollowAsync(onProgress, cancellationToken);
+            if (outcome is not null)
+                return outcome;
+            cancellationToken.ThrowIfCancellationRequested();
+            var lost = _connection;
+            if (attempt >= _addresses.Count)
+                throw new UserFacingException($"lost the connection to coordinator {lost.Coordinator} ({lost.Address}) and no other coordinator of --cluster answered");
+            await _error.WriteLineAsync($"WARNING: lost the connection to coordinator {lost.Coordinator} ({lost.Address}); submitting the build again");
+            await lost.DisposeAsync();
+            var others = _addresses.Where(a => a != lost.Address).Append(lost.Address).ToList();
+            try
+            {
+                _connection = await ClusterConnection.ConnectAsync(others, _options, cancellationToken);
+            }
+            catch (ClusterConnectionException e)
+            {
+                throw new UserFacingException($"lost the connection to coordinator {lost.Coordinator} ({lost.Address}): {e.Message}", 1, e);
+            }
+        }
+    }
+
+    /// <summary>Relays progress and answers the session until the outcome; null when the connection was lost first.</summary>
+    private async Task<IBuildEvent?> FollowAsync(Action<IBuildEvent> onProgress, CancellationToken cancellationToken)
+    {
+        var answering = new List<Task>();
+        try
+        {
+            await foreach (var message in _connection.Incoming.ReadAllAsync(cancellationToken))
+            {
+                switch (message)
+                {
+                    case BuildCompleted or BuildFailed:
+                        return (IBuildEvent)message;
+                    case IBuildEvent e:
+                        onProgress(e);
+                        break;
+                    case ContextListRequest or ContextFilesRequest or SecretRequest:
+                        // files can be large: the events keep flowing while they are sent
+                        answering.Add(Task.Run(() => _session.AnswerAsync(message, cancellationToken), cancellationToken));
+                        break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // the coordinator went away: the caller resubmits elsewhere
+        }
+        return null;
+    }
+
+    public async Task DeliverAsync(BuildOutputs outputs, BuildRequest request, CacheResult target, IProgressStep exporter, CancellationToken cancellationToken)
+    {
+        var manifest = target.Image ?? throw new UserFacingException("the build produced no image");
+        var location = target.Location;
+        var local = !request.Push || request.Outputs.Any(o => o.Type != OutputType.Registry);
+        // the manifest and config always (the image id is printed and written); layers when an output reads them
+        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, manifest, location, cancellationToken);
+        var document = await Engine.Content.ContentExtensions.ReadJsonAsync<ImageManifest>(_scope.Content, manifest, cancellationToken);
+        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, document.Config, location, cancellationToken);
+        if (local)
+        {
+            await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
+        }
+        await outputs.DeliverAsync(request, manifest, exporter, cancellationToken,
+            (tags, step, ct) => PushAsync(tags, manifest, location, request, step, ct));
+    }
+
+    private async Task PushAsync(IReadOnlyList<ImageReference> tags, Descriptor manifest, string location, BuildRequest request, IProgressStep step, CancellationToken cancellationToken)
+    {
+        var logins = await RegistryLogins.ForAsync(tags.Select(t => t.Registry).Distinct(StringComparer.Ordinal), _credentials, cancellationToken);
+        foreach (var tag in tags)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (id, answers) = _connection.OpenRequest();
+            try
+            {
+                _connection.Send(new PushImage(id, manifest, location, [tag.ToString()], logins, request.InsecureRegistries));
+                var answer = await answers.ReadAsync(cancellationToken) as ImagePushed;
+                if (answer is null || answer.Error.Length > 0)
+                    throw new UserFacingException($"pushing {tag}: {answer?.Error ?? "no answer"}");
+            }
+            finally
+            {
+                _connection.CloseRequest(id);
+            }
+            step.Status($"pushing manifest for {tag}@{manifest.Digest}", clock.Elapsed);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in _contexts.Keys)
+            _sources.Unregister(name);
+        await _connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,68 @@
+using Img.Engine.Content;
+using Img.Engine.Execution.Runc;
+using Img.Engine.Images;
+using Img.Engine.Registry;
+using Img.Engine.Snapshots;
+using Img.Engine.Solver;
+using Img.Engine.State;
+using Img.Engine.Worker;
+
+namespace Img.Node.Hosting;
+
+/// <summary>
+/// What executes vertices on a node, standalone or in a cluster: the snapshotter the backend
+/// setting picks, runc, and the <see cref="VertexExecutor"/> over the state directory's stores.
+/// Executions are tracked (<see cref="Executions"/>) so disposing stops the ones still running
+/// and waits for their cleanup (containers killed, mounts undone) before the process ends.
+/// </summary>
+public sealed class NodeEngine : IAsyncDisposable
+{
+    // Executions left running get this long to stop and clean up (runc kill retries for up to 10 s).
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private NodeEngine(SnapshotterSelection snapshotter, VertexExecutor executor)
+    {
+        Snapshotter = snapshotter;
+        Executor = executor;
+        Executions = new DrainingVertexExecutor(executor);
+        Availability = new SnapshotAvailability(snapshotter.Snapshotter);
+    }
+
+    public SnapshotterSelection Snapshotter { get; }
+
+    /// <summary>The engine's executor (its local sources, base image locator, layer cache).</summary>
+    public VertexExecutor Executor { get; }
+
+    /// <summary>The executor actors call: every execution is tracked for <see cref="DisposeAsync"/>.</summary>
+    public DrainingVertexExecutor Executions { get; }
+
+    /// <summary>Whether a recorded result's snapshot is still here.</summary>
+    public IResultAvailability Availability { get; }
+
+    /// <param name="backend">auto, overlayfs, native or fuse-overlayfs.</param>
+    /// <param name="secrets">This process's <c>--secret</c> files (standalone; a cluster node reads secrets through the build's session).</param>
+    public static NodeEngine Create(StateDirectory state, IContentStore content, IImageStore images, string backend, RegistryClients? registries,
+        IReadOnlyDictionary<string, string>? secrets = null)
+    {
+        var snapshotter = SnapshotterFactory.Create(backend, state.SnapshotsRoot);
+        var executor = new VertexExecutor(new VertexExecutorOptions
+        {
+            State = state,
+            Snapshotter = snapshotter.Snapshotter,
+            Content = content,
+            Images = images,
+            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(state.Root, "runc"))),
+            Registries = registries,
+            Secrets = secrets ?? new Dictionary<string, string>(),
+        });
+        return new NodeEngine(snapshotter, executor);
+    }
+
+    /// <summary>Stops what still runs (the actors are gone by then, so nothing new starts) and waits for its cleanup.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Executions.StopAsync(DrainTimeout).ConfigureAwait(false);
+        Executions.Dispose();
+        Snapshotter.Snapshotter.Dispose();
+    }
+}
