@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using MessagePack;
 
 namespace Img.Messages.Serialization;
@@ -47,7 +48,16 @@ internal abstract class KeyedMember<T>
     public static KeyedMember<T> Bind(MemberInfo member, int key)
     {
         var memberType = member is PropertyInfo property ? property.PropertyType : ((FieldInfo)member).FieldType;
-        return (KeyedMember<T>)BindAsMethod.MakeGenericMethod(memberType).Invoke(null, [member, key])!;
+        try
+        {
+            return (KeyedMember<T>)BindAsMethod.MakeGenericMethod(memberType).Invoke(null, [member, key])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is { } inner)
+        {
+            // the member's own problem (a bad [MessagePackFormatter]) reads better than reflection's wrapper
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
     }
 
     private static KeyedMember<T> BindAs<TMember>(MemberInfo member, int key) => new TypedKeyedMember<T, TMember>(member, key);

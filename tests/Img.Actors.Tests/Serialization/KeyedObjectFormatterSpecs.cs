@@ -4,6 +4,7 @@ using Img.Engine.Solver;
 using Img.Messages.Builds;
 using Img.Messages.Serialization;
 using MessagePack;
+using MessagePack.Formatters;
 
 namespace Img.Actors.Tests.Serialization;
 
@@ -15,7 +16,7 @@ namespace Img.Actors.Tests.Serialization;
 public class KeyedObjectFormatterSpecs
 {
     public static TheoryData<string> Shapes() =>
-        [nameof(Gappy), nameof(AllShapes), nameof(FieldStruct), nameof(InitOnly), nameof(Nullables), nameof(OutOfOrder), nameof(NoKeys)];
+        [nameof(Gappy), nameof(AllShapes), nameof(FieldStruct), nameof(InitOnly), nameof(Nullables), nameof(OutOfOrder), nameof(NoKeys), nameof(WithMemberFormatter)];
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -84,6 +85,7 @@ public class KeyedObjectFormatterSpecs
     [InlineData(nameof(PropertyNames), "PropertyNames uses [MessagePackObject(keyAsPropertyName: true)]")]
     [InlineData(nameof(MissingKey), "MissingKey member B has no [Key]")]
     [InlineData(nameof(TwiceKeyed), "TwiceKeyed gives [Key(0)] to both A and B")]
+    [InlineData(nameof(BadMemberFormatter), "BadMemberFormatter.Name: [MessagePackFormatter(MessagePack.Formatters.Int32Formatter)] is not an IMessagePackFormatter<System.String>")]
     [InlineData(nameof(NoMatchingConstructor), "NoMatchingConstructor has no public constructor whose parameters all name readable [Key] members")]
     public void AContractImgDoesNotSupportFailsWithItsReason(string name, string reason)
     {
@@ -200,6 +202,20 @@ public class KeyedObjectFormatterSpecs
 
         public void OnAfterDeserialize() => After++;
     }
+
+    [MessagePackObject]
+    public sealed record WithMemberFormatter([property: Key(0), MessagePackFormatter(typeof(ReversedString))] string Name, [property: Key(1)] string Plain);
+
+    /// <summary>A member formatter whose bytes differ from the default string formatter's, so using it shows.</summary>
+    public sealed class ReversedString : IMessagePackFormatter<string>
+    {
+        public void Serialize(ref MessagePackWriter writer, string value, MessagePackSerializerOptions options) => writer.Write(new string(value.Reverse().ToArray()));
+
+        public string Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => new(reader.ReadString()!.Reverse().ToArray());
+    }
+
+    [MessagePackObject]
+    public sealed record BadMemberFormatter([property: Key(0), MessagePackFormatter(typeof(Int32Formatter))] string Name);
 
     [MessagePackObject]
     public sealed record StringKeyed([property: Key("a")] string A);
