@@ -18,6 +18,10 @@ namespace Img.Messages.Serialization;
 /// most parameters that all match keyed members; members it does not take are set afterwards
 /// when they have a public setter.</item>
 /// </list>
+/// Trailing elements may be missing (an older writer, before keys were appended) only where every
+/// missing member feeds a constructor parameter with a default value: the record's author said what
+/// such a message means. Anything else missing is an error (<see cref="MinimumCount"/>), since a
+/// silently defaulted member would be a different message.
 /// Unlike MessagePack 2.5, which pairs constructor parameters with members by position in key
 /// order, parameters are paired by name (ignoring case): a record whose keys are not in parameter
 /// order still reads back right. String keys are refused: img's messages are arrays.
@@ -26,6 +30,7 @@ internal sealed class KeyedObjectContract<T>
 {
     private readonly ConstructorInfo? _constructor;
     private readonly int[] _parameterKeys;
+    private readonly object?[] _parameterDefaults;
     private readonly KeyedMember<T>[] _setAfterConstruction;
 
     public KeyedObjectContract()
@@ -51,12 +56,19 @@ internal sealed class KeyedObjectContract<T>
             Written[member.Key] = member;
 
         (_constructor, _parameterKeys) = Constructor(type, readable);
+        var parameters = _constructor?.GetParameters() ?? [];
+        _parameterDefaults = parameters.Select(p => p.HasDefaultValue ? p.DefaultValue : null).ToArray();
+        var defaulted = _parameterKeys.Where((_, i) => parameters[i].HasDefaultValue).ToHashSet();
+        MinimumCount = readable.Where(m => !defaulted.Contains(m.Key)).Select(m => m.Key + 1).DefaultIfEmpty(0).Max();
         _setAfterConstruction = members.Where(m => m.IsWritable && !_parameterKeys.Contains(m.Key)).ToArray();
         HasCallbacks = typeof(IMessagePackSerializationCallbackReceiver).IsAssignableFrom(type);
     }
 
     /// <summary>What is written, by key; null entries are gaps written as nil. Its length is the array's.</summary>
     public KeyedMember<T>?[] Written { get; }
+
+    /// <summary>The fewest elements a reader accepts: up to the last member without a constructor default.</summary>
+    public int MinimumCount { get; }
 
     /// <summary>What is read, by key; elements past its end come from a newer writer and are skipped.</summary>
     public KeyedMember<T>?[] Read { get; }
@@ -65,8 +77,8 @@ internal sealed class KeyedObjectContract<T>
 
     /// <summary>
     /// Builds an instance from the values read, indexed by key; only the first
-    /// <paramref name="count"/> were present. A struct without a matching constructor starts as
-    /// <c>default</c>, as MessagePack's does.
+    /// <paramref name="count"/> were present, constructor defaults stand in for the rest. A struct
+    /// without a matching constructor starts as <c>default</c>, as MessagePack's does.
     /// </summary>
     public T Create(object?[] values, int count)
     {
@@ -79,7 +91,7 @@ internal sealed class KeyedObjectContract<T>
         {
             var arguments = _parameterKeys.Length == 0 ? [] : new object?[_parameterKeys.Length];
             for (var i = 0; i < arguments.Length; i++)
-                arguments[i] = values[_parameterKeys[i]];
+                arguments[i] = _parameterKeys[i] < count ? values[_parameterKeys[i]] : _parameterDefaults[i];
             instance = _constructor.Invoke(arguments);
         }
         if (_setAfterConstruction.Length == 0)

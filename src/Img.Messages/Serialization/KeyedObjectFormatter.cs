@@ -9,8 +9,8 @@ namespace Img.Messages.Serialization;
 /// through reflection bound once per type (<see cref="KeyedObjectContract{T}"/>) instead of IL it
 /// emits: img's binaries run with dynamic code off, where that resolver throws.
 /// Reading is append-only aware: elements past the last known key (a newer writer's) are skipped;
-/// fewer elements than this process writes is an error, since a record's keys are only ever added
-/// and a silently defaulted member would be a wrong message.
+/// missing trailing elements (an older writer's) are read as their constructor defaults when the
+/// record declares them, and are otherwise an error naming the type.
 /// </summary>
 internal sealed class KeyedObjectFormatter<T> : IMessagePackFormatter<T>
 {
@@ -53,9 +53,9 @@ internal sealed class KeyedObjectFormatter<T> : IMessagePackFormatter<T>
         try
         {
             var count = reader.ReadArrayHeader();
-            var needed = _contract.Written.Length;
+            var needed = _contract.MinimumCount;
             if (count < needed)
-                throw new MessagePackSerializationException($"{typeof(T).FullName} needs {needed} array elements (keys 0 to {needed - 1}), found {count}");
+                throw new MessagePackSerializationException($"{typeof(T).FullName} needs at least {needed} array elements (keys 0 to {needed - 1}), found {count}");
             var members = _contract.Read;
             var values = members.Length == 0 ? [] : new object?[members.Length];
             for (var key = 0; key < count; key++)

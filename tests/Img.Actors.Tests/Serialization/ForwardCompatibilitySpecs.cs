@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Reflection;
 using Img.Messages;
 using Img.Messages.Builds;
 using Img.Messages.Serialization;
@@ -8,8 +9,9 @@ namespace Img.Actors.Tests.Serialization;
 
 /// <summary>
 /// Keys are append-only, so a message from a newer img may carry elements this one does not know
-/// (skipped); one with fewer elements than this img writes is damaged and fails with a message that
-/// names the type, not with a half-defaulted message.
+/// (skipped), and one from an older img may lack trailing elements: read as their constructor
+/// defaults where the record declares them, else an error that names the type rather than a
+/// half-defaulted message.
 /// </summary>
 public class ForwardCompatibilitySpecs
 {
@@ -39,19 +41,38 @@ public class ForwardCompatibilitySpecs
 
     [Theory]
     [MemberData(nameof(Members))]
-    public void AMissingTrailingElementIsAClearError(string typeName)
+    public void TrailingElementsWithConstructorDefaultsMayBeMissing(string typeName)
     {
         var type = MessageSamples.UnionMember(typeName);
+        var (minimum, defaulted) = Trailing(type);
+        if (defaulted.Count == 0)
+            return; // every member is needed
         var bytes = MessagePackSerializer.Serialize((IImgMessage)MessageSamples.Create(type), ImgResolver.Options);
-        var (tag, count, elements) = Body(bytes);
-        if (count == 0)
-            return; // nothing to take away
+        var (tag, _, elements) = Body(bytes);
 
-        var truncated = Union(tag, count - 1, (ref MessagePackWriter w) => w.WriteRaw(WithoutLast(elements, count)));
+        var older = Union(tag, minimum, (ref MessagePackWriter w) => w.WriteRaw(First(elements, minimum)));
+
+        var back = MessagePackSerializer.Deserialize<IImgMessage>(older, ImgResolver.Options);
+        foreach (var (property, value) in defaulted)
+            Assert.Equal(value, property.GetValue(back));
+    }
+
+    [Theory]
+    [MemberData(nameof(Members))]
+    public void AMissingElementWithoutADefaultIsAClearError(string typeName)
+    {
+        var type = MessageSamples.UnionMember(typeName);
+        var (minimum, _) = Trailing(type);
+        if (minimum == 0)
+            return; // nothing is needed
+        var bytes = MessagePackSerializer.Serialize((IImgMessage)MessageSamples.Create(type), ImgResolver.Options);
+        var (tag, _, elements) = Body(bytes);
+
+        var truncated = Union(tag, minimum - 1, (ref MessagePackWriter w) => w.WriteRaw(First(elements, minimum - 1)));
 
         var e = Assert.Throws<MessagePackSerializationException>(() => MessagePackSerializer.Deserialize<IImgMessage>(truncated, ImgResolver.Options));
         Assert.Contains(type.Name, e.GetBaseException().Message);
-        Assert.Contains($"found {count - 1}", e.GetBaseException().Message);
+        Assert.Contains($"found {minimum - 1}", e.GetBaseException().Message);
     }
 
     [Fact]
@@ -63,10 +84,20 @@ public class ForwardCompatibilitySpecs
     }
 
     [Fact]
+    public void AnOlderWritersRecordReadsWithTheDeclaredDefaults()
+    {
+        var older = MessagePackSerializer.Serialize(new BuildId("build-7"), ImgResolver.Options);
+
+        Assert.Equal(new Appended("build-7"), MessagePackSerializer.Deserialize<Appended>(older, ImgResolver.Options));
+        var current = new Appended("build-7", 4, "west");
+        Assert.Equal(current, MessagePackSerializer.Deserialize<Appended>(MessagePackSerializer.Serialize(current, ImgResolver.Options), ImgResolver.Options));
+    }
+
+    [Fact]
     public void AnEmptyArrayIsNoRecordWithKeys()
     {
         var e = Assert.Throws<MessagePackSerializationException>(() => MessagePackSerializer.Deserialize<BuildId>(new byte[] { 0x90 }, ImgResolver.Options));
-        Assert.Equal("Img.Messages.Builds.BuildId needs 1 array elements (keys 0 to 0), found 0", e.GetBaseException().Message);
+        Assert.Equal("Img.Messages.Builds.BuildId needs at least 1 array elements (keys 0 to 0), found 0", e.GetBaseException().Message);
     }
 
     /// <summary>The tag, the element count and the raw elements of a union-written message.</summary>
@@ -79,12 +110,35 @@ public class ForwardCompatibilitySpecs
         return (tag, count, reader.Sequence.Slice(reader.Position).ToArray());
     }
 
-    private static byte[] WithoutLast(byte[] elements, int count)
+    private static byte[] First(byte[] elements, int count)
     {
         var reader = new MessagePackReader(elements);
-        for (var i = 0; i < count - 1; i++)
+        for (var i = 0; i < count; i++)
             reader.Skip();
         return reader.Sequence.Slice(0, reader.Position).ToArray();
+    }
+
+    /// <summary>
+    /// Found independently of the formatter: the keyed properties after the last one whose
+    /// constructor parameter has no default (with those defaults), and how many elements that leaves.
+    /// </summary>
+    private static (int Minimum, List<(PropertyInfo Property, object? Default)> Defaulted) Trailing(Type type)
+    {
+        var parameters = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters();
+        var keyed = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Key: p.GetCustomAttribute<KeyAttribute>()?.IntKey))
+            .Where(p => p.Key is not null)
+            .OrderBy(p => p.Key)
+            .ToList();
+        var defaulted = new List<(PropertyInfo, object?)>();
+        for (var i = keyed.Count - 1; i >= 0; i--)
+        {
+            var parameter = parameters.FirstOrDefault(p => p.Name == keyed[i].Property.Name);
+            if (parameter is not { HasDefaultValue: true })
+                return (keyed[i].Key!.Value + 1, defaulted);
+            defaulted.Add((keyed[i].Property, parameter.DefaultValue));
+        }
+        return (0, defaulted);
     }
 
     private static byte[] Union(int tag, int count, WriteElements elements)
@@ -100,6 +154,10 @@ public class ForwardCompatibilitySpecs
     }
 
     private delegate void WriteElements(ref MessagePackWriter writer);
+
+    /// <summary>A record that gained keys 1 and 2 after it was first sent, with defaults for older writers.</summary>
+    [MessagePackObject]
+    public sealed record Appended([property: Key(0)] string Value, [property: Key(1)] int Shards = 1, [property: Key(2)] string Region = "any");
 
     /// <summary><see cref="BuildId"/> as a later img might declare it, with keys appended.</summary>
     [MessagePackObject]
