@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Reflection;
+using Img.Engine.Solver;
 using Img.Messages;
 using Img.Messages.Builds;
 using Img.Messages.Serialization;
@@ -89,7 +90,7 @@ public class ForwardCompatibilitySpecs
         var older = MessagePackSerializer.Serialize(new BuildId("build-7"), ImgResolver.Options);
 
         Assert.Equal(new Appended("build-7"), MessagePackSerializer.Deserialize<Appended>(older, ImgResolver.Options));
-        var current = new Appended("build-7", 4, "west");
+        var current = new Appended("build-7", 4, "west", VertexLogStream.Stdout, null);
         Assert.Equal(current, MessagePackSerializer.Deserialize<Appended>(MessagePackSerializer.Serialize(current, ImgResolver.Options), ImgResolver.Options));
     }
 
@@ -157,7 +158,12 @@ public class ForwardCompatibilitySpecs
 
     /// <summary>A record that gained keys 1 and 2 after it was first sent, with defaults for older writers.</summary>
     [MessagePackObject]
-    public sealed record Appended([property: Key(0)] string Value, [property: Key(1)] int Shards = 1, [property: Key(2)] string Region = "any");
+    public sealed record Appended(
+        [property: Key(0)] string Value,
+        [property: Key(1)] int Shards = 1,
+        [property: Key(2)] string Region = "any",
+        [property: Key(3)] VertexLogStream Stream = VertexLogStream.Stderr,
+        [property: Key(4)] long? Limit = 9);
 
     /// <summary><see cref="BuildId"/> as a later img might declare it, with keys appended.</summary>
     [MessagePackObject]
