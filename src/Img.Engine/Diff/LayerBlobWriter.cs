@@ -27,7 +27,7 @@ public sealed class LayerBlobWriter : Stream, IBufferWriter<byte>
     private readonly ParallelGzipStream? _gzip;
     private readonly ZstdCompressionStream? _zstd;
     private readonly WriteBehindStream? _writeBehind;
-    private readonly HashingStream? _blobHash;
+    private readonly DigestingStream? _blobHash;
     private readonly DigestingStream? _destinationHash;
     private Memory<byte> _lent;
     private byte[]? _scratch;
@@ -44,7 +44,7 @@ public sealed class LayerBlobWriter : Stream, IBufferWriter<byte>
         Stream blob = destination;
         if (_destinationHash is null)
         {
-            blob = _blobHash = new HashingStream(destination);
+            blob = _blobHash = new DigestingStream(destination, leaveOpen: true);
         }
         int workers = Math.Max(1, parallelism > 0 ? parallelism : Environment.ProcessorCount);
         switch (_options.Compression)
@@ -143,8 +143,8 @@ public sealed class LayerBlobWriter : Stream, IBufferWriter<byte>
             }
             else
             {
-                blobDigest = _blobHash!.Digest;
-                blobSize = _blobHash.Length64;
+                blobDigest = _blobHash!.Digest.ToString();
+                blobSize = _blobHash.BytesHashed;
             }
             string diffId = _diffId?.Digest.ToString() ?? blobDigest;
             _result = new LayerBlob(diffId, blobDigest, blobSize, _written, _options.MediaType);
