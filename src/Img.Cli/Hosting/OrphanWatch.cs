@@ -1,4 +1,4 @@
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Cli.Hosting;
 
@@ -21,15 +21,15 @@ internal static class OrphanWatch
     /// <summary>Starts watching the current parent on a background thread.</summary>
     public static void Start()
     {
-        var parent = LibC.GetParentProcessId();
+        var parent = Posix.GetParentProcessId();
         var thread = new Thread(() => Watch(parent)) { IsBackground = true, Name = "img orphan watch" };
         thread.Start();
     }
 
     private static void Watch(int parent)
     {
-        while (LibC.GetParentProcessId() == parent)
+        while (Posix.GetParentProcessId() == parent)
             Thread.Sleep(Interval);
-        _ = LibC.Kill(Environment.ProcessId, SigTerm);
+        _ = Posix.Kill(Environment.ProcessId, SigTerm);
     }
 }

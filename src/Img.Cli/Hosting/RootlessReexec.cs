@@ -5,6 +5,7 @@ using System.Text;
 using Img.Cli.CommandLine;
 using Img.Cli.Commands;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.State;
 
 namespace Img.Cli.Hosting;
@@ -48,7 +49,7 @@ public static class RootlessReexec
             case Decision.Child child:
                 OrphanWatch.Start();
                 if (child.Debug)
-                    stderr.WriteLine($"DEBUG: rootless: re-executed ({MarkerVariable}=1), uid {LibC.GetEffectiveUserId()} in a user namespace; uid_map: {OneLine(UserNamespace.UidMap)}; gid_map: {OneLine(ReadProc("/proc/self/gid_map"))}");
+                    stderr.WriteLine($"DEBUG: rootless: re-executed ({MarkerVariable}=1), uid {Posix.GetEffectiveUserId()} in a user namespace; uid_map: {OneLine(UserNamespace.UidMap)}; gid_map: {OneLine(ReadProc("/proc/self/gid_map"))}");
                 return null;
             case Decision.Fail fail:
                 stderr.WriteLine("ERROR: " + fail.Message);
@@ -267,7 +268,7 @@ public static class RootlessReexec
         _ => (int)signal,
     };
 
-    private static void Kill(int pid, int signo) => _ = LibC.Kill(pid, signo);
+    private static void Kill(int pid, int signo) => _ = Posix.Kill(pid, signo);
 
     private static string Quote(string s) =>
         s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+%".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
@@ -332,8 +333,8 @@ public sealed record RootlessFacts
     /// <summary>The facts of this process.</summary>
     public static RootlessFacts Current() => new()
     {
-        Euid = LibC.GetEffectiveUserId(),
-        Egid = LibC.GetEffectiveGroupId(),
+        Euid = Posix.GetEffectiveUserId(),
+        Egid = Posix.GetEffectiveGroupId(),
         UserName = SafeUserName(),
         Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,

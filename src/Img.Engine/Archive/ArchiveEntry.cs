@@ -1,6 +1,5 @@
-using Img.Engine.Mounts;
-using Img.Engine.Native;
 using System.Text;
+using Img.Engine.Native;
 
 namespace Img.Engine.Archive;
 

@@ -1,4 +1,4 @@
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Diff;
 
@@ -53,8 +53,8 @@ internal static class FileComparison
 
     private static bool SameCapability(string a, string b)
     {
-        byte[]? ca = LibC.GetXattr(a, "security.capability");
-        byte[]? cb = LibC.GetXattr(b, "security.capability");
+        byte[]? ca = Posix.GetXattr(a, "security.capability");
+        byte[]? cb = Posix.GetXattr(b, "security.capability");
         return ca is null ? cb is null || cb.Length == 0 : cb is not null ? ca.AsSpan().SequenceEqual(cb) : ca.Length == 0;
     }
 

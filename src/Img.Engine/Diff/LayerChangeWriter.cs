@@ -1,4 +1,4 @@
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Diff;
 
@@ -44,6 +44,6 @@ internal sealed class LayerChangeWriter(LayerTarWriter tar, string upperRoot)
             return;
         }
         string full = Path.Join(upperRoot, parent);
-        Add(parent, full, LibC.LStat(full));
+        Add(parent, full, Posix.LStat(full));
     }
 }

@@ -1,5 +1,5 @@
 using Img.Engine.Archive;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Diff;
 
@@ -82,7 +82,7 @@ public sealed class LayerTarWriter : IDisposable
                 return;
         }
 
-        byte[]? capability = type == '0' ? LibC.GetXattr(fullPath, "security.capability") : null;
+        byte[]? capability = type == '0' ? Posix.GetXattr(fullPath, "security.capability") : null;
 
         _tar.WriteHeader(name, type, st.Permissions, st.Uid, st.Gid, size, Clamp(st.MtimeSeconds), link: link,
             devMajor: st.RdevMajor, devMinor: st.RdevMinor,

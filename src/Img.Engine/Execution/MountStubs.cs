@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution;
 
@@ -52,19 +53,19 @@ public sealed class MountStubs
                 continue;
             }
             string host = RootfsPath.Resolve(rootfs, dest);
-            while (host.Length > rootfs.Length && LibC.TryLStat(host) is null)
+            while (host.Length > rootfs.Length && Posix.TryLStat(host) is null)
             {
                 if (seen.Add(host))
                 {
                     stubs._created.Add(host);
-                    if (stubs._upper is not null && stubs._work is not null && LibC.TryLStat(stubs.InUpper(host)) is null)
+                    if (stubs._upper is not null && stubs._work is not null && Posix.TryLStat(stubs.InUpper(host)) is null)
                     {
                         stubs._movable.Add(host);
                     }
                 }
                 host = Path.GetDirectoryName(host)!;
             }
-            if (stubs._created.Count > 0 && !stubs._parents.ContainsKey(host) && LibC.TryLStat(host) is { IsDirectory: true } pst)
+            if (stubs._created.Count > 0 && !stubs._parents.ContainsKey(host) && Posix.TryLStat(host) is { IsDirectory: true } pst)
             {
                 stubs._parents[host] = (pst, Names(host));
             }
@@ -90,14 +91,14 @@ public sealed class MountStubs
         {
             foreach (string p in _created.OrderByDescending(p => p.Length))
             {
-                FileStatus? st = LibC.TryLStat(p);
+                FileStatus? st = Posix.TryLStat(p);
                 // stubs already queued to move count as gone: a created parent goes with its stubs
                 if (st is null || (st.Value.IsDirectory ? Directory.EnumerateFileSystemEntries(p).Any(e => !moves.Contains(e)) : st.Value.Size != 0))
                 {
                     continue;
                 }
                 string parent = Path.GetDirectoryName(p)!;
-                if (LibC.TryLStat(parent) is FileStatus before)
+                if (Posix.TryLStat(parent) is FileStatus before)
                 {
                     times.TryAdd(parent, before); // the times before any stub in it goes
                 }
@@ -146,7 +147,7 @@ public sealed class MountStubs
             }
             catch (IOException)
             {
-                if (LibC.TryLStat(source) is FileStatus st)
+                if (Posix.TryLStat(source) is FileStatus st)
                 {
                     Delete(source, st.IsDirectory);
                 }
@@ -159,9 +160,9 @@ public sealed class MountStubs
         foreach (var (dir, st) in times)
         {
             string path = where(dir);
-            if (LibC.TryLStat(path) is not null)
+            if (Posix.TryLStat(path) is not null)
             {
-                LibC.SetTimes(path, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
+                Posix.SetTimes(path, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Img.Engine.Native;
 
 namespace Img.Engine.Mounts;
 
@@ -15,23 +16,23 @@ public static class Mounter
 
     private static readonly Dictionary<string, (ulong Set, ulong Clear)> Flags = new(StringComparer.Ordinal)
     {
-        ["ro"] = (LibC.MS_RDONLY, 0),
-        ["rw"] = (0, LibC.MS_RDONLY),
-        ["nosuid"] = (LibC.MS_NOSUID, 0),
-        ["suid"] = (0, LibC.MS_NOSUID),
-        ["nodev"] = (LibC.MS_NODEV, 0),
-        ["dev"] = (0, LibC.MS_NODEV),
-        ["noexec"] = (LibC.MS_NOEXEC, 0),
-        ["exec"] = (0, LibC.MS_NOEXEC),
-        ["sync"] = (LibC.MS_SYNCHRONOUS, 0),
-        ["async"] = (0, LibC.MS_SYNCHRONOUS),
-        ["noatime"] = (LibC.MS_NOATIME, 0),
-        ["nodiratime"] = (LibC.MS_NODIRATIME, 0),
-        ["relatime"] = (LibC.MS_RELATIME, 0),
-        ["strictatime"] = (LibC.MS_STRICTATIME, 0),
-        ["bind"] = (LibC.MS_BIND, 0),
-        ["rbind"] = (LibC.MS_BIND | LibC.MS_REC, 0),
-        ["remount"] = (LibC.MS_REMOUNT, 0),
+        ["ro"] = (Posix.MS_RDONLY, 0),
+        ["rw"] = (0, Posix.MS_RDONLY),
+        ["nosuid"] = (Posix.MS_NOSUID, 0),
+        ["suid"] = (0, Posix.MS_NOSUID),
+        ["nodev"] = (Posix.MS_NODEV, 0),
+        ["dev"] = (0, Posix.MS_NODEV),
+        ["noexec"] = (Posix.MS_NOEXEC, 0),
+        ["exec"] = (0, Posix.MS_NOEXEC),
+        ["sync"] = (Posix.MS_SYNCHRONOUS, 0),
+        ["async"] = (0, Posix.MS_SYNCHRONOUS),
+        ["noatime"] = (Posix.MS_NOATIME, 0),
+        ["nodiratime"] = (Posix.MS_NODIRATIME, 0),
+        ["relatime"] = (Posix.MS_RELATIME, 0),
+        ["strictatime"] = (Posix.MS_STRICTATIME, 0),
+        ["bind"] = (Posix.MS_BIND, 0),
+        ["rbind"] = (Posix.MS_BIND | Posix.MS_REC, 0),
+        ["remount"] = (Posix.MS_REMOUNT, 0),
         ["defaults"] = (0, 0),
     };
 
@@ -103,19 +104,19 @@ public static class Mounter
             }
         }
 
-        bool bind = m.Type == "bind" || (flags & LibC.MS_BIND) != 0;
+        bool bind = m.Type == "bind" || (flags & Posix.MS_BIND) != 0;
         try
         {
             if (bind)
             {
-                ulong bindFlags = LibC.MS_BIND | (flags & LibC.MS_REC);
-                LibC.Mount(m.Source, target, null, bindFlags, null);
-                ulong extra = flags & ~(LibC.MS_BIND | LibC.MS_REC | LibC.MS_REMOUNT);
+                ulong bindFlags = Posix.MS_BIND | (flags & Posix.MS_REC);
+                Posix.Mount(m.Source, target, null, bindFlags, null);
+                ulong extra = flags & ~(Posix.MS_BIND | Posix.MS_REC | Posix.MS_REMOUNT);
                 if (extra != 0)
                 {
                     try
                     {
-                        LibC.Mount(null, target, null, LibC.MS_REMOUNT | LibC.MS_BIND | extra, null);
+                        Posix.Mount(null, target, null, Posix.MS_REMOUNT | Posix.MS_BIND | extra, null);
                     }
                     catch
                     {
@@ -125,7 +126,7 @@ public static class Mounter
                 }
                 return;
             }
-            LibC.Mount(m.Source, target, m.Type, flags, string.Join(',', data));
+            Posix.Mount(m.Source, target, m.Type, flags, string.Join(',', data));
         }
         catch (IOException e) when (e is not MountException)
         {
@@ -163,27 +164,27 @@ public static class Mounter
     {
         for (int i = 0; i < 64; i++)
         {
-            int errno = LibC.Umount2(target, 0);
+            int errno = Posix.Umount2(target, 0);
             if (errno == 0)
             {
                 continue;
             }
-            if (errno == LibC.EINVAL || errno == LibC.ENOENT)
+            if (errno == Posix.EINVAL || errno == Posix.ENOENT)
             {
                 return; // not (or no longer) a mount point
             }
-            if (errno == LibC.EBUSY)
+            if (errno == Posix.EBUSY)
             {
-                if (LibC.Umount2(target, LibC.MNT_DETACH) == 0)
+                if (Posix.Umount2(target, Posix.MNT_DETACH) == 0)
                 {
                     continue;
                 }
             }
-            if (errno == LibC.EPERM && FuseUnmount(target))
+            if (errno == Posix.EPERM && FuseUnmount(target))
             {
                 continue;
             }
-            throw new MountException($"cannot unmount {target}: {LibC.Error("umount2", errno).Message}");
+            throw new MountException($"cannot unmount {target}: {Posix.Error("umount2", errno).Message}");
         }
     }
 

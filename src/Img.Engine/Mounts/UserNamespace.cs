@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 namespace Img.Engine.Mounts;
 
 /// <summary>Facts about the user namespace this process runs in.</summary>
@@ -12,7 +13,7 @@ public static class UserNamespace
     public static bool IsInitial => Initial.Value;
 
     /// <summary>True when the effective uid is 0 (in whatever namespace this process is in).</summary>
-    public static bool IsRoot => LibC.GetEffectiveUserId() == 0;
+    public static bool IsRoot => Posix.GetEffectiveUserId() == 0;
 
     /// <summary>True when this process is real root: uid 0 in the initial user namespace.</summary>
     public static bool IsRealRoot => IsRoot && IsInitial;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Img.Engine.Mounts;
 
 namespace Img.Engine.Native;
 
@@ -12,51 +11,51 @@ namespace Img.Engine.Native;
 /// call and the path, carries the errno text, and has the errno as its HResult.
 /// </summary>
 /// <remarks>
-/// <see cref="Mounts.LibC"/> is the public face of the same calls for the snapshotters, differ
-/// and executor; it forwards here. <see cref="FileStatus"/> stays in <c>Mounts</c> for the same
-/// reason.
+/// Public for the CLI (process ids, signals) and tests; what only the engine needs (locks,
+/// namespaces, cgroup files, memfds) stays internal.
 /// </remarks>
-internal static unsafe partial class Posix
+public static unsafe partial class Posix
 {
-    /// <summary>kill(2): sends signal <paramref name="signal"/> to <paramref name="pid"/>; 0 or -1.</summary>
+    /// <summary>getppid(2): the parent's pid, 1 (or a subreaper's) once the parent has died.</summary>
     [LibraryImport("libc", EntryPoint = "getppid")]
     public static partial int GetParentProcessId();
 
+    /// <summary>kill(2): sends signal <paramref name="signal"/> (a Linux signal number) to <paramref name="pid"/>; 0 or -1.</summary>
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
     private const string Libc = "libc";
 
-    internal const int EPERM = 1;
-    internal const int ENOENT = 2;
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
     internal const int EINTR = 4;
     internal const int EWOULDBLOCK = 11;
     internal const int EACCES = 13;
-    internal const int EBUSY = 16;
-    internal const int EEXIST = 17;
-    internal const int EXDEV = 18;
-    internal const int ENOTDIR = 20;
-    internal const int EINVAL = 22;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
+    public const int EXDEV = 18;
+    public const int ENOTDIR = 20;
+    public const int EINVAL = 22;
     internal const int ERANGE = 34;
-    internal const int ENODATA = 61;
-    internal const int EOPNOTSUPP = 95;
+    public const int ENODATA = 61;
+    public const int EOPNOTSUPP = 95;
 
-    internal const ulong MS_RDONLY = 1;
-    internal const ulong MS_NOSUID = 2;
-    internal const ulong MS_NODEV = 4;
-    internal const ulong MS_NOEXEC = 8;
-    internal const ulong MS_SYNCHRONOUS = 16;
-    internal const ulong MS_REMOUNT = 32;
-    internal const ulong MS_NOATIME = 1024;
-    internal const ulong MS_NODIRATIME = 2048;
-    internal const ulong MS_BIND = 4096;
-    internal const ulong MS_REC = 16384;
-    internal const ulong MS_PRIVATE = 1 << 18;
-    internal const ulong MS_SLAVE = 1 << 19;
-    internal const ulong MS_SHARED = 1 << 20;
-    internal const ulong MS_RELATIME = 1 << 21;
-    internal const ulong MS_STRICTATIME = 1 << 24;
-    internal const int MNT_DETACH = 2;
+    public const ulong MS_RDONLY = 1;
+    public const ulong MS_NOSUID = 2;
+    public const ulong MS_NODEV = 4;
+    public const ulong MS_NOEXEC = 8;
+    public const ulong MS_SYNCHRONOUS = 16;
+    public const ulong MS_REMOUNT = 32;
+    public const ulong MS_NOATIME = 1024;
+    public const ulong MS_NODIRATIME = 2048;
+    public const ulong MS_BIND = 4096;
+    public const ulong MS_REC = 16384;
+    public const ulong MS_PRIVATE = 1 << 18;
+    public const ulong MS_SLAVE = 1 << 19;
+    public const ulong MS_SHARED = 1 << 20;
+    public const ulong MS_RELATIME = 1 << 21;
+    public const ulong MS_STRICTATIME = 1 << 24;
+    public const int MNT_DETACH = 2;
 
     private const int O_RDONLY = 0;
     private const int O_RDWR = 2;
@@ -116,10 +115,10 @@ internal static unsafe partial class Posix
     private static partial int LsetxattrNative(string path, string name, byte* value, nint size, int flags);
 
     [LibraryImport(Libc, EntryPoint = "geteuid")]
-    internal static partial uint GetEffectiveUserId();
+    public static partial uint GetEffectiveUserId();
 
     [LibraryImport(Libc, EntryPoint = "getegid")]
-    internal static partial uint GetEffectiveGroupId();
+    public static partial uint GetEffectiveGroupId();
 
     internal static bool IsRoot => GetEffectiveUserId() == 0;
 
@@ -132,7 +131,7 @@ internal static unsafe partial class Posix
     // ---- mounts ----
 
     /// <summary>mount(2); throws on failure.</summary>
-    internal static void Mount(string? source, string target, string? fsType, ulong flags, string? data)
+    public static void Mount(string? source, string target, string? fsType, ulong flags, string? data)
     {
         // mount(2) reads at most one page of options: a deep overlay chain (50+ absolute lowerdir
         // paths) would be cut off. The new mount API takes each lower layer separately.
@@ -215,7 +214,7 @@ internal static unsafe partial class Posix
     private static partial int MoveMountNative(int fromFd, string fromPath, int toFd, string toPath, uint flags);
 
     /// <summary>umount2(2); returns the errno (0 on success) instead of throwing.</summary>
-    internal static int Umount2(string target, int flags) =>
+    public static int Umount2(string target, int flags) =>
         Umount2Native(target, flags) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     // ---- locks and durability ----
@@ -395,11 +394,11 @@ internal static unsafe partial class Posix
     // ---- lstat ----
 
     /// <summary>lstat via statx; <see cref="FileNotFoundException"/> when the path (or a parent directory) is missing.</summary>
-    internal static FileStatus LStat(string path) =>
+    public static FileStatus LStat(string path) =>
         TryLStat(path, out var errno) ?? throw new FileNotFoundException($"lstat {path}: {Marshal.GetPInvokeErrorMessage(errno)}", path);
 
     /// <summary>lstat via statx; null when the path does not exist (or a parent is not a directory).</summary>
-    internal static FileStatus? TryLStat(string path) => TryLStat(path, out _);
+    public static FileStatus? TryLStat(string path) => TryLStat(path, out _);
 
     private static FileStatus? TryLStat(string path, out int errno)
     {
@@ -436,36 +435,36 @@ internal static unsafe partial class Posix
     // ---- ownership, mode, nodes, links, times ----
 
     /// <summary>Changes owner without following a final symlink.</summary>
-    internal static void Lchown(string path, uint uid, uint gid)
+    public static void Lchown(string path, uint uid, uint gid)
     {
         if (LchownNative(path, uid, gid) != 0) throw LastError($"lchown {path} {uid}:{gid}");
     }
 
     /// <summary>chmod(2) with the full 07777 permission bits (follows symlinks: never call on one).</summary>
-    internal static void Chmod(string path, uint mode)
+    public static void Chmod(string path, uint mode)
     {
         if (ChmodNative(path, mode & 0xFFF) != 0) throw LastError($"chmod {path}");
     }
 
     /// <summary>Returns the errno of mknod(2), 0 on success; <paramref name="mode"/> carries the file type bits.</summary>
-    internal static int TryMknod(string path, uint mode, uint major, uint minor) =>
+    public static int TryMknod(string path, uint mode, uint major, uint minor) =>
         MknodNative(path, mode, MakeDev(major, minor)) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>mknod(2); <paramref name="mode"/> carries the file type bits.</summary>
-    internal static void Mknod(string path, uint mode, uint major, uint minor)
+    public static void Mknod(string path, uint mode, uint major, uint minor)
     {
         var errno = TryMknod(path, mode, major, minor);
         if (errno != 0) throw Error($"mknod {path}", errno);
     }
 
     /// <summary>Creates a hard link; a symlink at <paramref name="existing"/> is linked itself, not followed.</summary>
-    internal static void Link(string existing, string newPath)
+    public static void Link(string existing, string newPath)
     {
         if (LinkatNative(AT_FDCWD, existing, AT_FDCWD, newPath, 0) != 0) throw LastError($"link {existing} {newPath}");
     }
 
     /// <summary>Sets access and modification times without following a final symlink.</summary>
-    internal static void SetTimes(string path, long atimeSec, uint atimeNsec, long mtimeSec, uint mtimeNsec)
+    public static void SetTimes(string path, long atimeSec, uint atimeNsec, long mtimeSec, uint mtimeNsec)
     {
         long* t = stackalloc long[4];
         t[0] = atimeSec;
@@ -476,7 +475,7 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>Sets access and modification times (100 ns precision) without following a final symlink.</summary>
-    internal static void SetTimes(string path, DateTimeOffset accessTime, DateTimeOffset modificationTime)
+    public static void SetTimes(string path, DateTimeOffset accessTime, DateTimeOffset modificationTime)
     {
         var (aSec, aNsec) = ToTimespec(accessTime);
         var (mSec, mNsec) = ToTimespec(modificationTime);
@@ -501,7 +500,7 @@ internal static unsafe partial class Posix
     // ---- extended attributes ----
 
     /// <summary>The names of a path's extended attributes (not following symlinks); empty when unsupported.</summary>
-    internal static List<string> ListXattrs(string path) =>
+    public static List<string> ListXattrs(string path) =>
         TryListXattrs(path, out var errno) ?? throw Error($"llistxattr {path}", errno);
 
     // Null with the errno on failure; empty when the file system has no xattr support.
@@ -533,7 +532,7 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>The value of one extended attribute, or null when it is absent.</summary>
-    internal static byte[]? GetXattr(string path, string name)
+    public static byte[]? GetXattr(string path, string name)
     {
         var size = LgetxattrNative(path, name, null, 0);
         if (size < 0)
@@ -579,14 +578,14 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>Sets one extended attribute; returns the errno (0 on success).</summary>
-    internal static int TrySetXattr(string path, string name, ReadOnlySpan<byte> value)
+    public static int TrySetXattr(string path, string name, ReadOnlySpan<byte> value)
     {
         fixed (byte* p = value)
             return LsetxattrNative(path, name, p, value.Length, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>Sets one extended attribute without following a final symlink.</summary>
-    internal static void SetXattr(string path, string name, ReadOnlySpan<byte> value)
+    public static void SetXattr(string path, string name, ReadOnlySpan<byte> value)
     {
         var errno = TrySetXattr(path, name, value);
         if (errno != 0) throw Error($"lsetxattr {path} {name}", errno);

@@ -131,7 +131,7 @@ public abstract class SnapshotterBase : ISnapshotter
         for (string? key = name; !string.IsNullOrEmpty(key);)
         {
             // the record file, not the in-memory copy: another process may have removed it
-            if (!seen.Add(key) || LibC.TryLStat(RecordPath(key)) is null)
+            if (!seen.Add(key) || Posix.TryLStat(RecordPath(key)) is null)
             {
                 _committed.TryRemove(key, out _);
                 return false;
@@ -336,7 +336,7 @@ public abstract class SnapshotterBase : ISnapshotter
             return known;
         }
         string path = RecordPath(key);
-        if (LibC.TryLStat(path) is null)
+        if (Posix.TryLStat(path) is null)
         {
             // the usual answer when preparing or committing a new key: cheaper than an exception
             _committed.TryRemove(key, out _);
@@ -491,7 +491,7 @@ public abstract class SnapshotterBase : ISnapshotter
             string d = stack.Pop();
             foreach (string entry in Directory.EnumerateFileSystemEntries(d))
             {
-                FileStatus st = LibC.LStat(entry);
+                FileStatus st = Posix.LStat(entry);
                 if (st.Links > 1 && !st.IsDirectory && !seen.Add(st.Inode))
                 {
                     continue;

@@ -1,4 +1,4 @@
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Snapshots;
 
@@ -7,7 +7,7 @@ internal static class TreeRemover
 {
     public static void RemoveAll(string path)
     {
-        FileStatus? st = LibC.TryLStat(path);
+        FileStatus? st = Posix.TryLStat(path);
         if (st is null)
         {
             return;
@@ -23,7 +23,7 @@ internal static class TreeRemover
         {
             try
             {
-                LibC.Chmod(path, st.Value.Permissions | 0x1C0);
+                Posix.Chmod(path, st.Value.Permissions | 0x1C0);
             }
             catch (IOException)
             {

@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Img.Engine.Mounts;
 using Xunit.Abstractions;
+using Img.Engine.Native;
 
 namespace Img.Cli.Tests.Rootless;
 
@@ -51,8 +51,8 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
 
         // The state is the user's: in ~/.local/share/img, owned by the user (root of the namespace).
         Assert.True(Directory.EnumerateFiles(Path.Join(u.StateDirectory, "images")).Any(), $"no image records under {u.StateDirectory}");
-        Assert.Equal(u.Uid, LibC.LStat(u.StateDirectory).Uid);
-        Assert.Equal(u.Uid, LibC.LStat(Path.Join(u.StateDirectory, "snapshots")).Uid);
+        Assert.Equal(u.Uid, Posix.LStat(u.StateDirectory).Uid);
+        Assert.Equal(u.Uid, Posix.LStat(Path.Join(u.StateDirectory, "snapshots")).Uid);
         var ls = await Img(u, "ls");
         Assert.Contains("rootless-own", ls.Out);
     }
@@ -70,8 +70,8 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         Assert.True(unpack.Exit == 0, unpack.ToString());
         Assert.Contains("Successfully unpacked rootfs", unpack.Out);
         // Namespace uid 0 is the user; namespace uid 1000 is the 1000th subordinate id (1 -> start).
-        Assert.Equal(u.Uid, LibC.LStat(Path.Join(dir, "bin", "busybox")).Uid);
-        var app = LibC.LStat(Path.Join(dir, "home", "app"));
+        Assert.Equal(u.Uid, Posix.LStat(Path.Join(dir, "bin", "busybox")).Uid);
+        var app = Posix.LStat(Path.Join(dir, "home", "app"));
         Assert.Equal((uint)(u.Subuids!.Start + 999), app.Uid);
     }
 
@@ -121,7 +121,7 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEndAsync();
         await WaitForProcess(u, $"sleep {100 + signal}", p);
-        Assert.Equal(0, LibC.Kill(p.Id, signal));
+        Assert.Equal(0, Posix.Kill(p.Id, signal));
         var exited = p.WaitForExit(TimeSpan.FromSeconds(30));
         var err = exited ? await stderr : "(still running)";
         output.WriteLine(err);
@@ -146,7 +146,7 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         _ = p.StandardOutput.ReadToEndAsync();
         await WaitForProcess(u, "sleep 98", p);
         Assert.Single(ChildrenOf(p.Id));
-        Assert.Equal(0, LibC.Kill(p.Id, 9));
+        Assert.Equal(0, Posix.Kill(p.Id, 9));
         await AssertNoLiveProcesses(u);
 
         // and it let go of the state: the next build runs
@@ -173,12 +173,12 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
         var stderr = p.StandardError.ReadToEndAsync();
         await WaitForProcess(u, "sleep 99", p);
         var inner = ChildrenOf(p.Id).Single();
-        Assert.Equal(0, LibC.Kill(inner, 9));
+        Assert.Equal(0, Posix.Kill(inner, 9));
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), "outer img did not exit after its child was killed");
         Assert.Equal(137, p.ExitCode);
         _ = await stderr;
         foreach (var left in u.LiveProcesses())
-            LibC.Kill(int.Parse(left.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), 9);
+            Posix.Kill(int.Parse(left.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), 9);
     }
 
     private Task<TestUser.Result> Img(TestUser u, params string[] args) => u.RunAsync(fixture.Img, args);

@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.Text;
 using Img.Cli.Hosting;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Cli.Tests.Rootless;
 
@@ -64,7 +65,7 @@ public sealed class RootlessFixture : IDisposable
     private static string? CheckPrerequisites()
     {
         var missing = new List<string>();
-        if (LibC.GetEffectiveUserId() != 0 || !UserNamespace.IsInitial)
+        if (Posix.GetEffectiveUserId() != 0 || !UserNamespace.IsInitial)
             missing.Add("the rootless tests create users (useradd) and must run as real root");
         foreach (var (program, package) in new[]
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.Snapshots;
 
 namespace Img.Engine.Tests.Execution;
@@ -46,7 +47,7 @@ public static class BusyboxRootfs
         string bin = Path.Join(dir, "bin");
         Directory.CreateDirectory(bin);
         File.Copy(Busybox, Path.Join(bin, "busybox"));
-        LibC.Chmod(Path.Join(bin, "busybox"), 0x1ED);
+        Posix.Chmod(Path.Join(bin, "busybox"), 0x1ED);
         foreach (string applet in Applets.Value)
         {
             if (applet != "busybox")
@@ -61,11 +62,11 @@ public static class BusyboxRootfs
         File.WriteAllText(Path.Join(dir, "dir/file1"), "1");
         File.WriteAllText(Path.Join(dir, "dir/file2"), "2");
         Directory.CreateDirectory(Path.Join(dir, "home/app"));
-        LibC.Lchown(Path.Join(dir, "home/app"), 1000, 1000);
+        Posix.Lchown(Path.Join(dir, "home/app"), 1000, 1000);
         // Whole-second timestamps everywhere, as after unpacking an image layer.
         foreach (string p in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
         {
-            LibC.SetTimes(p, 1_700_000_000, 0, 1_700_000_000, 0);
+            Posix.SetTimes(p, 1_700_000_000, 0, 1_700_000_000, 0);
         }
     }
 
@@ -76,7 +77,7 @@ public static class BusyboxRootfs
         using (var lease = Mounter.MountTemporary(mounts, scratch))
         {
             Populate(lease.Directory);
-            LibC.SetTimes(lease.Directory, 1_700_000_000, 0, 1_700_000_000, 0);
+            Posix.SetTimes(lease.Directory, 1_700_000_000, 0, 1_700_000_000, 0);
         }
         await snapshotter.CommitAsync(name, name + "-build");
     }

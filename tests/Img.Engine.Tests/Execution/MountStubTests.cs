@@ -1,6 +1,7 @@
 using Img.Engine.Execution;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.Snapshots;
 using Img.Engine.Tests.Snapshots;
 using Xunit;
@@ -41,13 +42,13 @@ public sealed class MountStubTests : IAsyncLifetime
     {
         var rootfs = await _snapshotter.PrepareAsync("a", "base");
         string upper = rootfs[0].Option("upperdir")!;
-        var before = LibC.LStat(upper);
+        var before = Posix.LStat(upper);
 
         await RunAsync(rootfs, "ls /proc/1 /dev/null /sys/kernel /data >/dev/null", new Mount("tmpfs", "tmpfs", [], "/data/deep"));
 
         // the stub layer has /etc/hosts, resolv.conf and hostname: /etc is not even copied up
         Assert.Empty(Directory.EnumerateFileSystemEntries(upper));
-        var after = LibC.LStat(upper);
+        var after = Posix.LStat(upper);
         Assert.Equal((before.MtimeSeconds, before.MtimeNanoseconds), (after.MtimeSeconds, after.MtimeNanoseconds));
     }
 
@@ -61,7 +62,7 @@ public sealed class MountStubTests : IAsyncLifetime
         await RunAsync(rootfs, "test -d /dir", new Mount("tmpfs", "tmpfs", [], "/dir"));
         await RunAsync(rootfs, "test ! -e /dir");
         string upper = rootfs[0].Option("upperdir")!;
-        Assert.True(LibC.LStat(Path.Join(upper, "dir")).IsOverlayWhiteout);
+        Assert.True(Posix.LStat(Path.Join(upper, "dir")).IsOverlayWhiteout);
     }
 
     [Fact]

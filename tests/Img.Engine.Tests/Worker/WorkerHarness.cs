@@ -9,6 +9,7 @@ using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Graph;
 using Img.Engine.Images;
 using Img.Engine.Images.Local;
+using Img.Engine.Native;
 using Img.Engine.Oci;
 using Img.Engine.Snapshots;
 using Img.Engine.Solver;
@@ -117,7 +118,7 @@ internal sealed class WorkerHarness : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllText(full, content);
         if (mode is { } m)
-            Img.Engine.Mounts.LibC.Chmod(full, m);
+            Posix.Chmod(full, m);
     }
 
     public async Task<ConversionResult> ConvertAsync(string dockerfile, ConvertOptions? options = null)

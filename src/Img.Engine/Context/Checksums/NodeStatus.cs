@@ -1,5 +1,5 @@
 using Img.Engine.Archive;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Context.Checksums;
 

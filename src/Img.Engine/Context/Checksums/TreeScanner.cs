@@ -1,9 +1,8 @@
-using Img.Engine.Mounts;
-using Img.Engine.Native;
 using System.IO.Enumeration;
 using System.Runtime.ExceptionServices;
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;
+using Img.Engine.Native;
 
 namespace Img.Engine.Context.Checksums;
 

@@ -1,5 +1,6 @@
 using Img.Engine.Diff.Walking;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Diff.Overlay;
 
@@ -114,7 +115,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
             string full = Path.Join(dir, name);
             string childRel = WalkingDiffComparer.Join(rel, sortName);
             var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, sortName, fuse);
-            FileStatus st = LibC.LStat(full);
+            FileStatus st = Posix.LStat(full);
             if (sortName != name || st.IsOverlayWhiteout)
             {
                 // A whiteout (device 0/0, or a fuse-overlayfs ".wh." file). fuse-overlayfs also
@@ -192,7 +193,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
             string full = Path.Join(dir, name);
             string childRel = WalkingDiffComparer.Join(rel, name);
             var (lowerPath, lowerStat, childLowers) = LookupLower(lowers, name, fuse);
-            FileStatus? upper = LibC.TryLStat(full);
+            FileStatus? upper = Posix.TryLStat(full);
             if (upper is { IsOverlayWhiteout: true })
             {
                 upper = null;
@@ -234,7 +235,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
         foreach (string l in lowers)
         {
             string lp = Path.Join(l, name);
-            FileStatus? ls = LibC.TryLStat(lp);
+            FileStatus? ls = Posix.TryLStat(lp);
             if (ls is null)
             {
                 continue;
@@ -262,21 +263,21 @@ public sealed class OverlayDiffComparer : IDiffComparer
     }
 
     private static bool IsFuseWhiteout(string lowerDir, string name) =>
-        LibC.TryLStat(Path.Join(lowerDir, LayerTarWriter.WhiteoutPrefix + name)) is not null;
+        Posix.TryLStat(Path.Join(lowerDir, LayerTarWriter.WhiteoutPrefix + name)) is not null;
 
     private static bool IsOpaque(string dir, bool fuse)
     {
         foreach (string x in OpaqueXattrs)
         {
-            if (LibC.GetXattr(dir, x) is [(byte)'y'])
+            if (Posix.GetXattr(dir, x) is [(byte)'y'])
             {
                 return true;
             }
         }
-        return fuse && LibC.TryLStat(Path.Join(dir, LayerTarWriter.OpaqueMarker)) is not null;
+        return fuse && Posix.TryLStat(Path.Join(dir, LayerTarWriter.OpaqueMarker)) is not null;
     }
 
-    private static bool HasRedirect(string dir) => RedirectXattrs.Any(x => LibC.GetXattr(dir, x) is not null);
+    private static bool HasRedirect(string dir) => RedirectXattrs.Any(x => Posix.GetXattr(dir, x) is not null);
 
     private static bool UsesRedirects(string root)
     {
@@ -291,7 +292,7 @@ public sealed class OverlayDiffComparer : IDiffComparer
             }
             foreach (string sub in System.IO.Directory.EnumerateDirectories(d))
             {
-                if (!LibC.LStat(sub).IsSymlink)
+                if (!Posix.LStat(sub).IsSymlink)
                 {
                     stack.Push(sub);
                 }

@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Diff.Walking;
 
@@ -48,7 +49,7 @@ public sealed class WalkingDiffComparer : IDiffComparer
             }
             string name = upperNames[i];
             string u = Path.Join(upperDir, name);
-            FileStatus su = LibC.LStat(u);
+            FileStatus su = Posix.LStat(u);
             if (cmp < 0)
             {
                 AddTree(Join(rel, name), u, su, changes, ct);
@@ -56,7 +57,7 @@ public sealed class WalkingDiffComparer : IDiffComparer
                 continue;
             }
             string l = Path.Join(lowerDir, name);
-            FileStatus sl = LibC.LStat(l);
+            FileStatus sl = Posix.LStat(l);
             if (su.IsDirectory && sl.IsDirectory)
             {
                 if (!FileComparison.Same(l, sl, u, su))
@@ -89,7 +90,7 @@ public sealed class WalkingDiffComparer : IDiffComparer
         foreach (string name in List(full))
         {
             string child = Path.Join(full, name);
-            AddTree(Join(rel, name), child, LibC.LStat(child), changes, ct);
+            AddTree(Join(rel, name), child, Posix.LStat(child), changes, ct);
         }
     }
 

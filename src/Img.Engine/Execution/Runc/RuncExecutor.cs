@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution.Runc;
 
@@ -47,7 +48,7 @@ public sealed class RuncExecutor : IExecutor
         bool rootless = options.Rootless ?? !UserNamespace.IsRealRoot;
         bool newUserNs = rootless && UserNamespace.IsInitial;
         _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
-        _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, LibC.GetEffectiveUserId(), LibC.GetEffectiveGroupId(),
+        _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, Posix.GetEffectiveUserId(), Posix.GetEffectiveGroupId(),
             DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
         bool rootlessFlag = GlobalArgs().Contains("--rootless");
         StaleContainers.Sweep(_runc, rootlessFlag, _runcRoot, _bundles);
@@ -255,7 +256,7 @@ public sealed class RuncExecutor : IExecutor
         }
         string host = RootfsPath.Resolve(rootfs, cwd);
         var missing = new Stack<string>();
-        for (string d = host; d.Length > rootfs.Length && LibC.TryLStat(d) is null; d = Path.GetDirectoryName(d)!)
+        for (string d = host; d.Length > rootfs.Length && Posix.TryLStat(d) is null; d = Path.GetDirectoryName(d)!)
         {
             missing.Push(d);
         }
@@ -263,7 +264,7 @@ public sealed class RuncExecutor : IExecutor
         {
             string d = missing.Pop();
             Directory.CreateDirectory(d);
-            LibC.Chmod(d, 0x1ED); // 0755, whatever the umask
+            Posix.Chmod(d, 0x1ED); // 0755, whatever the umask
         }
     }
 

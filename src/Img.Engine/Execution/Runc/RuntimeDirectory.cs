@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution.Runc;
 
@@ -71,7 +72,7 @@ internal static class RuntimeDirectory
     // /dev/shm is world-writable and sticky: only a directory this user owns, not a symlink and
     // not writable by others, can be trusted (nobody else can then rename or replace it).
     private static bool IsPrivate(string path) =>
-        LibC.TryLStat(path) is { IsDirectory: true } st && st.Uid == LibC.GetEffectiveUserId() && (st.Permissions & 0x12) == 0;
+        Posix.TryLStat(path) is { IsDirectory: true } st && st.Uid == Posix.GetEffectiveUserId() && (st.Permissions & 0x12) == 0;
 
     private static bool IsTmpfs(string path) =>
         MountTable.Read().LastOrDefault(m => m.MountPoint == path) is { FsType: "tmpfs" };

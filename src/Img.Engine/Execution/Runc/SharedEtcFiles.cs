@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution.Runc;
 
@@ -42,7 +42,7 @@ internal sealed class SharedEtcFiles(string directory)
             return;
         var tmp = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
         File.WriteAllText(tmp, content);
-        LibC.Chmod(tmp, 0x1A4); // 0644 whatever the umask: non-root users in the container read them
+        Posix.Chmod(tmp, 0x1A4); // 0644 whatever the umask: non-root users in the container read them
         File.Move(tmp, path, overwrite: true);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution.Runc;
 
@@ -32,7 +32,7 @@ internal static class StaleContainers
             if (IsLive(Path.GetFileName(dir)))
                 continue;
             var rootfs = Path.Join(dir, "rootfs");
-            if (LibC.Umount2(rootfs, LibC.MNT_DETACH) is 0 or LibC.EINVAL or LibC.ENOENT)
+            if (Posix.Umount2(rootfs, Posix.MNT_DETACH) is 0 or Posix.EINVAL or Posix.ENOENT)
             {
                 try
                 {

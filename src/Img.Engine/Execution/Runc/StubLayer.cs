@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Execution.Runc;
 
@@ -34,18 +35,18 @@ internal static class StubLayer
         if (Directory.Exists(temp))
             Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
-        LibC.Chmod(temp, 0x1ED); // 0755
+        Posix.Chmod(temp, 0x1ED); // 0755
         foreach (string dir in Directories)
         {
             string path = Path.Join(temp, dir);
             Directory.CreateDirectory(path);
-            LibC.Chmod(path, 0x1ED);
+            Posix.Chmod(path, 0x1ED);
         }
         foreach (string file in Files)
         {
             string path = Path.Join(temp, file);
             File.WriteAllBytes(path, []);
-            LibC.Chmod(path, 0x1A4); // 0644
+            Posix.Chmod(path, 0x1A4); // 0644
         }
         try
         {

@@ -1,10 +1,10 @@
+using Img.Engine.Native;
 using Img.Engine.Paths;
 using System.IO.Enumeration;
 using Img.Engine.Archive;
 using Img.Engine.Context;
 using Img.Engine.Context.Ignore;
-using Img.Engine.Mounts;
-using FileStatus = Img.Engine.Mounts.FileStatus;
+using FileStatus = Img.Engine.Native.FileStatus;
 
 namespace Img.Engine.Operations.Files;
 
@@ -91,7 +91,7 @@ internal sealed class CopySource
         foreach (string name in ListNames(hostPath))
         {
             string child = hostPath + "/" + name;
-            if (LibC.TryLStat(child) is { } st && IsVisible(child, st))
+            if (Posix.TryLStat(child) is { } st && IsVisible(child, st))
             {
                 visible = true;
                 break;

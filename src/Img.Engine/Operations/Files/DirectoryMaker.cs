@@ -1,4 +1,4 @@
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Operations.Files;
 
@@ -17,7 +17,7 @@ internal static class DirectoryMaker
         string path = hostPath;
         while (path.Length > root.Length)
         {
-            var st = LibC.TryLStat(path);
+            var st = Posix.TryLStat(path);
             if (st is { IsSymlink: true } && Directory.Exists(path)) break; // a link to a directory (outside the resolved path only when dangling)
             if (st is { } existing)
             {
@@ -33,8 +33,8 @@ internal static class DirectoryMaker
             try
             {
                 Directory.CreateDirectory(dir);
-                LibC.Chmod(dir, perm);
-                if (owner is { } o) LibC.Lchown(dir, (uint)o.Uid, (uint)o.Gid);
+                Posix.Chmod(dir, perm);
+                if (owner is { } o) Posix.Lchown(dir, (uint)o.Uid, (uint)o.Gid);
                 if (time is { } t) SetTime(dir, t);
             }
             catch (IOException e)
@@ -57,6 +57,6 @@ internal static class DirectoryMaker
             rest += TimeSpan.TicksPerSecond;
         }
         uint nanos = (uint)(rest * 100);
-        LibC.SetTimes(path, seconds, nanos, seconds, nanos);
+        Posix.SetTimes(path, seconds, nanos, seconds, nanos);
     }
 }

@@ -1,9 +1,9 @@
+using Img.Engine.Native;
 using Img.Engine.Paths;
 using System.Runtime.ExceptionServices;
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;
-using Img.Engine.Mounts;
-using FileStatus = Img.Engine.Mounts.FileStatus;
+using FileStatus = Img.Engine.Native.FileStatus;
 
 namespace Img.Engine.Operations.Files;
 
@@ -107,10 +107,10 @@ internal sealed class FileCopier
         string target = ArchivePath.SecureJoin(_destRoot, GoPath.Clean(dest));
 
         string sourceHost = _source.Resolve(sourcePath, _options.FollowSymlinks);
-        if (LibC.TryLStat(sourceHost) is not { } sourceStatus || !_source.IsVisible(sourceHost, sourceStatus))
+        if (Posix.TryLStat(sourceHost) is not { } sourceStatus || !_source.IsVisible(sourceHost, sourceStatus))
             throw new FileOpException($"lstat {_source.Display(sourceHost)}: no such file or directory");
 
-        var destStatus = LibC.TryLStat(target);
+        var destStatus = Posix.TryLStat(target);
         if (destStatus is { IsSymlink: true }) destStatus = null; // dangling: every other link was resolved
         if ((!_options.CopyDirectoryContents && sourceStatus.IsDirectory && destStatus is not null)
             || (!sourceStatus.IsDirectory && destStatus is { IsDirectory: true }))
@@ -149,11 +149,11 @@ internal sealed class FileCopier
             if (!include && _options.Include is null && _options.Exclude is not { HasExclusions: true }) return;
         }
 
-        var status = LibC.TryLStat(source) ?? throw new FileOpException($"failed to stat {_source.Display(source)}: no such file or directory");
+        var status = Posix.TryLStat(source) ?? throw new FileOpException($"failed to stat {_source.Display(source)}: no such file or directory");
         if (!_source.IsVisible(source, status)) return;
         if (!include && !status.IsDirectory) return;
 
-        var targetStatus = LibC.TryLStat(target);
+        var targetStatus = Posix.TryLStat(target);
         if (include) CreatePendingParents(overwriteTargetMetadata);
 
         if (!status.IsDirectory && targetStatus is { } existing)
@@ -191,7 +191,7 @@ internal sealed class FileCopier
             default:
                 // BuildKit clears the socket type bits from the mode before mknod: a socket becomes
                 // an empty regular file and a block device a character device.
-                int errno = LibC.TryMknod(target, status.Mode & ~FileStatus.TypeSocket, status.RdevMajor, status.RdevMinor);
+                int errno = Posix.TryMknod(target, status.Mode & ~FileStatus.TypeSocket, status.RdevMajor, status.RdevMinor);
                 if (errno != 0) throw new FileOpException($"failed to create device {Display(target)}: errno {errno}");
                 break;
         }
@@ -227,13 +227,13 @@ internal sealed class FileCopier
 
     private bool CopyDirectoryOnly(string target, FileStatus status, bool overwriteTargetMetadata)
     {
-        if (LibC.TryLStat(target) is not { } existing)
+        if (Posix.TryLStat(target) is not { } existing)
         {
             Directory.CreateDirectory(target);
             return true;
         }
         if (!existing.IsDirectory) throw new FileOpException($"cannot copy to non-directory: {Display(target)}");
-        if (overwriteTargetMetadata) LibC.Chmod(target, status.Permissions);
+        if (overwriteTargetMetadata) Posix.Chmod(target, status.Permissions);
         return false;
     }
 
@@ -243,7 +243,7 @@ internal sealed class FileCopier
         foreach (var parent in _parents)
         {
             if (parent.Copied) continue;
-            var status = LibC.TryLStat(parent.Source) ?? throw new FileOpException($"failed to stat {_source.Display(parent.Source)}");
+            var status = Posix.TryLStat(parent.Source) ?? throw new FileOpException($"failed to stat {_source.Display(parent.Source)}");
             if (!status.IsDirectory) throw new FileOpException($"{_source.Display(parent.Source)} is not a directory");
             if (CopyDirectoryOnly(parent.Target, status, overwriteTargetMetadata)) ApplyInfo(status, parent.Source, parent.Target);
             parent.Copied = true;
@@ -269,7 +269,7 @@ internal sealed class FileCopier
         }
         foreach (var link in _links)
         {
-            LibC.Link(link.Existing, link.Target);
+            Posix.Link(link.Existing, link.Target);
             ApplyInfo(link.Status, link.Source, link.Target);
         }
         foreach (var directory in _directories)
@@ -289,13 +289,13 @@ internal sealed class FileCopier
     private void ApplyInfo(FileStatus status, string source, string target)
     {
         var owner = _options.Owner ?? (_source.IsContext ? FileOwner.Root : new FileOwner((int)status.Uid, (int)status.Gid));
-        LibC.Lchown(target, (uint)owner.Uid, (uint)owner.Gid);
+        Posix.Lchown(target, (uint)owner.Uid, (uint)owner.Gid);
         if (!status.IsSymlink)
         {
             uint mode = _options.SymbolicMode is { } symbolic ? symbolic.Apply(status.Permissions, status.IsDirectory)
                 : _options.Mode is { } octal ? octal & 0xFFF
                 : status.Permissions;
-            LibC.Chmod(target, mode);
+            Posix.Chmod(target, mode);
         }
         SetTimes(status, target);
         CopyXattrs(source, target);
@@ -304,16 +304,16 @@ internal sealed class FileCopier
     private void SetTimes(FileStatus status, string target)
     {
         if (_options.Time is { } time) DirectoryMaker.SetTime(target, time);
-        else LibC.SetTimes(target, status.AtimeSeconds, status.AtimeNanoseconds, status.MtimeSeconds, status.MtimeNanoseconds);
+        else Posix.SetTimes(target, status.AtimeSeconds, status.AtimeNanoseconds, status.MtimeSeconds, status.MtimeNanoseconds);
     }
 
     private static void CopyXattrs(string source, string target)
     {
         try
         {
-            foreach (string name in LibC.ListXattrs(source))
+            foreach (string name in Posix.ListXattrs(source))
             {
-                if (LibC.GetXattr(source, name) is { } value) LibC.TrySetXattr(target, name, value);
+                if (Posix.GetXattr(source, name) is { } value) Posix.TrySetXattr(target, name, value);
             }
         }
         catch (IOException)

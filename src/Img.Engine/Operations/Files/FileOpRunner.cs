@@ -1,8 +1,8 @@
 using Img.Engine.Archive;
 using Img.Engine.Context.Ignore;
 using Img.Engine.Graph;
+using Img.Engine.Native;
 using Img.Engine.Paths;
-using Img.Engine.Mounts;
 using Img.Engine.Snapshots;
 
 namespace Img.Engine.Operations.Files;
@@ -108,7 +108,7 @@ public sealed class FileOpRunner
                 string destHost = ArchivePath.SecureJoin(root, GoPath.Clean("/" + copy.Dest));
                 string parent = destHost.Length > root.Length ? destHost[..destHost.LastIndexOf('/')] : root;
                 if (parent.Length < root.Length) parent = root;
-                if (LibC.TryLStat(parent) is null)
+                if (Posix.TryLStat(parent) is null)
                     throw new FileOpException($"failed to stat {copy.Dest}: lstat {CopySource.Inside(root, parent)}: no such file or directory");
             }
 
@@ -116,7 +116,7 @@ public sealed class FileOpRunner
             foreach (string required in copy.RequiredPaths)
             {
                 string host = source.Resolve(source.Clean(required), followFinal: false);
-                if (LibC.TryLStat(host) is not { } st || !source.IsVisible(host, st))
+                if (Posix.TryLStat(host) is not { } st || !source.IsVisible(host, st))
                     throw new FileOpException($"\"{required}\": not found");
             }
 
@@ -145,7 +145,7 @@ public sealed class FileOpRunner
     private static async Task<bool> TryUnpackAsync(CopySource source, string sourcePath, string root, string dest, FileOwner? owner, CancellationToken ct)
     {
         string host = source.Resolve(sourcePath, followFinal: true);
-        if (LibC.TryLStat(host) is not { } status || !source.IsVisible(host, status)) return false;
+        if (Posix.TryLStat(host) is not { } status || !source.IsVisible(host, status)) return false;
         if (!await LocalArchive.IsArchiveAsync(host, ct).ConfigureAwait(false)) return false;
         string destHost = ArchivePath.SecureJoin(root, FileCopier.CleanDestination(dest));
         DirectoryMaker.MkdirAll(root, destHost, 0x1ED /* 0755 */, owner, null);
@@ -170,9 +170,9 @@ public sealed class FileOpRunner
             DirectoryMaker.MkdirAll(root, path, mode, owner, _options.SourceDateEpoch);
             return;
         }
-        if (path.Length <= root.Length || LibC.TryLStat(path) is not null) return; // exists: nothing to do
+        if (path.Length <= root.Length || Posix.TryLStat(path) is not null) return; // exists: nothing to do
         string parent = path[..path.LastIndexOf('/')];
-        var parentStatus = LibC.TryLStat(parent);
+        var parentStatus = Posix.TryLStat(parent);
         if (parentStatus is null) throw new FileOpException($"mkdir {CopySource.Inside(root, path)}: no such file or directory");
         if (!parentStatus.Value.IsDirectory) throw new FileOpException($"mkdir {CopySource.Inside(root, path)}: not a directory");
         DirectoryMaker.MkdirAll(root, path, mode, owner, _options.SourceDateEpoch);
@@ -184,15 +184,15 @@ public sealed class FileOpRunner
         string path = ArchivePath.SecureJoin(root, GoPath.Clean("/" + mkfile.Path));
         string shown = CopySource.Inside(root, path);
         string parent = path.Length > root.Length ? path[..path.LastIndexOf('/')] : root;
-        if (LibC.TryLStat(parent) is not { IsDirectory: true })
+        if (Posix.TryLStat(parent) is not { IsDirectory: true })
             throw new FileOpException($"open {shown}: no such file or directory");
-        var existing = LibC.TryLStat(path);
+        var existing = Posix.TryLStat(path);
         if (existing is { IsDirectory: true }) throw new FileOpException($"open {shown}: is a directory");
         try
         {
             File.WriteAllText(path, mkfile.Data);
-            if (existing is null) LibC.Chmod(path, mkfile.Mode & 0x1FF);
-            if (owner is { } o) LibC.Lchown(path, (uint)o.Uid, (uint)o.Gid);
+            if (existing is null) Posix.Chmod(path, mkfile.Mode & 0x1FF);
+            if (owner is { } o) Posix.Lchown(path, (uint)o.Uid, (uint)o.Gid);
         }
         catch (IOException e)
         {
@@ -226,9 +226,9 @@ public sealed class FileOpRunner
     // stat(2) inside the root: a symlink counts when its target (resolved in the root) exists.
     private static bool Exists(string root, string host)
     {
-        if (LibC.TryLStat(host) is not { } st) return false;
+        if (Posix.TryLStat(host) is not { } st) return false;
         if (!st.IsSymlink) return true;
-        return LibC.TryLStat(ArchivePath.SecureJoin(root, CopySource.Inside(root, host))) is not null;
+        return Posix.TryLStat(ArchivePath.SecureJoin(root, CopySource.Inside(root, host))) is not null;
     }
 
     private static SymbolicMode ParseMode(string text)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Img.Engine.Content;
 using Img.Engine.Graph;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Operations.Files;
 
@@ -65,7 +65,7 @@ public static class HttpSourceFetcher
             if (http.Checksum.Length > 0 && !string.Equals(digest.ToString(), http.Checksum, StringComparison.Ordinal))
                 throw new FileOpException($"digest mismatch for {http.Identifier}: {digest} (expected: {http.Checksum})");
 
-            LibC.Chmod(temp, 0x180 /* 0600 */);
+            Posix.Chmod(temp, 0x180 /* 0600 */);
             DateTimeOffset? lastModified = response.Content.Headers.LastModified;
             DirectoryMaker.SetTime(temp, lastModified ?? DateTimeOffset.UnixEpoch);
             string path = Path.Combine(destDir, name);

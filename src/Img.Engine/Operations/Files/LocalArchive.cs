@@ -1,5 +1,5 @@
 using Img.Engine.Archive;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Operations.Files;
 
@@ -15,7 +15,7 @@ internal static class LocalArchive
     /// <summary>Whether the file at <paramref name="hostPath"/> is a (compressed) tar with at least one entry.</summary>
     public static async Task<bool> IsArchiveAsync(string hostPath, CancellationToken ct)
     {
-        if (LibC.TryLStat(hostPath) is not { IsRegular: true }) return false;
+        if (Posix.TryLStat(hostPath) is not { IsRegular: true }) return false;
         try
         {
             await using var file = File.OpenRead(hostPath);

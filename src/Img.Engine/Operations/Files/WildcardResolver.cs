@@ -1,5 +1,5 @@
 using Img.Engine.Context.Checksums;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Operations.Files;
 
@@ -28,7 +28,7 @@ internal static class WildcardResolver
         string baseHost = literal == "/" ? root
             : followLinks ? Img.Engine.Archive.ArchivePath.SecureJoin(root, literal)
             : Img.Engine.Archive.ArchivePath.SecureJoin(root, literal[..(literal.LastIndexOf('/') + 1)]) + literal[literal.LastIndexOf('/')..];
-        var baseStatus = LibC.TryLStat(baseHost) ?? throw new FileOpException($"lstat {CopySource.Inside(root, baseHost)}: no such file or directory");
+        var baseStatus = Posix.TryLStat(baseHost) ?? throw new FileOpException($"lstat {CopySource.Inside(root, baseHost)}: no such file or directory");
         var matches = new List<string>();
         if (!baseStatus.IsDirectory || !GoPathMatch.IsValid(pattern)) return matches;
         int depth = pattern.Count(c => c == '/') + 1;
@@ -40,7 +40,7 @@ internal static class WildcardResolver
             foreach (string name in CopySource.ListNames(directory))
             {
                 string host = directory + "/" + name;
-                if (LibC.TryLStat(host) is not { } st) continue;
+                if (Posix.TryLStat(host) is not { } st) continue;
                 if (visible is not null && !visible(host, st)) continue;
                 string rel = relative.Length == 0 ? name : relative + "/" + name;
                 if (GoPathMatch.Match(pattern, rel))

@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Snapshots.Native;
 
@@ -30,7 +31,7 @@ public sealed class NativeSnapshotter : SnapshotterBase
         }
         else
         {
-            LibC.Chmod(fs, 0x1ED); // 0755
+            Posix.Chmod(fs, 0x1ED); // 0755
         }
     }
 

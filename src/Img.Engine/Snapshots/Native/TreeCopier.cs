@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Snapshots.Native;
 
@@ -15,7 +16,7 @@ public static class TreeCopier
     public static void Copy(string source, string destination, CancellationToken ct = default)
     {
         var links = new Dictionary<(ulong Dev, ulong Ino), string>();
-        FileStatus root = LibC.LStat(source);
+        FileStatus root = Posix.LStat(source);
         Directory.CreateDirectory(destination);
         CopyDirectory(source, destination, links, ct);
         ApplyAttributes(source, destination, root);
@@ -28,12 +29,12 @@ public static class TreeCopier
             ct.ThrowIfCancellationRequested();
             string name = Path.GetFileName(entry);
             string target = Path.Join(dst, name);
-            FileStatus st = LibC.LStat(entry);
+            FileStatus st = Posix.LStat(entry);
             if (!st.IsDirectory && st.Links > 1)
             {
                 if (links.TryGetValue((st.Device, st.Inode), out string? first))
                 {
-                    LibC.Link(first, target);
+                    Posix.Link(first, target);
                     continue;
                 }
                 links[(st.Device, st.Inode)] = target;
@@ -53,7 +54,7 @@ public static class TreeCopier
                 case FileStatus.TypeFifo:
                 case FileStatus.TypeCharDevice:
                 case FileStatus.TypeBlockDevice:
-                    if (LibC.TryMknod(target, st.Mode, st.RdevMajor, st.RdevMinor) != 0)
+                    if (Posix.TryMknod(target, st.Mode, st.RdevMajor, st.RdevMinor) != 0)
                     {
                         continue; // unprivileged: no device nodes
                     }
@@ -70,7 +71,7 @@ public static class TreeCopier
     {
         try
         {
-            LibC.Lchown(dst, st.Uid, st.Gid);
+            Posix.Lchown(dst, st.Uid, st.Gid);
         }
         catch (IOException) when (!UserNamespace.IsRoot)
         {
@@ -78,17 +79,17 @@ public static class TreeCopier
         }
         if (!st.IsSymlink)
         {
-            LibC.Chmod(dst, st.Permissions);
+            Posix.Chmod(dst, st.Permissions);
         }
-        foreach (string name in LibC.ListXattrs(src))
+        foreach (string name in Posix.ListXattrs(src))
         {
-            byte[]? value = LibC.GetXattr(src, name);
+            byte[]? value = Posix.GetXattr(src, name);
             if (value is not null)
             {
                 // trusted.* needs CAP_SYS_ADMIN and user.* is refused on symlinks: best effort.
-                LibC.TrySetXattr(dst, name, value);
+                Posix.TrySetXattr(dst, name, value);
             }
         }
-        LibC.SetTimes(dst, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
+        Posix.SetTimes(dst, st.AtimeSeconds, st.AtimeNanoseconds, st.MtimeSeconds, st.MtimeNanoseconds);
     }
 }

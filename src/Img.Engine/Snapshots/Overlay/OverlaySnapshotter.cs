@@ -1,4 +1,5 @@
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Snapshots.Overlay;
 
@@ -47,13 +48,13 @@ public class OverlaySnapshotter : SnapshotterBase
         if (parentIds.Count > 0)
         {
             // The merged root takes its attributes from the upper directory: copy the parent's.
-            FileStatus p = LibC.LStat(FsDirectory(parentIds[0]));
-            LibC.Lchown(fs, p.Uid, p.Gid);
-            LibC.Chmod(fs, p.Permissions);
+            FileStatus p = Posix.LStat(FsDirectory(parentIds[0]));
+            Posix.Lchown(fs, p.Uid, p.Gid);
+            Posix.Chmod(fs, p.Permissions);
         }
         else
         {
-            LibC.Chmod(fs, 0x1ED); // 0755
+            Posix.Chmod(fs, 0x1ED); // 0755
         }
         if (kind == SnapshotKind.Active)
         {
@@ -152,7 +153,7 @@ public class OverlaySnapshotter : SnapshotterBase
             {
                 Mounter.Unmount(mnt);
             }
-            FileStatus? wh = LibC.TryLStat(Path.Join(up, "f"));
+            FileStatus? wh = Posix.TryLStat(Path.Join(up, "f"));
             return wh is { IsOverlayWhiteout: true } ? null : "kernel overlayfs did not create a whiteout device in the upper directory";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Img.Engine.Graph;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 
 namespace Img.Engine.Worker.Exec;
 
@@ -99,15 +99,15 @@ public sealed class CacheMountStore
             // The seed's own owner and mode are the cache's (uid=/gid=/mode= of a cache mount
             // arrive that way, as BuildKit's "/cache" mkdir): only an explicit value overrides.
             Snapshots.Native.TreeCopier.Copy(seed, building);
-            var status = LibC.LStat(seed);
-            LibC.Chmod(building, mount.Mode ?? status.Permissions);
-            LibC.Lchown(building, mount.Uid ?? status.Uid, mount.Gid ?? status.Gid);
+            var status = Posix.LStat(seed);
+            Posix.Chmod(building, mount.Mode ?? status.Permissions);
+            Posix.Lchown(building, mount.Uid ?? status.Uid, mount.Gid ?? status.Gid);
         }
         else
         {
             Directory.CreateDirectory(building);
-            LibC.Chmod(building, mount.Mode ?? 0x1ED);
-            LibC.Lchown(building, mount.Uid ?? 0, mount.Gid ?? 0);
+            Posix.Chmod(building, mount.Mode ?? 0x1ED);
+            Posix.Lchown(building, mount.Uid ?? 0, mount.Gid ?? 0);
         }
         try
         {

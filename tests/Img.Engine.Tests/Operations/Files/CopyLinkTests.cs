@@ -1,5 +1,5 @@
-using Img.Engine.Mounts;
 using Xunit;
+using Img.Engine.Native;
 using static Img.Engine.Tests.Operations.Files.FileOpFixture;
 
 namespace Img.Engine.Tests.Operations.Files;
@@ -54,9 +54,9 @@ public sealed class CopyLinkTests : IDisposable
     public async Task Hardlinks_within_the_copied_set_are_preserved()
     {
         string a = Write(_f.Stage, "d/a", "same");
-        LibC.Link(a, Path.Join(_f.Stage, "d/b"));
+        Posix.Link(a, Path.Join(_f.Stage, "d/b"));
         Directory.CreateDirectory(Path.Join(_f.Stage, "d/sub"));
-        LibC.Link(a, Path.Join(_f.Stage, "d/sub/c"));
+        Posix.Link(a, Path.Join(_f.Stage, "d/sub/c"));
 
         await _f.CopyAsync("/d", "/app", from: StageInput);
 
@@ -70,7 +70,7 @@ public sealed class CopyLinkTests : IDisposable
     public async Task Hardlinks_survive_the_parallel_path()
     {
         for (int i = 0; i < 40; i++) Write(_f.Stage, $"d/f{i:D2}", $"{i}");
-        LibC.Link(Path.Join(_f.Stage, "d/f00"), Path.Join(_f.Stage, "d/zz-link"));
+        Posix.Link(Path.Join(_f.Stage, "d/f00"), Path.Join(_f.Stage, "d/zz-link"));
 
         await _f.CopyAsync("/d", "/app", from: StageInput);
 
@@ -82,8 +82,8 @@ public sealed class CopyLinkTests : IDisposable
     public async Task Fifos_and_character_devices_are_recreated()
     {
         Directory.CreateDirectory(Path.Join(_f.Stage, "dev"));
-        Assert.Equal(0, LibC.TryMknod(Path.Join(_f.Stage, "dev/fifo"), 0x1000 | 0x1A4, 0, 0));
-        Assert.Equal(0, LibC.TryMknod(Path.Join(_f.Stage, "dev/null"), 0x2000 | 0x1B6, 1, 3));
+        Assert.Equal(0, Posix.TryMknod(Path.Join(_f.Stage, "dev/fifo"), 0x1000 | 0x1A4, 0, 0));
+        Assert.Equal(0, Posix.TryMknod(Path.Join(_f.Stage, "dev/null"), 0x2000 | 0x1B6, 1, 3));
 
         await _f.CopyAsync("/dev", "/dev", from: StageInput);
 

@@ -1,5 +1,5 @@
 using Img.Engine.Graph;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.Operations.Files;
 using Xunit;
 using static Img.Engine.Tests.Operations.Files.FileOpFixture;
@@ -23,8 +23,8 @@ public sealed class CopyMetadataTests : IDisposable
     [Fact]
     public async Task Context_files_belong_to_root_without_chown()
     {
-        LibC.Lchown(Write(_f.Context, "d/a.txt"), 1234, 5678);
-        LibC.Lchown(Path.Join(_f.Context, "d"), 1234, 5678);
+        Posix.Lchown(Write(_f.Context, "d/a.txt"), 1234, 5678);
+        Posix.Lchown(Path.Join(_f.Context, "d"), 1234, 5678);
 
         await _f.CopyAsync("/d", "/app");
 
@@ -34,10 +34,10 @@ public sealed class CopyMetadataTests : IDisposable
     [Fact]
     public async Task Files_from_another_stage_keep_their_owners()
     {
-        LibC.Lchown(Write(_f.Stage, "d/a.txt"), 1234, 5678);
-        LibC.Lchown(Path.Join(_f.Stage, "d"), 42, 43);
+        Posix.Lchown(Write(_f.Stage, "d/a.txt"), 1234, 5678);
+        Posix.Lchown(Path.Join(_f.Stage, "d"), 42, 43);
         Directory.CreateDirectory(Path.Join(_f.Stage, "d/sub"));
-        LibC.Lchown(Path.Join(_f.Stage, "d/sub"), 7, 8);
+        Posix.Lchown(Path.Join(_f.Stage, "d/sub"), 7, 8);
 
         await _f.CopyAsync("/d", "/app", from: StageInput);
 
@@ -164,7 +164,7 @@ public sealed class CopyMetadataTests : IDisposable
         Write(_f.Context, "d/plain.txt", mode: 0x1A4 /* 0644 */);
         Write(_f.Context, "d/tool", mode: 0x1E4 /* 0744 */);
         Directory.CreateDirectory(Path.Join(_f.Context, "d/sub"));
-        LibC.Chmod(Path.Join(_f.Context, "d/sub"), 0x1C0 /* 0700 */);
+        Posix.Chmod(Path.Join(_f.Context, "d/sub"), 0x1C0 /* 0700 */);
 
         await _f.CopyAsync("/d", "/app", a => a with { ModeString = "go+rX,u-w" });
 
@@ -177,7 +177,7 @@ public sealed class CopyMetadataTests : IDisposable
     public async Task Symlinks_get_the_owner_but_no_mode()
     {
         File.CreateSymbolicLink(Path.Join(_f.Stage, "link"), "target");
-        LibC.Lchown(Path.Join(_f.Stage, "link"), 11, 12);
+        Posix.Lchown(Path.Join(_f.Stage, "link"), 11, 12);
 
         await _f.CopyAsync("/link", "/link", a => a with { Mode = 0x180, FollowSymlinks = false }, from: StageInput);
 
@@ -190,10 +190,10 @@ public sealed class CopyMetadataTests : IDisposable
     public async Task Xattrs_are_copied()
     {
         string a = Write(_f.Stage, "a");
-        if (LibC.TrySetXattr(a, "user.img.test", "v"u8) != 0) return; // file system without user xattrs
+        if (Posix.TrySetXattr(a, "user.img.test", "v"u8) != 0) return; // file system without user xattrs
 
         await _f.CopyAsync("/a", "/a", from: StageInput);
 
-        Assert.Equal("v"u8.ToArray(), LibC.GetXattr(_f.InRoot("a"), "user.img.test"));
+        Assert.Equal("v"u8.ToArray(), Posix.GetXattr(_f.InRoot("a"), "user.img.test"));
     }
 }

@@ -1,4 +1,5 @@
 using Img.Engine.Context.Ignore;
+using Img.Engine.Native;
 using Img.Engine.Operations.Files;
 using Xunit;
 using static Img.Engine.Tests.Operations.Files.FileOpFixture;
@@ -329,5 +330,5 @@ public sealed class CopyPathTests : IDisposable
     internal static string[] Names(string dir) =>
         Directory.EnumerateFileSystemEntries(dir).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToArray();
 
-    private static void LibC_Chmod(string path, uint mode) => Img.Engine.Mounts.LibC.Chmod(path, mode);
+    private static void LibC_Chmod(string path, uint mode) => Posix.Chmod(path, mode);
 }

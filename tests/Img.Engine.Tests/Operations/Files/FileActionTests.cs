@@ -1,4 +1,5 @@
 using Img.Engine.Graph;
+using Img.Engine.Native;
 using Img.Engine.Operations.Files;
 using Xunit;
 using static Img.Engine.Tests.Operations.Files.FileOpFixture;
@@ -38,7 +39,7 @@ public sealed class FileActionTests : IDisposable
     public async Task Mkdir_of_an_existing_path_changes_nothing()
     {
         Directory.CreateDirectory(_f.InRoot("w"));
-        Img.Engine.Mounts.LibC.Chmod(_f.InRoot("w"), 0x1C0);
+        Posix.Chmod(_f.InRoot("w"), 0x1C0);
 
         await _f.RunAsync(new FileMkdirAction("/w", 0x1ED, MakeParents: true) { Chown = "5:5" });
         await _f.RunAsync(new FileMkdirAction("/w", 0x1ED, MakeParents: false));

@@ -1,6 +1,6 @@
 using Img.Engine.Context.Ignore;
 using Img.Engine.Graph;
-using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.Operations.Files;
 using Img.Engine.Tests.Snapshots;
 
@@ -40,14 +40,14 @@ public sealed class FileOpFixture : IDisposable
         string path = Path.Join(dir, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
-        if (mode is { } m) LibC.Chmod(path, m);
+        if (mode is { } m) Posix.Chmod(path, m);
         if (mtime is { } t) File.SetLastWriteTimeUtc(path, t.UtcDateTime);
         return path;
     }
 
     public string InRoot(string relative) => Path.Join(Root, relative);
 
-    public static FileStatus Stat(string path) => LibC.LStat(path);
+    public static FileStatus Stat(string path) => Posix.LStat(path);
 
     /// <summary>A COPY of the context (or <paramref name="from"/>) exactly as the converter builds it.</summary>
     public static FileCopyAction CopyAction(string src, string dest, OpInput? from = null) =>

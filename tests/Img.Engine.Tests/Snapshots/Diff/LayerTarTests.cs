@@ -5,6 +5,7 @@ using Img.Engine.Archive;
 using Img.Engine.Diff;
 using Img.Engine.Diff.Walking;
 using Img.Engine.Mounts;
+using Img.Engine.Native;
 using Img.Engine.Tests.Snapshots;
 using Xunit;
 
@@ -41,16 +42,16 @@ public sealed class LayerTarTests : IDisposable
         Requirements.Root();
         string up = _dir.Sub("up");
         File.WriteAllText(Path.Join(up, "file"), "hello");
-        LibC.Lchown(Path.Join(up, "file"), 1234, 5678);
-        LibC.Chmod(Path.Join(up, "file"), 0xDED); // 06755: setuid + setgid (after chown, which clears them)
-        LibC.Link(Path.Join(up, "file"), Path.Join(up, "hard"));
+        Posix.Lchown(Path.Join(up, "file"), 1234, 5678);
+        Posix.Chmod(Path.Join(up, "file"), 0xDED); // 06755: setuid + setgid (after chown, which clears them)
+        Posix.Link(Path.Join(up, "file"), Path.Join(up, "hard"));
         File.CreateSymbolicLink(Path.Join(up, "sym"), "file");
         Directory.CreateDirectory(Path.Join(up, "tmp"));
-        LibC.Chmod(Path.Join(up, "tmp"), 0x3FF); // 01777
-        LibC.Mknod(Path.Join(up, "fifo"), FileStatus.TypeFifo | 0x1A4, 0, 0);
-        LibC.Mknod(Path.Join(up, "null"), FileStatus.TypeCharDevice | 0x1B6, 1, 3);
-        LibC.Mknod(Path.Join(up, "blk"), FileStatus.TypeBlockDevice | 0x180, 7, 0);
-        LibC.SetTimes(Path.Join(up, "file"), 1_600_000_000, 0, 1_600_000_000, 500);
+        Posix.Chmod(Path.Join(up, "tmp"), 0x3FF); // 01777
+        Posix.Mknod(Path.Join(up, "fifo"), FileStatus.TypeFifo | 0x1A4, 0, 0);
+        Posix.Mknod(Path.Join(up, "null"), FileStatus.TypeCharDevice | 0x1B6, 1, 3);
+        Posix.Mknod(Path.Join(up, "blk"), FileStatus.TypeBlockDevice | 0x180, 7, 0);
+        Posix.SetTimes(Path.Join(up, "file"), 1_600_000_000, 0, 1_600_000_000, 500);
 
         var entries = Read(DiffAll(up)).ToDictionary(e => e.Name);
         Assert.Equal(["blk", "fifo", "file", "hard", "null", "sym", "tmp/"], entries.Keys.Order(StringComparer.Ordinal));
@@ -87,7 +88,7 @@ public sealed class LayerTarTests : IDisposable
         File.WriteAllText(f, "x");
         // vfs_cap_data v2: CAP_NET_RAW (13) permitted + effective.
         byte[] cap = [0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-        LibC.SetXattr(f, "security.capability", cap);
+        Posix.SetXattr(f, "security.capability", cap);
         byte[] tar = DiffAll(up);
 
         byte[] record = Encoding.ASCII.GetBytes(" SCHILY.xattr.security.capability=");
@@ -100,7 +101,7 @@ public sealed class LayerTarTests : IDisposable
         string tarPath = Path.Join(_dir.Path, "cap.tar");
         File.WriteAllBytes(tarPath, tar);
         Run("tar", "--xattrs", "--xattrs-include=*", "-xf", tarPath, "-C", outDir);
-        Assert.Equal(cap, LibC.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
+        Assert.Equal(cap, Posix.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
     }
 
     [Fact]
@@ -114,14 +115,14 @@ public sealed class LayerTarTests : IDisposable
         byte[] cap = [0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         byte[] notUtf8 = [0x01, 0x00, 0x00, 0x02, 0xFF, 0xFE, 0x80, 0xC3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         File.WriteAllText(Path.Join(up, "other"), "y");
-        LibC.SetXattr(f, "security.capability", cap);
-        LibC.SetXattr(Path.Join(up, "other"), "security.capability", notUtf8);
+        Posix.SetXattr(f, "security.capability", cap);
+        Posix.SetXattr(Path.Join(up, "other"), "security.capability", notUtf8);
 
         string outDir = _dir.Sub("applied");
         await SafeUnpacker.ApplyAsync(new MemoryStream(DiffAll(up)), outDir);
 
-        Assert.Equal(cap, LibC.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
-        Assert.Equal(notUtf8, LibC.GetXattr(Path.Join(outDir, "other"), "security.capability"));
+        Assert.Equal(cap, Posix.GetXattr(Path.Join(outDir, "ping"), "security.capability"));
+        Assert.Equal(notUtf8, Posix.GetXattr(Path.Join(outDir, "other"), "security.capability"));
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class LayerTarTests : IDisposable
         string up = _dir.Sub("up");
         File.WriteAllText(Path.Join(up, "old"), "o");
         File.WriteAllText(Path.Join(up, "new"), "n");
-        LibC.SetTimes(Path.Join(up, "old"), 1_000_000_000, 0, 1_000_000_000, 0);
+        Posix.SetTimes(Path.Join(up, "old"), 1_000_000_000, 0, 1_000_000_000, 0);
         var epoch = DateTimeOffset.FromUnixTimeSeconds(1_500_000_000);
         var entries = Read(DiffAll(up, new DiffOptions(epoch))).ToDictionary(e => e.Name);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_000_000_000), entries["old"].ModificationTime);
@@ -184,11 +185,11 @@ public sealed class LayerTarTests : IDisposable
             File.CreateSymbolicLink(Path.Join(d, "link"), d == lower ? "one" : "two");
             foreach (string f in Directory.GetFileSystemEntries(d))
             {
-                LibC.SetTimes(f, 1_600_000_000, 0, 1_600_000_000, 0);
+                Posix.SetTimes(f, 1_600_000_000, 0, 1_600_000_000, 0);
             }
-            LibC.SetTimes(d, 1_600_000_000, 0, 1_600_000_000, 0);
+            Posix.SetTimes(d, 1_600_000_000, 0, 1_600_000_000, 0);
         }
-        LibC.Chmod(Path.Join(upper, "mode"), 0x1C0);
+        Posix.Chmod(Path.Join(upper, "mode"), 0x1C0);
         File.WriteAllText(Path.Join(lower, "deleted"), "d");
         using var ms = new MemoryStream();
         WalkingDiffComparer.Compare(lower, upper, ms, DiffOptions.Default);

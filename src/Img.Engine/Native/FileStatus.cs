@@ -1,8 +1,8 @@
-namespace Img.Engine.Mounts;
+namespace Img.Engine.Native;
 
 /// <summary>
 /// The result of <c>lstat</c> (via <c>statx</c>) on one path; never follows symlinks. The one
-/// file-status type: <see cref="Native.Posix"/> returns it to every caller (archive, context
+/// file-status type: <see cref="Posix"/> returns it to every caller (archive, context
 /// checksums, snapshotters, differ). <see cref="Device"/> is the file system the file lives on
 /// (with <see cref="Inode"/>, the hardlink identity); <see cref="RdevMajor"/>/<see cref="RdevMinor"/>
 /// the device a device node represents.
