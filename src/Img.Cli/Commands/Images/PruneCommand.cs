@@ -3,7 +3,7 @@ using Img.Cli.Commands.Images.Formatting;
 using Img.Cli.Hosting;
 using Img.Engine.BuildCache;
 using Img.Engine.Frontend.Dockerfile.Instructions;
-using GoDuration = Img.Engine.Frontend.Dockerfile.Instructions.GoDuration;
+using GoDuration = Img.Engine.Text.GoDuration;
 using Img.Engine.Images;
 using Img.Engine.Oci;
 

@@ -1,4 +1,5 @@
 using Img.Engine.Oci;
+using Img.Engine.Text;
 
 namespace Img.Engine.Frontend.Dockerfile.Instructions;
 

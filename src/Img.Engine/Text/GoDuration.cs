@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 
-namespace Img.Engine.Frontend.Dockerfile.Instructions;
+namespace Img.Engine.Text;
 
 /// <summary>
 /// Go's <c>time.ParseDuration</c> and <c>Duration.String</c>, in nanoseconds: HEALTHCHECK flags
-/// take Go durations (<c>1m30s</c>, <c>500ms</c>), and the history line prints them back.
+/// and <c>prune --filter until=</c> take Go durations (<c>1m30s</c>, <c>500ms</c>), and the
+/// history line and <c>inspect</c> templates print them back.
 /// </summary>
 public static class GoDuration
 {

@@ -1,7 +1,7 @@
-using Img.Engine.Frontend.Dockerfile.Instructions;
+using Img.Engine.Text;
 using Xunit;
 
-namespace Img.Engine.Tests.Frontend.Instructions;
+namespace Img.Engine.Tests.Text;
 
 public class GoDurationTests
 {
@@ -34,5 +34,8 @@ public class GoDurationTests
     [InlineData(3_600_000_000_000L, "1h0m0s")]
     [InlineData(1_500L, "1.5µs")]
     [InlineData(7L, "7ns")]
+    [InlineData(-5_000_000_000L, "-5s")]
+    [InlineData(9_930_500_000_000L, "2h45m30.5s")]
+    [InlineData(long.MinValue, "-2562047h47m16.854775808s")]
     public void Formats(long nanos, string text) => Assert.Equal(text, GoDuration.Format(nanos));
 }
