@@ -31,10 +31,10 @@ public sealed class ImgApp
         string? commandPath = null;
         try
         {
-            var (globals, rest) = SplitGlobals(args);
-            if (rest.Count == 0)
+            var invocation = CommandInvocation.Resolve(_commands, args);
+            if (invocation.Command is not { } command)
             {
-                if (globals.Bool(GlobalFlags.Help.Name))
+                if (invocation.Globals.Bool(GlobalFlags.Help.Name))
                 {
                     await stdout.WriteAsync(HelpWriter.ForRoot(_commands));
                     return 0;
@@ -42,21 +42,8 @@ public sealed class ImgApp
                 await stderr.WriteAsync(HelpWriter.ForRoot(_commands));
                 return 1;
             }
-
-            var command = _commands.FirstOrDefault(c => c.Name == rest[0]);
-            if (command is null)
-                throw new UsageException($"unknown command: \"{rest[0]}\"\nSee 'img --help'", null, 1);
-            commandPath = command.Name;
-            if (command is CommandGroup group && rest.Count > 1 && !rest[1].StartsWith('-'))
-            {
-                command = group.Subcommands.FirstOrDefault(c => c.Name == rest[1])
-                    ?? throw new UsageException($"unknown command: \"{group.Name} {rest[1]}\"\nSee 'img {group.Name} --help'", null, 1);
-                commandPath = $"{group.Name} {command.Name}";
-                rest = rest.Skip(1).ToList();
-            }
-
-            var specs = command.Flags.Concat(GlobalFlags.All).ToList();
-            var parsed = FlagParser.Parse(commandPath, specs, rest.Skip(1).ToList());
+            commandPath = invocation.Path!;
+            var parsed = invocation.ParseFlags();
             if (parsed.Bool(GlobalFlags.Help.Name))
             {
                 await stdout.WriteAsync(HelpWriter.ForCommand(commandPath, command));
@@ -67,8 +54,8 @@ public sealed class ImgApp
                 Out = stdout,
                 Error = stderr,
                 OpenStdin = openStdin,
-                StateFlag = parsed.Value(GlobalFlags.State.Name) ?? globals.Value(GlobalFlags.State.Name),
-                Debug = parsed.Bool(GlobalFlags.Debug.Name) || globals.Bool(GlobalFlags.Debug.Name),
+                StateFlag = invocation.StateFlag(parsed),
+                Debug = invocation.Debug(parsed),
                 DockerConfigPath = DockerConfigDirectory is { } dir ? Path.Combine(dir, "config.json") : DockerConfigFile.DefaultPath(),
                 Terminal = Terminal,
                 StderrIsTerminal = StderrIsTerminal,
@@ -93,21 +80,5 @@ public sealed class ImgApp
             await stderr.WriteLineAsync("ERROR: " + e.Message);
             return e.ExitCode;
         }
-    }
-
-    /// <summary>Global flags may come before the command name, as with docker.</summary>
-    private static (ParsedArgs Globals, IReadOnlyList<string> Remaining) SplitGlobals(IReadOnlyList<string> args)
-    {
-        var i = 0;
-        var head = new List<string>();
-        while (i < args.Count && args[i].StartsWith('-') && args[i] != "-")
-        {
-            head.Add(args[i]);
-            var spec = GlobalFlags.All.FirstOrDefault(f => args[i] == "--" + f.Name || args[i] == $"-{f.Short}");
-            if (spec is { TakesValue: true } && i + 1 < args.Count)
-                head.Add(args[++i]);
-            i++;
-        }
-        return (FlagParser.Parse("", GlobalFlags.All, head), args.Skip(i).ToList());
     }
 }

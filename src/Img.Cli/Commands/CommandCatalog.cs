@@ -23,7 +23,7 @@ public static class CommandCatalog
         new Registry.LoginCommand(),
         new Registry.LogoutCommand(),
         new CommandGroup("image", "Manage images", [new Images.LsCommand(), new Images.RmCommand(), new Images.InspectCommand(), new Images.TagCommand(), new Images.SaveCommand(), new Images.LoadCommand(), new Images.ImportCommand(), new Images.PruneCommand()]),
-        new Build.BuildCommand(),
+        new CommandInUserNamespace(new Build.BuildCommand(), UserNamespaceUse.Required),
         new VersionCommand(),
     ];
 }

@@ -10,5 +10,7 @@ public interface ICommand
     string Usage { get; }
     string Summary { get; }
     IReadOnlyList<FlagSpec> Flags { get; }
+    /// <summary>Whether a non-root user runs it inside a user namespace.</summary>
+    UserNamespaceUse UserNamespace => UserNamespaceUse.None;
     Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken);
 }

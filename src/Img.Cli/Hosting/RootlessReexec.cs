@@ -33,16 +33,10 @@ public static class RootlessReexec
     /// <summary>Set (to 1) in the child's environment; its presence means "do not re-execute".</summary>
     public const string MarkerVariable = "IMG_REEXEC";
 
-    /// <summary>
-    /// Commands that mount, run containers or write files with image ownership, and the ones that
-    /// read or delete snapshots (whose files belong to the user's subordinate ids on the host).
-    /// </summary>
-    public static readonly IReadOnlyList<string> Commands = ["build", "unpack", "du", "prune"];
-
     /// <summary>Runs the command in a user namespace when it has to; null means "run it in this process".</summary>
     public static int? RunIfNeeded(IReadOnlyList<ICommand> commands, string[] args, TextWriter stderr)
     {
-        if (!OperatingSystem.IsLinux() || !args.Any(a => Commands.Contains(a))) return null;
+        if (!OperatingSystem.IsLinux() || ParseCommand(commands, args) is null) return null;
         var decision = Decide(commands, args, RootlessFacts.Current());
         switch (decision)
         {
@@ -72,13 +66,10 @@ public static class RootlessReexec
         var decision = Decide(invocation, args, facts);
         // du and prune work without a namespace too (on what the user's own uid can read and
         // delete): they never fail for want of one, as they did not before they needed it
-        return decision is Decision.Fail fail && !BuildsFiles(invocation.Command)
+        return decision is Decision.Fail fail && invocation.Use != UserNamespaceUse.Required
             ? new Decision.InProcess(fail.Message + "; running without a user namespace")
             : decision;
     }
-
-    /// <summary>build and unpack create files with image ownership; du and prune only read and delete them.</summary>
-    private static bool BuildsFiles(string command) => command is "build" or "unpack";
 
     private static Decision Decide(Invocation invocation, IReadOnlyList<string> args, RootlessFacts facts)
     {
@@ -124,7 +115,7 @@ public static class RootlessReexec
         unshareArgs.AddRange(managed);
 
         var verb = invocation.Command == "build" ? "building" : "unpacking";
-        string? warning = singleReason is null || !BuildsFiles(invocation.Command) ? null :
+        string? warning = singleReason is null || invocation.Use != UserNamespaceUse.Required ? null :
             $"WARNING: {singleReason}: {verb} with a single-uid mapping; files owned by other users " +
             "(e.g. COPY --chown=1000, RUN chown 1000) cannot be created, and files the image's layers give to other users are unpacked as root. " +
             $"For full ownership add ranges, e.g. usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}";
@@ -168,40 +159,18 @@ public static class RootlessReexec
         return (isMuxer && commandLineArgs.Count > 0 ? [Path.GetFullPath(commandLineArgs[0])] : [], managedArgs);
     }
 
-    private sealed record Invocation(string Command, string? StateFlag, bool Debug);
+    private sealed record Invocation(string Command, UserNamespaceUse Use, string? StateFlag, bool Debug);
 
-    /// <summary>The command and its global options when it is one of <see cref="Commands"/>, parsed as the app parses it; null otherwise.</summary>
+    /// <summary>The command and its global options when it uses a user namespace, parsed as the app parses it; null otherwise.</summary>
     private static Invocation? ParseCommand(IReadOnlyList<ICommand> commands, IReadOnlyList<string> args)
     {
         try
         {
-            var i = 0;
-            var head = new List<string>();
-            while (i < args.Count && args[i].StartsWith('-') && args[i] != "-")
-            {
-                head.Add(args[i]);
-                var spec = GlobalFlags.All.FirstOrDefault(f => args[i] == "--" + f.Name || args[i] == $"-{f.Short}");
-                if (spec is { TakesValue: true } && i + 1 < args.Count)
-                    head.Add(args[++i]);
-                i++;
-            }
-            // `img image prune`: a group's subcommand is the command
-            var scope = commands;
-            if (i + 1 < args.Count && commands.FirstOrDefault(c => c.Name == args[i]) is CommandGroup group
-                && group.Subcommands.Any(c => c.Name == args[i + 1]))
-            {
-                scope = group.Subcommands;
-                i++;
-            }
-            if (i >= args.Count || !Commands.Contains(args[i])) return null;
-            var command = scope.FirstOrDefault(c => c.Name == args[i]);
-            if (command is null) return null;
-            var globals = FlagParser.Parse("", GlobalFlags.All, head);
-            var parsed = FlagParser.Parse(command.Name, command.Flags.Concat(GlobalFlags.All).ToList(), args.Skip(i + 1).ToList());
-            if (globals.Bool(GlobalFlags.Help.Name) || parsed.Bool(GlobalFlags.Help.Name)) return null;
-            return new Invocation(command.Name,
-                parsed.Value(GlobalFlags.State.Name) ?? globals.Value(GlobalFlags.State.Name),
-                parsed.Bool(GlobalFlags.Debug.Name) || globals.Bool(GlobalFlags.Debug.Name));
+            var invocation = CommandInvocation.Resolve(commands, args);
+            if (invocation.Command is not { UserNamespace: not UserNamespaceUse.None } command) return null;
+            var flags = invocation.ParseFlags();
+            if (invocation.WantsHelp(flags)) return null;
+            return new Invocation(command.Name, command.UserNamespace, invocation.StateFlag(flags), invocation.Debug(flags));
         }
         catch (UsageException)
         {

@@ -68,6 +68,20 @@ public sealed class RootlessDecisionTests
         Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(), args));
 
     [Fact]
+    public void Each_command_declares_whether_it_uses_the_user_namespace()
+    {
+        static IEnumerable<(string Path, UserNamespaceUse Use)> Walk(IEnumerable<ICommand> commands, string prefix) =>
+            commands.SelectMany(c => c is CommandGroup g
+                ? Walk(g.Subcommands, prefix + g.Name + " ")
+                : [(prefix + c.Name, c.UserNamespace)]);
+        var uses = Walk(Commands, "").Where(c => c.Use != UserNamespaceUse.None).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("build", UserNamespaceUse.Required), ("du", UserNamespaceUse.WhenAvailable), ("image prune", UserNamespaceUse.WhenAvailable),
+             ("prune", UserNamespaceUse.WhenAvailable), ("unpack", UserNamespaceUse.Required)],
+            uses);
+    }
+
+    [Fact]
     public void Root_does_not_re_execute() =>
         Assert.IsType<RootlessReexec.Decision.InProcess>(Decide(Facts(euid: 0), "build", "."));
 

@@ -21,6 +21,7 @@ public sealed class DuCommand : ICommand
     public string Usage => "[OPTIONS]";
     public string Summary => "Show disk usage of images and build cache";
     public IReadOnlyList<FlagSpec> Flags => [Filter, Verbose];
+    public UserNamespaceUse UserNamespace => UserNamespaceUse.WhenAvailable;
 
     private sealed record Row(string Id, bool Reclaimable, long Size, string Description, BuildCacheEntry? Entry);
 

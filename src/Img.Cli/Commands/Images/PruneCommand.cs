@@ -28,6 +28,7 @@ public sealed class PruneCommand : ICommand
     public string Usage => "[OPTIONS]";
     public string Summary => "Remove build cache and unused layers, configs and manifests";
     public IReadOnlyList<FlagSpec> Flags => [All, Filter, Force, KeepStorage];
+    public UserNamespaceUse UserNamespace => UserNamespaceUse.WhenAvailable;
 
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public sealed class UnpackCommand : ICommand
     public string Usage => "[OPTIONS] IMAGE [DIR]";
     public string Summary => "Unpack an image to a rootfs directory";
     public IReadOnlyList<FlagSpec> Flags => [Output, PlatformFlag];
+    public UserNamespaceUse UserNamespace => UserNamespaceUse.Required;
 
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
