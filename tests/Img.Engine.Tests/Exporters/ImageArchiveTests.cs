@@ -242,24 +242,4 @@ public sealed class ImageArchiveTests : IDisposable
             ImageImporter.ImportAsync(_source.Content, new MemoryStream(tar[..700]), _source.Temp, new ImportOptions()).AsTask());
         Assert.Equal(0, await _source.BlobCountAsync());
     }
-
-    [Fact]
-    public void Config_changes_follow_the_dockerfile_instructions()
-    {
-        var config = ConfigChanges.Apply(new ContainerConfig(), [
-            "CMD [\"/bin/sh\", \"-c\", \"echo hi\"]", "ENTRYPOINT /init", "ENV A=1 B=\"two words\"", "ENV A=3",
-            "EXPOSE 80 53/udp", "LABEL x=y", "USER 1000", "WORKDIR /app", "VOLUME /data", "STOPSIGNAL SIGTERM",
-        ]);
-        Assert.Equal(["/bin/sh", "-c", "echo hi"], config.Cmd);
-        Assert.Equal(["/bin/sh", "-c", "/init"], config.Entrypoint);
-        Assert.Equal(["B=two words", "A=3"], config.Env);
-        Assert.Equal(["53/udp", "80/tcp"], config.ExposedPorts!.Keys.Order());
-        Assert.Equal("y", config.Labels!["x"]);
-        Assert.Equal("1000", config.User);
-        Assert.Equal("/app", config.WorkingDir);
-        Assert.Contains("/data", config.Volumes!.Keys);
-        Assert.Equal("SIGTERM", config.StopSignal);
-        var e = Assert.Throws<FormatException>(() => ConfigChanges.Apply(new ContainerConfig(), ["RUN echo"]));
-        Assert.Equal("RUN is not a valid change command", e.Message);
-    }
 }

@@ -1,5 +1,6 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
+using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Images;
 using Img.Engine.Oci;
 

@@ -3,9 +3,64 @@ using Img.Engine.Oci;
 
 namespace Img.Engine.Frontend.Dockerfile.Conversion;
 
-/// <summary>Instructions that only change the image config (and the history), no layer.</summary>
+/// <summary>
+/// Instructions that only change the image config (and the history), no layer: the build's
+/// dispatcher and <c>img import --change</c> (<see cref="ConfigChanges"/>) both come here.
+/// </summary>
 internal static class ConfigDispatcher
 {
+    /// <summary>
+    /// Applies a config-only instruction, its words expanded by <paramref name="word"/> (one word)
+    /// and <paramref name="words"/> (EXPOSE: a word that may expand to several); false for an
+    /// instruction that is not one (RUN, COPY, ADD, WORKDIR, ARG, FROM).
+    /// </summary>
+    public static bool TryDispatch(DispatchState d, Instruction instruction, Func<string, string> word, Func<string, IReadOnlyList<string>> words)
+    {
+        switch (instruction)
+        {
+            case MaintainerInstruction c:
+                d.Image.Author = c.Maintainer;
+                d.Image.AddHistory($"MAINTAINER {c.Maintainer}", false, false);
+                return true;
+            case EnvInstruction c:
+                Env(d, c.Env.Select(kv => kv with { Key = word(kv.Key), Value = word(kv.Value) }).ToArray());
+                return true;
+            case LabelInstruction c:
+                Label(d, c.Labels.Select(kv => kv with { Key = word(kv.Key), Value = word(kv.Value) }).ToArray());
+                return true;
+            case OnbuildInstruction c:
+                (d.Image.OnBuild ??= new List<string>()).Add(c.Expression);
+                return true;
+            case CmdInstruction c:
+                Cmd(d, c);
+                return true;
+            case EntrypointInstruction c:
+                Entrypoint(d, c);
+                return true;
+            case HealthcheckInstruction c:
+                Healthcheck(d, c);
+                return true;
+            case ExposeInstruction c:
+                Expose(d, c.Ports.SelectMany(words).ToArray());
+                return true;
+            case UserInstruction c:
+                User(d, word(c.User));
+                return true;
+            case VolumeInstruction c:
+                Volume(d, c.Volumes.Select(word).ToArray());
+                return true;
+            case StopsignalInstruction c:
+                StopSignal(d, word(c.Signal));
+                return true;
+            case ShellInstruction c:
+                d.Image.Shell = c.Shell.ToList();
+                d.Image.AddHistory($"SHELL {GoFormat.Slice(c.Shell)}", false, false);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public static void Env(DispatchState d, IReadOnlyList<KeyValue> env)
     {
         var message = "ENV";
@@ -77,6 +132,13 @@ internal static class ConfigDispatcher
             d.Image.Volumes[v] = new EmptyObject();
         }
         d.Image.AddHistory($"VOLUME {GoFormat.Slice(volumes)}", false, false);
+    }
+
+    public static void User(DispatchState d, string user)
+    {
+        d.User = user;
+        d.Image.User = user;
+        d.Image.AddHistory($"USER {user}", false, false);
     }
 
     public static void StopSignal(DispatchState d, string signal)

@@ -44,7 +44,7 @@ internal sealed class ConversionContext
         Expand(() => Lexer.ProcessWordWithMatches(word, env));
 
     // Expansion failures become instruction errors, which the converter places on the line.
-    private static T Expand<T>(Func<T> expand)
+    internal static T Expand<T>(Func<T> expand)
     {
         try
         {

@@ -49,15 +49,10 @@ internal static class Dispatcher
         var env = d.Env;
         string X(string word) => ctx.ProcessWord(word, env);
 
+        if (ConfigDispatcher.TryDispatch(d, command.Instruction, X, word => ctx.ProcessWords(word, env)))
+            return;
         switch (command.Instruction)
         {
-            case MaintainerInstruction c:
-                d.Image.Author = c.Maintainer;
-                d.Image.AddHistory($"MAINTAINER {c.Maintainer}", false, false);
-                break;
-            case EnvInstruction c:
-                ConfigDispatcher.Env(d, c.Env.Select(kv => kv with { Key = X(kv.Key), Value = X(kv.Value) }).ToArray());
-                break;
             case RunInstruction c:
                 RunDispatcher.Dispatch(ctx, d, c, command.Sources);
                 break;
@@ -87,40 +82,6 @@ internal static class Dispatcher
                     DestPath = X(c.DestPath),
                     SourceContents = ExpandRaw(c.SourceContents, env),
                 }), from);
-                break;
-            case LabelInstruction c:
-                ConfigDispatcher.Label(d, c.Labels.Select(kv => kv with { Key = X(kv.Key), Value = X(kv.Value) }).ToArray());
-                break;
-            case OnbuildInstruction c:
-                (d.Image.OnBuild ??= new List<string>()).Add(c.Expression);
-                break;
-            case CmdInstruction c:
-                ConfigDispatcher.Cmd(d, c);
-                break;
-            case EntrypointInstruction c:
-                ConfigDispatcher.Entrypoint(d, c);
-                break;
-            case HealthcheckInstruction c:
-                ConfigDispatcher.Healthcheck(d, c);
-                break;
-            case ExposeInstruction c:
-                ConfigDispatcher.Expose(d, c.Ports.SelectMany(p => ctx.ProcessWords(p, env)).ToArray());
-                break;
-            case UserInstruction c:
-                var user = X(c.User);
-                d.User = user;
-                d.Image.User = user;
-                d.Image.AddHistory($"USER {user}", false, false);
-                break;
-            case VolumeInstruction c:
-                ConfigDispatcher.Volume(d, c.Volumes.Select(X).ToArray());
-                break;
-            case StopsignalInstruction c:
-                ConfigDispatcher.StopSignal(d, X(c.Signal));
-                break;
-            case ShellInstruction c:
-                d.Image.Shell = c.Shell.ToList();
-                d.Image.AddHistory($"SHELL {GoFormat.Slice(c.Shell)}", false, false);
                 break;
             case ArgInstruction c:
                 ArgDispatcher.Dispatch(ctx, d, c);

@@ -9,9 +9,7 @@ internal static class WorkdirDispatcher
     /// <param name="commit">False for the base image's WorkingDir: no mkdir, no history.</param>
     public static void Apply(ConversionContext ctx, DispatchState d, string path, bool commit, WorkdirInstruction? source)
     {
-        var wd = ContainerPath.Normalize(d.Image.WorkingDir ?? "/", path, keepSlash: false);
-        d.Image.WorkingDir = wd;
-        d.Dir = wd;
+        var wd = Resolve(d, path);
         if (!commit)
             return;
         var withLayer = false;
@@ -27,5 +25,14 @@ internal static class WorkdirDispatcher
             withLayer = true;
         }
         d.Image.AddHistory("WORKDIR " + wd, withLayer, false);
+    }
+
+    /// <summary>Sets the working directory, a relative <paramref name="path"/> taken from the current one; returns it.</summary>
+    public static string Resolve(DispatchState d, string path)
+    {
+        var wd = ContainerPath.Normalize(d.Image.WorkingDir ?? "/", path, keepSlash: false);
+        d.Image.WorkingDir = wd;
+        d.Dir = wd;
+        return wd;
     }
 }
