@@ -3,6 +3,7 @@ using Img.Engine.Content;
 using Img.Engine.Images;
 using Img.Engine.Oci;
 using Img.Engine.References;
+using Img.Engine.Registry.Progress;
 
 namespace Img.Engine.Registry;
 
@@ -11,21 +12,21 @@ namespace Img.Engine.Registry;
 /// layers in parallel into the content store (skipping blobs already there, verifying every one),
 /// stores the manifest, and only then points the image name at it. The record targets the
 /// platform's manifest; the index digest, if any, is kept in <see cref="ImageLabels.IndexDigest"/>.
-/// Prints docker's lines to <c>output</c> when given.
+/// Reports each step as a <see cref="TransferEvent"/> to <c>progress</c> when given.
 /// </summary>
 public sealed class ImagePuller
 {
     private readonly ImageTransfer _transfer;
 
     public ImagePuller(RegistryClients clients, IContentStore content, IImageStore images,
-        TextWriter? output = null, int maxConcurrentDownloads = 3) =>
-        _transfer = new ImageTransfer(clients, content, images, output, maxConcurrentDownloads);
+        IProgress<TransferEvent>? progress = null, int maxConcurrentDownloads = 3) =>
+        _transfer = new ImageTransfer(clients, content, images, progress, maxConcurrentDownloads);
 
     public async Task<PullResult> PullAsync(ImageReference reference, Platform? platform = null, CancellationToken ct = default)
     {
         var client = _transfer.Clients.Get(reference.Registry);
         var repository = reference.Repository;
-        await _transfer.Output.WriteLineAsync($"{reference.Tag ?? reference.ManifestReference}: Pulling from {reference.Repository}").ConfigureAwait(false);
+        _transfer.Report(new PullStarted(reference));
 
         var resolved = await client.ResolvePlatformAsync(repository, reference.ManifestReference, platform, ct).ConfigureAwait(false);
         ImageManifest manifest;
@@ -44,17 +45,16 @@ public sealed class ImagePuller
         await _transfer.ForEachBlobAsync(manifest.Layers.Prepend(manifest.Config),
             async (blob, c) =>
             {
-                var isLayer = blob.Digest != manifest.Config.Digest;
-                var shortId = ImageTransfer.ShortId(blob);
+                var isConfig = blob.Digest == manifest.Config.Digest;
                 if (await _transfer.Content.ExistsAsync(blob, c).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref present);
-                    if (isLayer) await _transfer.Output.WriteLineAsync($"{shortId}: Already exists").ConfigureAwait(false);
+                    _transfer.Report(new BlobTransferred(reference, blob, BlobTransferState.FoundLocally, isConfig));
                     return;
                 }
                 await client.GetBlobAsync(repository, blob, _transfer.Content, c).ConfigureAwait(false);
                 Interlocked.Increment(ref downloaded);
-                if (isLayer) await _transfer.Output.WriteLineAsync($"{shortId}: Pull complete").ConfigureAwait(false);
+                _transfer.Report(new BlobTransferred(reference, blob, BlobTransferState.Downloaded, isConfig));
             }, ct).ConfigureAwait(false);
 
         await _transfer.Content.WriteBlobAsync(resolved.Manifest.Content, Digest.Parse(resolved.Manifest.Digest), ct).ConfigureAwait(false);
@@ -72,10 +72,7 @@ public sealed class ImagePuller
         }, ct).ConfigureAwait(false);
 
         var updated = previous?.Target.Digest != image.Target.Digest;
-        await _transfer.Output.WriteLineAsync($"Digest: {resolved.Root.Digest}").ConfigureAwait(false);
-        await _transfer.Output.WriteLineAsync(updated
-            ? $"Status: Downloaded newer image for {reference.FamiliarName}"
-            : $"Status: Image is up to date for {reference.FamiliarName}").ConfigureAwait(false);
+        _transfer.Report(new PullCompleted(reference, resolved.Root.Digest, updated));
         return new PullResult(image, resolved.Root.Digest, downloaded, present, updated);
     }
 

@@ -3,22 +3,34 @@ using Img.Engine.Content;
 using Img.Engine.Images;
 using Img.Engine.Oci;
 using Img.Engine.References;
+using Img.Engine.Registry.Progress;
 
 namespace Img.Engine.Registry;
 
 /// <summary>
 /// <c>img push</c>: sends the blobs of a local image in parallel (skipping what the registry has,
 /// mounting from the repository it was pulled from when that is on the same registry), then the
-/// manifest exactly as stored, then, for an index, the index. Prints docker's lines, ending with
-/// <c>TAG: digest: sha256:... size: N</c>.
+/// manifest exactly as stored, then, for an index, the index. Reports each step as a
+/// <see cref="TransferEvent"/> to <c>progress</c> when given.
 /// </summary>
 public sealed class ImagePusher
 {
     private readonly ImageTransfer _transfer;
 
     public ImagePusher(RegistryClients clients, IContentStore content, IImageStore images,
-        TextWriter? output = null, int maxConcurrentUploads = 5) =>
-        _transfer = new ImageTransfer(clients, content, images, output, maxConcurrentUploads);
+        IProgress<TransferEvent>? progress = null, int maxConcurrentUploads = 5) =>
+        _transfer = new ImageTransfer(clients, content, images, progress, maxConcurrentUploads);
+
+    /// <summary>
+    /// Kept for <c>Img.Cli/Commands/Build/BuildOutputs.cs</c> (under the cluster rewrite), which
+    /// passes <see cref="TextWriter.Null"/>: progress is dropped. Delete once it passes no writer.
+    /// </summary>
+    public ImagePusher(RegistryClients clients, IContentStore content, IImageStore images, TextWriter output, int maxConcurrentUploads = 5)
+        : this(clients, content, images, (IProgress<TransferEvent>?)null, maxConcurrentUploads)
+    {
+        if (!ReferenceEquals(output, TextWriter.Null))
+            throw new ArgumentException("pass an IProgress<TransferEvent> to see progress", nameof(output));
+    }
 
     public async Task<PushResult> PushAsync(ImageReference reference, CancellationToken ct = default)
     {
@@ -28,7 +40,7 @@ public sealed class ImagePusher
             ?? throw new InvalidOperationException($"An image does not exist locally with the tag: {reference.FamiliarRepository}");
         var client = _transfer.Clients.Get(reference.Registry);
         var repository = reference.Repository;
-        await _transfer.Output.WriteLineAsync($"The push refers to repository [{reference.FullName}]").ConfigureAwait(false);
+        _transfer.Report(new PushStarted(reference));
 
         var mountFrom = MountSource(image, reference);
         var counts = new int[3];
@@ -50,7 +62,7 @@ public sealed class ImagePusher
         {
             await PushManifestAsync(client, repository, target, reference.Tag, mountFrom, counts, reference, ct).ConfigureAwait(false);
         }
-        await _transfer.Output.WriteLineAsync($"{reference.Tag}: digest: {target.Digest} size: {target.Size}").ConfigureAwait(false);
+        _transfer.Report(new PushCompleted(reference, target.Digest, target.Size));
         return new PushResult(target.Digest, target.Size, counts[0], counts[1], counts[2]);
     }
 
@@ -63,14 +75,14 @@ public sealed class ImagePusher
             {
                 var result = await client.PushBlobAsync(repository, blob, _transfer.Content, mountFrom, c).ConfigureAwait(false);
                 Interlocked.Increment(ref counts[result switch { BlobPushResult.Uploaded => 0, BlobPushResult.Mounted => 1, _ => 2 }]);
-                if (blob.Digest == manifest.Config.Digest) return;
-                var shortId = ImageTransfer.ShortId(blob);
-                await _transfer.Output.WriteLineAsync(result switch
+                var state = result switch
                 {
-                    BlobPushResult.Uploaded => $"{shortId}: Pushed",
-                    BlobPushResult.Mounted => $"{shortId}: Mounted from {mountFrom}",
-                    _ => $"{shortId}: Layer already exists",
-                }).ConfigureAwait(false);
+                    BlobPushResult.Uploaded => BlobTransferState.Uploaded,
+                    BlobPushResult.Mounted => BlobTransferState.Mounted,
+                    _ => BlobTransferState.FoundInRegistry,
+                };
+                _transfer.Report(new BlobTransferred(reference, blob, state, blob.Digest == manifest.Config.Digest,
+                    state == BlobTransferState.Mounted ? mountFrom : null));
             }, ct).ConfigureAwait(false);
         var bytes = await _transfer.Content.ReadAllBytesAsync(manifestDescriptor, ct).ConfigureAwait(false);
         await client.PutManifestAsync(repository, manifestReference, bytes, manifestDescriptor.MediaType, ct).ConfigureAwait(false);

@@ -1,24 +1,26 @@
 using Img.Engine.Content;
 using Img.Engine.Images;
 using Img.Engine.Oci;
+using Img.Engine.Registry.Progress;
 
 namespace Img.Engine.Registry;
 
 /// <summary>
 /// What <see cref="ImagePuller"/> and <see cref="ImagePusher"/> share: the registry clients, the
-/// local stores, the progress writer (synchronized, since blobs move in parallel) and the bounded
-/// parallel loop over a manifest's blobs.
+/// local stores, the progress sink and the bounded parallel loop over a manifest's blobs.
 /// </summary>
 internal sealed class ImageTransfer
 {
     private readonly int _parallelism;
 
-    public ImageTransfer(RegistryClients clients, IContentStore content, IImageStore images, TextWriter? output, int maxConcurrentBlobs)
+    private readonly IProgress<TransferEvent>? _progress;
+
+    public ImageTransfer(RegistryClients clients, IContentStore content, IImageStore images, IProgress<TransferEvent>? progress, int maxConcurrentBlobs)
     {
         Clients = clients;
         Content = content;
         Images = images;
-        Output = TextWriter.Synchronized(output ?? TextWriter.Null);
+        _progress = progress;
         _parallelism = Math.Max(1, maxConcurrentBlobs);
     }
 
@@ -28,8 +30,8 @@ internal sealed class ImageTransfer
 
     public IImageStore Images { get; }
 
-    /// <summary>docker's progress lines go here; <see cref="TextWriter.Null"/> when none was given.</summary>
-    public TextWriter Output { get; }
+    /// <summary>Tells the progress sink, if there is one.</summary>
+    public void Report(TransferEvent progress) => _progress?.Report(progress);
 
     /// <summary>
     /// Runs <paramref name="transfer"/> once per distinct blob digest, in the given order, with at
@@ -38,7 +40,4 @@ internal sealed class ImageTransfer
     public Task ForEachBlobAsync(IEnumerable<Descriptor> blobs, Func<Descriptor, CancellationToken, ValueTask> transfer, CancellationToken ct) =>
         Parallel.ForEachAsync(blobs.DistinctBy(d => d.Digest, StringComparer.Ordinal),
             new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct }, transfer);
-
-    /// <summary>The 12-character id docker prints for a blob.</summary>
-    public static string ShortId(Descriptor blob) => Digest.Parse(blob.Digest).ShortId;
 }

@@ -6,6 +6,7 @@ using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
+using Img.Engine.Registry.Progress;
 using Img.Engine.Tests.Fixtures;
 using Xunit;
 
@@ -44,8 +45,8 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
         var indexDigest = await client.PutManifestAsync("transfer/pull", "v1", index, mediaType);
 
         var (content, images) = Stores("pull");
-        var output = new StringWriter();
-        var puller = new ImagePuller(clients, content, images, output);
+        var progress = new RecordingProgress();
+        var puller = new ImagePuller(clients, content, images, progress);
         var reference = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/pull:v1");
         var result = await puller.PullAsync(reference, PlatformSpec.Parse("linux/arm64"));
 
@@ -59,16 +60,19 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
             Assert.Equal(blob.Content, await ReadAsync(content, blob.Descriptor));
         Assert.False(await content.ExistsAsync(amd64.Layers[0].Descriptor));
         Assert.Equal(result.Image.Target.Digest, (await images.GetAsync(reference.ToString()))?.Target.Digest);
-        var text = output.ToString();
-        Assert.Contains("v1: Pulling from transfer/pull", text);
-        Assert.Contains($"{Digest.Parse(arm64.Layers[0].Digest).ShortId}: Pull complete", text);
-        Assert.Contains($"Digest: {indexDigest}", text);
-        Assert.Contains("Status: Downloaded newer image for", text);
+        Assert.Equal(new PullStarted(reference), progress.Events[0]);
+        Assert.Equal(new PullCompleted(reference, indexDigest, Updated: true), progress.Events[^1]);
+        var downloaded = progress.Blobs(BlobTransferState.Downloaded);
+        Assert.Equal(arm64.Layers.Append(arm64.Config).Select(b => b.Digest).Order(), downloaded.Select(b => b.Blob.Digest).Order());
+        Assert.Equal([arm64.Config.Digest], downloaded.Where(b => b.IsConfig).Select(b => b.Blob.Digest));
+        Assert.All(downloaded, b => Assert.Equal(b.Blob.Size, (arm64.Layers.Append(arm64.Config).Single(x => x.Digest == b.Blob.Digest)).Content.Length));
 
-        var again = await new ImagePuller(clients, content, images, output).PullAsync(reference, PlatformSpec.Parse("linux/arm64"));
+        var progressAgain = new RecordingProgress();
+        var again = await new ImagePuller(clients, content, images, progressAgain).PullAsync(reference, PlatformSpec.Parse("linux/arm64"));
         Assert.Equal(0, again.BlobsDownloaded);
         Assert.False(again.Updated);
-        Assert.Contains("Status: Image is up to date for", output.ToString());
+        Assert.Equal(3, progressAgain.Blobs(BlobTransferState.FoundLocally).Count);
+        Assert.Equal(new PullCompleted(reference, indexDigest, Updated: false), progressAgain.Events[^1]);
     }
 
     [Fact]
@@ -93,7 +97,7 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
     }
 
     [Fact]
-    public async Task Push_sends_blobs_then_manifest_prints_like_docker_and_mounts_on_retag()
+    public async Task Push_sends_blobs_then_manifest_reports_each_blob_and_mounts_on_retag()
     {
         using var clients = Clients(new RegistryCredential(RegistryFixture.User, RegistryFixture.Password));
         var seed = clients.Get(registries.Anonymous.Host);
@@ -107,15 +111,15 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
         var target = ImageReference.Parse($"{registries.Token.Host}/transfer/pushed:v2");
         await images.PutAsync(pulled.Image with { Name = target.ToString(), Labels = null });
 
-        var output = new StringWriter();
-        var pusher = new ImagePusher(clients, content, images, output);
+        var progress = new RecordingProgress();
+        var pusher = new ImagePusher(clients, content, images, progress);
         var result = await pusher.PushAsync(target);
         Assert.Equal(image.Digest, result.Digest);
         Assert.Equal(3, result.BlobsUploaded);
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal($"The push refers to repository [{registries.Token.Host}/transfer/pushed]", lines[0]);
-        Assert.Equal($"v2: digest: {image.Digest} size: {image.Manifest.Length}", lines[^1]);
-        Assert.Contains($"{Digest.Parse(image.Layers[0].Digest).ShortId}: Pushed", lines);
+        Assert.Equal(new PushStarted(target), progress.Events[0]);
+        Assert.Equal(new PushCompleted(target, image.Digest, image.Manifest.Length), progress.Events[^1]);
+        Assert.Equal(3, progress.Blobs(BlobTransferState.Uploaded).Count);
+        Assert.Contains(progress.Blobs(BlobTransferState.Uploaded), b => b.Blob.Digest == image.Layers[0].Digest && !b.IsConfig);
 
         var fetched = await clients.Get(registries.Token.Host).GetManifestAsync("transfer/pushed", "v2");
         Assert.Equal(image.Manifest, fetched.Content);
@@ -124,16 +128,17 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
         // Pushing again: everything is there.
         var again = await pusher.PushAsync(target);
         Assert.Equal(3, again.BlobsAlreadyPresent);
-        Assert.Contains("Layer already exists", output.ToString());
+        Assert.Equal(3, progress.Blobs(BlobTransferState.FoundInRegistry).Count);
 
         // A copy pulled from the token registry and pushed to another repository there mounts.
         var (content2, images2) = Stores("push2");
         var pulledBack = await new ImagePuller(clients, content2, images2).PullAsync(target);
         var retag = ImageReference.Parse($"{registries.Token.Host}/transfer/retagged:v3");
         await images2.PutAsync(pulledBack.Image with { Name = retag.ToString() });
-        var mounted = await new ImagePusher(clients, content2, images2, output).PushAsync(retag);
+        var mounted = await new ImagePusher(clients, content2, images2, progress).PushAsync(retag);
         Assert.Equal(3, mounted.BlobsMounted);
-        Assert.Contains("Mounted from transfer/pushed", output.ToString());
+        Assert.All(progress.Blobs(BlobTransferState.Mounted), b => Assert.Equal("transfer/pushed", b.MountedFrom));
+        Assert.Equal(3, progress.Blobs(BlobTransferState.Mounted).Count);
     }
 
     [Fact]

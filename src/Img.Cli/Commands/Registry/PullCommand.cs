@@ -1,5 +1,6 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
+using Img.Cli.Progress;
 using Img.Engine.Images;
 using Img.Engine.Oci;
 using Img.Engine.Registry;
@@ -52,7 +53,7 @@ public sealed class PullCommand : ICommand
             try
             {
                 using var clients = RegistryAccess.Clients(context, args);
-                var puller = new ImagePuller(clients, scope.Content, scope.Images, quiet ? null : context.Out);
+                var puller = new ImagePuller(clients, scope.Content, scope.Images, quiet ? null : new TransferProgressWriter(context.Out));
                 await puller.PullAsync(reference, platform, cancellationToken);
             }
             catch (Exception e) when (RegistryAccess.ToUserFacing(e) is { } userFacing)

@@ -1,5 +1,6 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
+using Img.Cli.Progress;
 using Img.Engine.Images;
 using Img.Engine.References;
 using Img.Engine.Registry;
@@ -62,7 +63,7 @@ public sealed class PushCommand : ICommand
             try
             {
                 using var clients = RegistryAccess.Clients(context, args);
-                var pusher = new ImagePusher(clients, scope.Content, scope.Images, quiet ? null : context.Out);
+                var pusher = new ImagePusher(clients, scope.Content, scope.Images, quiet ? null : new TransferProgressWriter(context.Out));
                 foreach (var target in targets)
                     await pusher.PushAsync(target, cancellationToken);
             }

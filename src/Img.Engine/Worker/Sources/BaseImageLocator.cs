@@ -3,6 +3,7 @@ using Img.Engine.Images;
 using Img.Engine.Oci;
 using Img.Engine.References;
 using Img.Engine.Registry;
+using Img.Engine.Registry.Progress;
 
 namespace Img.Engine.Worker.Sources;
 
@@ -32,8 +33,8 @@ public sealed class BaseImageLocator
     /// digest alone: any stored image whose root (index or manifest) or platform manifest has it,
     /// whatever its name; else it is pulled by digest.
     /// </summary>
-    /// <param name="pullOutput">Where docker's pull lines go.</param>
-    public async Task<ResolvedImage> ResolveAsync(string reference, Platform? platform, TextWriter? pullOutput, CancellationToken ct)
+    /// <param name="pullProgress">Where a pull reports its progress.</param>
+    public async Task<ResolvedImage> ResolveAsync(string reference, Platform? platform, IProgress<TransferEvent>? pullProgress, CancellationToken ct)
     {
         var parsed = ImageReference.Parse(reference);
         var local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
@@ -49,7 +50,7 @@ public sealed class BaseImageLocator
             local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
             if (local is not null)
                 return local;
-            var puller = new ImagePuller(_registries, _content, _images, pullOutput);
+            var puller = new ImagePuller(_registries, _content, _images, pullProgress);
             await puller.PullAsync(pull, platform, ct).ConfigureAwait(false);
             return await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false)
                 ?? throw new BaseImageNotFoundException(parsed.FamiliarName, platform, "the pulled image does not match the platform");

@@ -1,5 +1,6 @@
 using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Oci;
+using Img.Engine.Registry.Progress;
 
 namespace Img.Engine.Worker.Sources;
 
@@ -10,11 +11,11 @@ namespace Img.Engine.Worker.Sources;
 /// metadata resolution does. The digest returned (the converter pins FROM to it) is the one the
 /// name resolves to: the index the image was pulled from, else the stored manifest.
 /// </summary>
-public sealed class LocalImageConfigResolver(BaseImageLocator locator, TextWriter? pullOutput = null) : IImageConfigResolver
+public sealed class LocalImageConfigResolver(BaseImageLocator locator, IProgress<TransferEvent>? pullProgress = null) : IImageConfigResolver
 {
     public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
-        var image = await locator.ResolveAsync(reference, platform, pullOutput, cancellationToken).ConfigureAwait(false);
+        var image = await locator.ResolveAsync(reference, platform, pullProgress, cancellationToken).ConfigureAwait(false);
         return new ResolvedImageConfig(image.Config, BaseImageLocator.RootDigest(image.Image));
     }
 }
