@@ -51,7 +51,7 @@ public sealed class BuildCoordinatorStaleResultSpecs() : Akka.TestKit.Xunit2.Tes
         SolveVertex? solve = null;
         while (solve is null)
         {
-            switch (vertices.ReceiveOne(TimeSpan.FromSeconds(3)))
+            switch (vertices.ReceiveOne(Dilated(TimeSpan.FromSeconds(3))))
             {
                 case LookupVertex probe:
                     Assert.NotEqual(lookup.Key, probe.Key);

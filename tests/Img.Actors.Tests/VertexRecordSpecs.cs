@@ -25,7 +25,7 @@ namespace Img.Actors.Tests;
 /// </summary>
 public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private TimeSpan Patience => Dilated(TimeSpan.FromSeconds(10));
     private readonly JournalGate _gate;
     private readonly List<string> _temporary = [];
 
@@ -149,7 +149,8 @@ public sealed class VertexRecordSpecs : Akka.TestKit.Xunit2.TestKit, IDisposable
         AwaitWaitingWrites(1);
 
         var shutdown = first.DisposeAsync().AsTask();
-        await Task.Delay(500);
+        // a negative check: give the shutdown time it would need to finish wrongly
+        await Task.Delay(Dilated(TimeSpan.FromMilliseconds(500)));
         Assert.False(shutdown.IsCompleted, "the actor system stopped with a cache record still unwritten");
         _gate.Open();
         await shutdown.WaitAsync(Patience);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Configuration;
+using Img.Actors.Tests.Fakes;
 using Img.Coordinator.Hosting;
 using Img.Messages;
 using Img.Messages.Hosting;
@@ -8,7 +9,7 @@ using MessagePack;
 
 namespace Img.Actors.Tests.Serialization;
 
-public class MessageSerializationSpecs() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString(ImgActorSystem.ReadHocon("serialization.conf")))
+public class MessageSerializationSpecs() : Akka.TestKit.Xunit2.TestKit(TestConfig.Serialization)
 {
     public static TheoryData<string> MessageTypes()
     {

@@ -4,6 +4,7 @@ using System.Text;
 using Img.Cli.Hosting;
 using Img.Engine.Mounts;
 using Img.Engine.Native;
+using Img.Engine.Tests.Fixtures;
 
 namespace Img.Cli.Tests.Rootless;
 
@@ -180,23 +181,30 @@ public sealed class RootlessFixture : IDisposable
         throw new InvalidOperationException($"cannot find Img.sln above {AppContext.BaseDirectory}");
     }
 
+    /// <summary>
+    /// Kills whatever the test users still run (a test that failed mid-build), removes the users
+    /// and the published binary; every step runs, failures are reported at the end.
+    /// </summary>
     public void Dispose()
     {
+        var teardown = new Teardown();
         foreach (var name in _users)
         {
+            // pkill exits 1 when the user has no process left: that is the good case
+            teardown.Run($"kill the processes of {name}", () => Expect(Run("pkill", "-KILL", "-u", name), 0, 1));
             // --force: a zombie left by the user's processes must not keep the account.
-            Run("userdel", "--force", "--remove", name);
+            // 6: already gone; 12: the home directory could not be removed completely (reported by the next run's useradd)
+            teardown.Run($"remove user {name}", () => Expect(Run("userdel", "--force", "--remove", name), 0, 6, 12));
         }
         if (_publishDir is not null)
-        {
-            try
-            {
-                Directory.Delete(_publishDir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+            teardown.DeleteDirectoryAsync(_publishDir).GetAwaiter().GetResult();
+        teardown.ThrowIfFailed("rootless");
+    }
+
+    private static void Expect((int Exit, string Output) result, params int[] codes)
+    {
+        if (!codes.Contains(result.Exit))
+            throw new InvalidOperationException($"exit {result.Exit}: {result.Output}");
     }
 
     /// <summary>Runs a program as root (the test process), stdout and stderr together.</summary>

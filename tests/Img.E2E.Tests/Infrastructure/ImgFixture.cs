@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
+using Img.Engine.Tests.Fixtures;
 
 namespace Img.E2E.Tests.Infrastructure;
 
@@ -34,19 +35,66 @@ public sealed class ImgFixture : IAsyncLifetime
         WriteBaseTar();
     }
 
-    public Task DisposeAsync()
+    /// <summary>
+    /// Kills any img process still running from the published binary (a test that failed before
+    /// stopping one), undoes mounts left under the root (an img killed mid-build), then removes
+    /// the root; every step runs, and what failed is reported at the end.
+    /// </summary>
+    public async Task DisposeAsync()
     {
-        try
+        var teardown = new Teardown();
+        await teardown.RunAsync("kill leftover img processes", KillLeftoversAsync);
+        teardown.Run("unmount leftovers", UnmountLeftovers);
+        await teardown.DeleteDirectoryAsync(Root);
+        teardown.ThrowIfFailed("img e2e");
+    }
+
+    private async Task KillLeftoversAsync()
+    {
+        var leftovers = new List<Process>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            Directory.Delete(Root, recursive: true);
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string? exe;
+            try
+            {
+                exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (exe != Binary) continue;
+            try
+            {
+                var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                leftovers.Add(process);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // already gone
+            }
         }
-        catch (IOException)
+        foreach (var process in leftovers)
         {
+            using (process)
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return Task.CompletedTask;
+        if (leftovers.Count > 0)
+            throw new InvalidOperationException($"{leftovers.Count} img process(es) were still running from {Binary}");
+    }
+
+    private void UnmountLeftovers()
+    {
+        var prefix = Root + "/";
+        var mounts = File.ReadAllLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' ')[4].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(point => point.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderByDescending(point => point.Length)
+            .ToList();
+        foreach (var point in mounts)
+            _ = Img.Engine.Native.Posix.Umount2(point, Img.Engine.Native.Posix.MNT_DETACH);
     }
 
     /// <summary>A new directory under the run's root.</summary>

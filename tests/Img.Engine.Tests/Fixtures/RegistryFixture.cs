@@ -66,15 +66,12 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var o in _owned) await o.DisposeAsync();
+        var teardown = new Teardown();
+        foreach (var owned in _owned)
+            await teardown.RunAsync(owned.ToString() ?? "", () => owned.DisposeAsync().AsTask());
         _owned.Clear();
-        try
-        {
-            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await teardown.DeleteDirectoryAsync(Root);
+        teardown.ThrowIfFailed("registries");
     }
 
     /// <summary>A bcrypt htpasswd line from <c>htpasswd -nBi</c> (password on stdin, not argv).</summary>

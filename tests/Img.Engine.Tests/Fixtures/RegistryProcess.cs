@@ -124,26 +124,15 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
+    public override string ToString() => $"registry {Name} on {Host}";
+
+    /// <summary>Kills and reaps the registry, then deletes its directory, whatever fails on the way.</summary>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        var teardown = new Teardown();
+        await teardown.KillAsync($"kill {this}", _process);
+        teardown.Run($"release {this}", _process.Dispose);
+        await teardown.DeleteDirectoryAsync(Directory);
+        teardown.ThrowIfFailed(ToString());
     }
 }

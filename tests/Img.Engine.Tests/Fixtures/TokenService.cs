@@ -185,15 +185,30 @@ public sealed class TokenService : IAsyncDisposable
         response.Close();
     }
 
+    public override string ToString() => $"token service on 127.0.0.1:{Port}";
+
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try { await _loop.WaitAsync(TimeSpan.FromSeconds(5)); }
-        catch (Exception) { /* stopping */ }
-        _certificate.Dispose();
-        _key.Dispose();
-        _stop.Dispose();
+        var teardown = new Teardown();
+        teardown.Run("cancel", _stop.Cancel);
+        teardown.Run("close listener", () =>
+        {
+            try
+            {
+                _listener.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // thrown for a request still being answered; the listening socket is closed already
+            }
+        });
+        await teardown.RunAsync("end the accept loop", () => _loop.WaitAsync(TimeSpan.FromSeconds(5)));
+        teardown.Run("dispose keys", () =>
+        {
+            _certificate.Dispose();
+            _key.Dispose();
+            _stop.Dispose();
+        });
+        teardown.ThrowIfFailed(ToString());
     }
 }

@@ -17,7 +17,11 @@ public sealed class StateLockTests : IDisposable
         var first = await StateLock.AcquireAsync(_dir, null);
         var messages = new List<string>();
         var second = StateLock.AcquireAsync(_dir, m => { lock (messages) messages.Add(m); }).AsTask();
-        await Task.Delay(500);
+        // the waiting message says the second holder found the lock taken and is waiting
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        bool Waiting() { lock (messages) return messages.Count > 0; }
+        while (!Waiting() && !second.IsCompleted && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
         Assert.False(second.IsCompleted);
         Assert.Null(StateLock.TryAcquire(_dir));
         first.Dispose();
