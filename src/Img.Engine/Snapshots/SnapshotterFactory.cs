@@ -98,16 +98,19 @@ public static class SnapshotterFactory
         };
     }
 
-    private static SnapshotterSelection Probe(string root)
+    private static SnapshotterSelection Probe(string root) => Probe(root, OverlaySnapshotter.Probe, FuseOverlaySnapshotter.Probe);
+
+    /// <summary>The order of preference, given what each probe says is wrong (null: it works).</summary>
+    internal static SnapshotterSelection Probe(string root, Func<string, string?> probeOverlay, Func<string?> probeFuse)
     {
-        string? overlayProblem = OverlaySnapshotter.Probe(Path.Join(root, "probe"));
+        string? overlayProblem = probeOverlay(Path.Join(root, "probe"));
         TryDelete(Path.Join(root, "probe"));
         if (overlayProblem is null)
         {
             return new(new OverlaySnapshotter(Path.Join(root, "overlayfs")),
                 "auto: kernel overlayfs mounts work here" + (OverlaySnapshotter.NeedsUserXattr ? " (user namespace: userxattr)" : ""));
         }
-        string? fuseProblem = FuseOverlaySnapshotter.Probe();
+        string? fuseProblem = probeFuse();
         if (fuseProblem is null)
         {
             return new(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")),
