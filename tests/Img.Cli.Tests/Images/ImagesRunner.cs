@@ -18,6 +18,9 @@ internal sealed class ImagesRunner : IDisposable
     public string Root { get; }
     public string State { get; }
 
+    /// <summary>Whether img is told its stderr is a terminal (the live display of <c>--progress auto</c>).</summary>
+    public bool StderrIsTerminal { get; init; }
+
     public sealed record Result(int ExitCode, byte[] Bytes, string Error)
     {
         public string Out => Encoding.UTF8.GetString(Bytes);
@@ -30,7 +33,8 @@ internal sealed class ImagesRunner : IDisposable
         var bytes = new MemoryStream();
         var stdout = new StreamWriter(bytes, new UTF8Encoding(false));
         var stderr = new StringWriter();
-        var code = await ImgApp.Default().RunAsync(["--state", State, .. args], stdout, stderr,
+        var app = new ImgApp(Commands.CommandCatalog.All()) { StderrIsTerminal = StderrIsTerminal };
+        var code = await app.RunAsync(["--state", State, .. args], stdout, stderr,
             () => new MemoryStream(stdin), CancellationToken.None);
         await stdout.FlushAsync();
         return new Result(code, bytes.ToArray(), stderr.ToString());
