@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Img.E2E.Tests.Infrastructure;
+using Img.Engine.Platforms;
 
 namespace Img.E2E.Tests;
 
@@ -15,7 +16,7 @@ public sealed class InstructionTests(ImgFixture fixture)
 
     private static string Dockerfile(string url, string checksum) => $$"""
         ARG BASE=busybox
-        FROM --platform=linux/amd64 ${BASE} AS base
+        FROM --platform=$BUILDPLATFORM ${BASE} AS base
         ARG VERSION=1.0
         ARG OTHER
         LABEL org.example.label="lbl" version=$VERSION
@@ -79,7 +80,7 @@ public sealed class InstructionTests(ImgFixture fixture)
 
         var inspect = await img.InspectAsync("e2e/instructions:1");
         var config = inspect.GetProperty("Config");
-        Assert.Equal("amd64", inspect.GetProperty("Architecture").GetString());
+        Assert.Equal(PlatformSpec.Default().Architecture, inspect.GetProperty("Architecture").GetString());
         Assert.Equal("linux", inspect.GetProperty("Os").GetString());
         Assert.Equal("root", config.GetProperty("User").GetString());
         Assert.Equal(["8080/tcp", "9090/udp"], Keys(config.GetProperty("ExposedPorts")));

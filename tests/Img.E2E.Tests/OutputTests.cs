@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text.Json;
 using Img.E2E.Tests.Infrastructure;
+using Img.Engine.Platforms;
 
 namespace Img.E2E.Tests;
 
@@ -53,7 +54,7 @@ public sealed class OutputTests(ImgFixture fixture)
         using (var doc = JsonDocument.Parse(skopeo.Out))
         {
             Assert.Equal(3, doc.RootElement.GetProperty("Layers").GetArrayLength());
-            Assert.Equal("amd64", doc.RootElement.GetProperty("Architecture").GetString());
+            Assert.Equal(PlatformSpec.Default().Architecture, doc.RootElement.GetProperty("Architecture").GetString());
         }
         var skopeoConfig = (await ProcessRunner.ToolAsync("skopeo", "inspect", "--config", "oci-archive:" + ociTar)).AssertSuccess();
         Assert.Contains("/built.txt", skopeoConfig.Out);

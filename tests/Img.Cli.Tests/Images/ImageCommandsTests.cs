@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Img.Engine.Platforms;
 
 namespace Img.Cli.Tests.Images;
 
@@ -81,7 +82,7 @@ public sealed class ImageCommandsTests : IDisposable
         Assert.StartsWith("busybox@sha256:", image.GetProperty("RepoDigests")[0].GetString());
         Assert.Equal("/bin/sh", image.GetProperty("Config").GetProperty("Cmd")[0].GetString());
         Assert.Equal("PATH=/bin", image.GetProperty("Config").GetProperty("Env")[0].GetString());
-        Assert.Equal("amd64", image.GetProperty("Architecture").GetString());
+        Assert.Equal(PlatformSpec.Default().Architecture, image.GetProperty("Architecture").GetString());
         Assert.Equal("linux", image.GetProperty("Os").GetString());
         Assert.Equal("busybox from Debian", image.GetProperty("Comment").GetString());
         Assert.True(image.GetProperty("Size").GetInt64() > 500_000);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Img.Engine.Platforms;
 
 namespace Img.Cli.Tests.Images;
 
@@ -28,7 +29,7 @@ public sealed class InteropTests : IDisposable
 
         var inspect = JsonDocument.Parse((await ExternalTool.OkAsync("skopeo", "inspect", "docker-archive:" + archive)).Out).RootElement;
         Assert.Equal([image.DiffId], inspect.GetProperty("Layers").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("amd64", inspect.GetProperty("Architecture").GetString());
+        Assert.Equal(PlatformSpec.Default().Architecture, inspect.GetProperty("Architecture").GetString());
 
         var oci = _img.PathOf("oci");
         await ExternalTool.OkAsync("skopeo", "copy", "docker-archive:" + archive + ":busybox:1", "oci:" + oci + ":bb");
