@@ -15,15 +15,6 @@ public sealed class BuildFlagTests : IDisposable
 
     public void Dispose() => _img.Dispose();
 
-    private string Context(string dockerfile, string name = "ctx")
-    {
-        var dir = _img.PathOf(name);
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "Dockerfile"), dockerfile);
-        File.WriteAllText(Path.Combine(dir, "a.txt"), "a\n");
-        return dir;
-    }
-
     private async Task ImportBusyboxAsync(ImagesRunner? img = null) =>
         await (img ?? _img).OkAsync("import", "-c", "ENV PATH=/bin", await BusyboxRootfs.PathAsync(), "busybox:latest");
 
@@ -34,7 +25,7 @@ public sealed class BuildFlagTests : IDisposable
     public async Task Quiet_prints_only_the_image_id_and_iidfile_writes_it()
     {
         await ImportBusyboxAsync();
-        var context = Context("FROM busybox\nCOPY a.txt /\n");
+        var context = _img.WriteContext("FROM busybox\nCOPY a.txt /\n");
         var iid = _img.PathOf("iid");
         var r = await _img.OkAsync("build", "-q", "--iidfile", iid, "-t", "app", context);
         var id = await IdOfAsync("app");
@@ -48,7 +39,7 @@ public sealed class BuildFlagTests : IDisposable
     public async Task Progress_quiet_prints_nothing_plain_and_auto_off_a_terminal_print_steps()
     {
         await ImportBusyboxAsync();
-        var context = Context("FROM busybox\nCOPY a.txt /\n");
+        var context = _img.WriteContext("FROM busybox\nCOPY a.txt /\n");
         var quiet = await _img.OkAsync("build", "--progress=quiet", "-t", "app", context);
         Assert.Equal("", quiet.Error);
         Assert.Equal("", quiet.Out);
@@ -65,7 +56,7 @@ public sealed class BuildFlagTests : IDisposable
     {
         using var terminal = new ImagesRunner { StderrIsTerminal = true };
         await ImportBusyboxAsync(terminal);
-        var context = Context("FROM busybox\nCOPY a.txt /\n");
+        var context = _img.WriteContext("FROM busybox\nCOPY a.txt /\n");
         var tty = await terminal.OkAsync("build", "--progress=tty", "-t", "app", context);
         AssertLive(tty.Error);
         var auto = await terminal.OkAsync("build", "-t", "app", context);
@@ -88,7 +79,7 @@ public sealed class BuildFlagTests : IDisposable
     {
         // another architecture than the host's: the build must not fall back to the host's
         var other = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "amd64" : "arm64";
-        var context = Context("FROM scratch\nCOPY a.txt /\n");
+        var context = _img.WriteContext("FROM scratch\nCOPY a.txt /\n");
         await _img.OkAsync("build", "--platform", "linux/" + other, "-t", "app", context);
         Assert.Equal($"linux/{other}\n", (await _img.OkAsync("inspect", "--format", "{{.Os}}/{{.Architecture}}", "app")).Out);
     }
@@ -97,7 +88,7 @@ public sealed class BuildFlagTests : IDisposable
     public async Task Network_none_from_the_command_line_leaves_only_loopback_and_host_sees_the_host()
     {
         await ImportBusyboxAsync();
-        var context = Context("FROM busybox\nRUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort > /interfaces\n");
+        var context = _img.WriteContext("FROM busybox\nRUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort > /interfaces\n");
         async Task<string[]> InterfacesAsync(string network)
         {
             var dest = _img.PathOf("out-" + network);
@@ -114,7 +105,7 @@ public sealed class BuildFlagTests : IDisposable
     public async Task Du_verbose_and_the_reclaimable_filter_show_the_build_cache()
     {
         await ImportBusyboxAsync();
-        var context = Context("FROM busybox\nRUN echo hi > /hi\n");
+        var context = _img.WriteContext("FROM busybox\nRUN echo hi > /hi\n");
         await _img.OkAsync("build", "-t", "app", context);
 
         var verbose = (await _img.OkAsync("du", "-v")).Out;

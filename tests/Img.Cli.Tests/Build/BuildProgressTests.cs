@@ -13,15 +13,6 @@ public sealed class BuildProgressTests : IDisposable
 
     public void Dispose() => _img.Dispose();
 
-    private string Context(string dockerfile)
-    {
-        var dir = _img.PathOf("ctx");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "Dockerfile"), dockerfile);
-        File.WriteAllText(Path.Combine(dir, "a.txt"), "a\n");
-        return dir;
-    }
-
     private async Task<string> ImportAsync(params string[] changes)
     {
         var args = new List<string> { "import" };
@@ -61,7 +52,7 @@ public sealed class BuildProgressTests : IDisposable
     public async Task Retagging_the_base_rebuilds_and_a_cached_build_lists_every_step()
     {
         await ImportAsync("ENV PATH=/bin");
-        var context = Context("FROM busybox\nRUN echo hi > /hi\nCOPY a.txt /\n");
+        var context = _img.WriteContext("FROM busybox\nRUN echo hi > /hi\nCOPY a.txt /\n");
         var first = await BuildAsync(context);
         var pinned = "FROM docker.io/library/busybox:latest@" + await ManifestDigestOfBusyboxAsync();
         Assert.Matches(@"^#1 \[internal\] load build definition from Dockerfile\n#1 transferring dockerfile: 44B done\n#1 DONE \d+\.\ds\n\n#2 ", first);

@@ -5,16 +5,10 @@ namespace Img.Cli.Tests.Images;
 /// <summary>Go's printing of the values docker's templates see (expected strings from Go's fmt and time packages).</summary>
 public sealed class GoValueTests
 {
+    // the formatting itself is Text/GoDuration's (tests/Img.Engine.Tests/Text/GoDurationTests)
     [Theory]
-    [InlineData(0L, "0s")]
-    [InlineData(2L, "2ns")]
-    [InlineData(1_500L, "1.5µs")]
-    [InlineData(250_000_000L, "250ms")]
-    [InlineData(1_500_000_000L, "1.5s")]
     [InlineData(90_000_000_000L, "1m30s")]
-    [InlineData(3_600_000_000_000L, "1h0m0s")]
-    [InlineData(9_930_500_000_000L, "2h45m30.5s")]
-    [InlineData(-5_000_000_000L, "-5s")]
+    [InlineData(0L, "0s")]
     public void Durations_print_like_go(long nanoseconds, string expected) =>
         Assert.Equal(expected, new GoDuration(nanoseconds).Print());
 

@@ -50,6 +50,16 @@ internal sealed class ImagesRunner : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
+    /// <summary>A build context under the root: the Dockerfile and an <c>a.txt</c> ("a\n").</summary>
+    public string WriteContext(string dockerfile, string name = "ctx")
+    {
+        var dir = PathOf(name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "Dockerfile"), dockerfile);
+        File.WriteAllText(Path.Combine(dir, "a.txt"), "a\n");
+        return dir;
+    }
+
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
 
