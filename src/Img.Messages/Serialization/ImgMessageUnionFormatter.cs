@@ -9,8 +9,8 @@ namespace Img.Messages.Serialization;
 /// The <see cref="IImgMessage"/> union in MessagePack's union layout (<c>[tag, body]</c>, nil for
 /// null), with the tags read from the interface's <see cref="UnionAttribute"/>s. MessagePack's own
 /// union resolver emits IL for the whole union on first use (about 70 ms of JIT on every img
-/// start, since the persistence journal deserialises through it); this one only binds, by
-/// reflection, the members a process actually meets.
+/// start, since the persistence journal deserialises through it, and impossible with dynamic code
+/// off); this one only binds, by reflection, the members a process actually meets.
 /// </summary>
 internal sealed class ImgMessageUnionFormatter : IMessagePackFormatter<IImgMessage?>
 {

@@ -9,7 +9,25 @@ using MessagePack.Resolvers;
 
 namespace Img.Messages.Serialization;
 
-/// <summary>The formatters of img's messages: engine types first, then MessagePack's standard resolver.</summary>
+/// <summary>
+/// The formatters of img's messages, none generated at run time. img's binaries run with
+/// <c>DynamicCodeSupport=false</c>, where MessagePack's StandardResolver fails: its object, union
+/// and enum resolvers define types with Reflection.Emit. The chain, first match wins:
+/// <list type="number">
+/// <item>img's hand-written formatters: engine types (<see cref="EngineFormatters"/>), the
+/// <see cref="IImgMessage"/> union, <see cref="VertexRecorded"/> (the persisted event; its bytes are
+/// fixed by the journals).</item>
+/// <item>MessagePack's BuiltinResolver: primitives, strings, <c>byte[]</c>, nullable primitives;
+/// a table of precompiled singletons.</item>
+/// <item>MessagePack's AttributeFormatterResolver: a type's own <c>[MessagePackFormatter]</c>,
+/// created with Activator, as StandardResolver would.</item>
+/// <item><see cref="GenericShapeResolver"/>: enums, nullables, arrays, lists, dictionaries.</item>
+/// <item><see cref="KeyedObjectResolver"/>: every other <c>[MessagePackObject]</c> type.</item>
+/// </list>
+/// The bytes are StandardResolver's (journals and older processes hold them). A type none of them
+/// handles has no formatter, so MessagePack throws naming it, instead of falling back to a
+/// resolver that emits and failing only in a published binary.
+/// </summary>
 public sealed class ImgResolver : IFormatterResolver
 {
     public static ImgResolver Instance { get; } = new();
@@ -38,7 +56,10 @@ public sealed class ImgResolver : IFormatterResolver
                 return (IMessagePackFormatter<T>)(object)ImgMessageUnionFormatter.Instance;
             if (t == typeof(VertexRecorded))
                 return (IMessagePackFormatter<T>)(object)VertexRecordedFormatter.Instance;
-            return StandardResolver.Instance.GetFormatter<T>();
+            return BuiltinResolver.Instance.GetFormatter<T>()
+                ?? AttributeFormatterResolver.Instance.GetFormatter<T>()
+                ?? GenericShapeResolver.Instance.GetFormatter<T>()
+                ?? KeyedObjectResolver.Instance.GetFormatter<T>();
         }
     }
 }

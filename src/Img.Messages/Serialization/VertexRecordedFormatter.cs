@@ -7,9 +7,10 @@ namespace Img.Messages.Serialization;
 
 /// <summary>
 /// <see cref="VertexRecorded"/>, the one persisted event, written by hand in exactly the layout
-/// MessagePack's object resolver gives its <c>[Key]</c>s (an array, key 0 then key 1), so every
-/// img start that recovers vertex entities skips that resolver's IL generation. Later keys from a
-/// newer writer are skipped.
+/// MessagePack's object resolver gives its <c>[Key]</c>s (an array, key 0 then key 1). Its bytes are
+/// fixed by every journal, and every img start that recovers vertex entities reads it, so it does
+/// without even <see cref="KeyedObjectFormatter{T}"/>'s reflection binding. Later keys from a newer
+/// writer are skipped.
 /// </summary>
 internal sealed class VertexRecordedFormatter : IMessagePackFormatter<VertexRecorded?>
 {
