@@ -53,16 +53,18 @@ public sealed class ClusterStatusCommand : ICommand
         await output.WriteLineAsync($"Cache records:  {(status.CacheRecords < 0 ? "unknown" : status.CacheRecords.ToString(CultureInfo.InvariantCulture))}");
         await output.WriteLineAsync($"Queued:         {status.QueuedVertices}");
         await output.WriteLineAsync();
-        var members = new TableWriter(["MEMBER", "ROLES", "STATUS", "REACHABLE"]);
+        var members = new TableWriter();
+        members.AddRow("MEMBER", "ROLES", "STATUS", "REACHABLE");
         foreach (var m in status.Members.OrderBy(m => m.Address, StringComparer.Ordinal))
-            members.Add([m.Address, string.Join(",", m.Roles), m.State, m.Reachable ? "yes" : "no"]);
+            members.AddRow(m.Address, string.Join(",", m.Roles), m.State, m.Reachable ? "yes" : "no");
         await output.WriteAsync(members.ToString());
         await output.WriteLineAsync();
-        var nodes = new TableWriter(["NODE", "SLOTS", "RUNNING", "QUEUED", "EXECUTED", "BLOBS", "SNAPSHOTS", "STATE"]);
+        var nodes = new TableWriter();
+        nodes.AddRow("NODE", "SLOTS", "RUNNING", "QUEUED", "EXECUTED", "BLOBS", "SNAPSHOTS", "STATE");
         foreach (var n in status.Nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
         {
             var state = !n.Available ? "lost" : n.Draining ? "draining" : "ready";
-            nodes.Add([n.Node, N(n.Slots), N(n.Running), N(n.Queued), N(n.Executed), HumanUnits.Bytes(n.BlobBytes), HumanUnits.Bytes(n.SnapshotBytes), state]);
+            nodes.AddRow(n.Node, N(n.Slots), N(n.Running), N(n.Queued), N(n.Executed), HumanUnits.Size(n.BlobBytes), HumanUnits.Size(n.SnapshotBytes), state);
         }
         await output.WriteAsync(nodes.ToString());
     }
