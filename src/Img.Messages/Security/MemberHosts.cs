@@ -117,7 +117,7 @@ public static class MemberHosts
             trimmed = trimmed[1..^1];
         if (TryParseAddress(trimmed, out var address))
         {
-            if (address.ScopeId != 0)
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
                 throw new ClusterSecurityException($"host {host}: an address with a zone cannot be named in a certificate");
             return address.ToString();
         }
