@@ -106,7 +106,12 @@ public sealed class ClusterRemoting
         CheckHost(host);
         if (port is < 1 or > 65535)
             throw new ClusterSecurityException($"member port {port} is out of range");
-        return new Address(Protocol, systemName, host, port);
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        // Akka writes IPv6 hosts in brackets (as its own addresses have them), or they would not compare equal
+        var akkaHost = System.Net.IPAddress.TryParse(bare, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "[" + ip + "]"
+            : bare;
+        return new Address(Protocol, systemName, akkaHost, port);
     }
 
     /// <summary>
