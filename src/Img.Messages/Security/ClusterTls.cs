@@ -7,7 +7,9 @@ namespace Img.Messages.Security;
 /// <summary>
 /// TLS settings for img's own endpoints (not Akka remoting): the coordinator's client endpoint
 /// and the nodes' blob servers. TLS 1.3 only (every peer is img on .NET). A refused peer
-/// fails the handshake with a <see cref="ClusterSecurityException"/> that says why.
+/// fails the handshake with a <see cref="ClusterSecurityException"/> that says why: thrown by
+/// AuthenticateAsServerAsync/AuthenticateAsClientAsync, or as the inner exception of an
+/// HttpRequestException.
 /// </summary>
 /// <remarks>
 /// Clients check the host they dialled against the certificate's subject alternative names,

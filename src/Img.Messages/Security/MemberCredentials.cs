@@ -133,11 +133,12 @@ public sealed class MemberCredentials : IDisposable
     public bool BelongsTo(ClusterToken token) => token.Pins(Authority);
 
     /// <summary>
-    /// What a TLS server sends: the member certificate. Built once, because building it walks the
-    /// chain.
+    /// The certificate as SslStream presents it, built once because building it walks the chain.
+    /// The CA is not in it: SslStream never sends a self-signed root, which is why member
+    /// certificates carry it themselves (<see cref="EmbeddedAuthority"/>).
     /// </summary>
     internal SslStreamCertificateContext CertificateContext =>
-        _context ??= SslStreamCertificateContext.Create(Certificate, [Authority], offline: true);
+        _context ??= SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true);
 
     public void Dispose()
     {
