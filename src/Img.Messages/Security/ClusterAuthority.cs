@@ -137,6 +137,14 @@ public sealed class ClusterAuthority : IDisposable
     public bool Accepts(ClusterToken presented) => Token.Matches(presented);
 
     /// <summary>
+    /// True when <paramref name="presentedToken"/> is the text of this cluster's token, as a
+    /// client sends it in its hello (<see cref="ClusterToken.Reveal"/>); false for anything
+    /// else, malformed text included, so the caller refuses every failure alike.
+    /// </summary>
+    public bool Accepts(string? presentedToken) =>
+        ClusterToken.TryParse(presentedToken, out var token, out _) && Accepts(token);
+
+    /// <summary>
     /// Issues a member certificate for a PKCS#10 request (PEM, from
     /// <see cref="MemberCredentials.CreateRequest"/>): the request's common name and its DNS and
     /// IP subject alternative names, TLS server and client usage, valid for

@@ -104,6 +104,45 @@ public static class ClusterTls
     }
 
     /// <summary>
+    /// TLS as a token client over <paramref name="inner"/> (fits <c>ClusterClientOptions.Secure</c>):
+    /// the stream returned has checked the server with <see cref="TokenClientOptions"/>; only
+    /// then may the token be sent. On failure <paramref name="inner"/> is closed.
+    /// </summary>
+    public static async Task<Stream> AuthenticateAsTokenClientAsync(Stream inner, ClusterToken token, string host, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(TokenClientOptions(token, host), cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// TLS as a member's server over <paramref name="inner"/> (<see cref="ServerOptions"/>); on
+    /// failure <paramref name="inner"/> is closed and the exception says why.
+    /// </summary>
+    public static async Task<SslStream> AuthenticateAsServerAsync(Stream inner, MemberCredentials member, bool requireClientCertificate, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(ServerOptions(member, requireClientCertificate), cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// An HTTP handler for member-to-member HTTPS (<see cref="MemberClientOptions"/> for every
     /// connection). The caller owns it; one per process is enough, as with any HttpClient.
     /// </summary>

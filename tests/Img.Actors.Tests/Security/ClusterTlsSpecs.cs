@@ -146,6 +146,36 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
         Assert.Contains("127.0.0.1 is not a member of this img cluster: its certificate is not issued by this cluster's CA", AllMessages(refused));
     }
 
+    [Fact]
+    public async Task TheStreamHelpersSecureAConnectionThatThenCarriesTheToken()
+    {
+        using var coordinator = _cluster.Member("coordinator");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var server = Task.Run(async () =>
+        {
+            using var tcp = await listener.AcceptTcpClientAsync(timeout.Token);
+            await using var ssl = await ClusterTls.AuthenticateAsServerAsync(tcp.GetStream(), coordinator, requireClientCertificate: false, timeout.Token);
+            using var reader = new StreamReader(ssl);
+            return _cluster.Authority.Accepts(await reader.ReadLineAsync(timeout.Token));
+        });
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+        await using (var secured = await ClusterTls.AuthenticateAsTokenClientAsync(client.GetStream(), ClusterToken.Parse(_cluster.Token.Reveal()), "127.0.0.1", timeout.Token))
+        {
+            await secured.WriteAsync(Encoding.UTF8.GetBytes(_cluster.Token.Reveal() + "\n"), timeout.Token);
+            await secured.FlushAsync(timeout.Token);
+            Assert.True(await server);
+        }
+
+        Assert.False(_cluster.Authority.Accepts(_other.Token.Reveal()));
+        Assert.False(_cluster.Authority.Accepts("img1.garbage"));
+        Assert.False(_cluster.Authority.Accepts((string?)null));
+    }
+
     public void Dispose()
     {
         _cluster.Dispose();
