@@ -31,9 +31,18 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryAuthorizer _authorizer;
 
     public RegistryClient(string registry, RegistryClientOptions? options = null)
+        : this(RegistryEndpoint.Resolve(registry, (options ?? new RegistryClientOptions()).InsecureRegistries), options)
+    {
+    }
+
+    /// <summary>
+    /// A client for an endpoint whose scheme is already decided (a cluster peer's blob server: HTTPS
+    /// on loopback too, which <see cref="RegistryEndpoint.Resolve"/> would turn into plain HTTP).
+    /// </summary>
+    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions? options = null)
     {
         _options = options ?? new RegistryClientOptions();
-        Endpoint = RegistryEndpoint.Resolve(registry, _options.InsecureRegistries);
+        Endpoint = endpoint;
         if (_options.Handler is { } handler)
         {
             _http = new HttpClient(handler, disposeHandler: false);
