@@ -64,16 +64,18 @@ public sealed class PeerBlobSource : IBlobSource, IDisposable
             {
                 if (e.Kind == RegistryErrorKind.Unavailable)
                     _unreachable[holder] = true;
-                failures.Add(new BlobHolderFailure(holder, e.Message));
+                failures.Add(new BlobHolderFailure(holder.ToString(), e.Message));
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
             {
                 _unreachable[holder] = true;
-                failures.Add(new BlobHolderFailure(holder, e.Message));
+                failures.Add(new BlobHolderFailure(holder.ToString(), e.Message));
             }
         }
         throw new ResultUnavailableException(digest, failures);
     }
+
+    public override string ToString() => string.Join(", ", _holders.Select(h => h.Holder));
 
     public void Dispose()
     {

@@ -131,7 +131,16 @@ public sealed class ResultFetcher
             {
                 if (await _content.ExistsAsync(digest, c).ConfigureAwait(false))
                     return -1L;
-                var info = await source.FetchAsync(blob, new VerifyingIngester(_content, digest, blob.Size), c).ConfigureAwait(false);
+                ContentInfo info;
+                try
+                {
+                    info = await source.FetchAsync(blob, new VerifyingIngester(_content, digest, blob.Size), c).ConfigureAwait(false);
+                }
+                catch (ContentVerificationException e)
+                {
+                    // A source that does not check what it delivers: the commit refused its bytes.
+                    throw new ResultUnavailableException(digest, [new BlobHolderFailure(source.ToString() ?? "blob source", e.Message)]);
+                }
                 if (info.Digest != digest || info.Size != blob.Size)
                     throw new InvalidDataException($"blob source stored {info.Digest} ({info.Size} bytes) when asked for {digest} ({blob.Size} bytes)");
                 return info.Size;

@@ -27,7 +27,11 @@ public sealed record ResultManifest
     /// <summary>A lineage deeper than this is refused (the snapshotters refuse far shallower ones).</summary>
     public const int MaxLayers = 4096;
 
-    private static readonly JsonSerializerOptions Json = new();
+    // Never embedded in HTML: only what JSON requires is escaped, so media types read as themselves ("+json", not "\u002Bjson").
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = SchemaVersionV1;
     [JsonPropertyName("mediaType")] public string MediaType { get; init; } = MediaTypeV1;

@@ -27,7 +27,7 @@ public sealed class ResultUnavailableException : Exception
     public IReadOnlyList<BlobHolderFailure> Failures { get; }
 
     /// <summary>The holders tried, in order.</summary>
-    public IReadOnlyList<Uri> Holders => Failures.Select(f => f.Holder).ToArray();
+    public IReadOnlyList<string> Holders => Failures.Select(f => f.Holder).ToArray();
 
     /// <summary>The same failure, naming the result it happened in.</summary>
     public ResultUnavailableException ForResult(Digest result) => new(Blob, Failures, result);

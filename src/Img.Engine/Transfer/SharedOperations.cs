@@ -4,7 +4,8 @@ namespace Img.Engine.Transfer;
 /// One run of an operation per key at a time, shared by everyone who asks meanwhile (two builds
 /// needing the same result download it once). The run is cancelled only when every caller waiting
 /// for it has given up; a caller who gives up alone just stops waiting. A finished run is
-/// forgotten: its outcome, success or failure, is not cached here.
+/// forgotten: its outcome, success or failure, is not cached here. The last caller to give up
+/// returns once the cancelled run has ended.
 /// </summary>
 internal sealed class SharedOperations<TKey, TResult> where TKey : notnull
 {
@@ -45,7 +46,13 @@ internal sealed class SharedOperations<TKey, TResult> where TKey : notnull
                 }
             }
             if (abandoned)
+            {
                 run.Cancellation.Cancel(); // outside the lock: cancellation callbacks run here
+                // The last caller returns only once the work has stopped and cleaned up after itself
+                // (temp files, active snapshots), so a retry never meets the remains of this run.
+                await run.Task.ContinueWith(static _ => { }, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
     }
 
