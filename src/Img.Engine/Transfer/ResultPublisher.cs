@@ -44,16 +44,19 @@ public sealed class ResultPublisher
     /// </summary>
     public static ImageExportOptions DefaultTransferOptions { get; } = new();
 
-    /// <summary>Publishes <paramref name="snapshot"/> (a committed snapshot's name); returns the manifest's descriptor.</summary>
+    /// <summary>
+    /// Publishes <paramref name="snapshot"/> (a committed snapshot's name, or "" for the empty
+    /// filesystem, which publishes a manifest without layers); returns the manifest's descriptor.
+    /// </summary>
     /// <exception cref="SnapshotNotFoundException">The snapshot or one of its ancestors does not exist.</exception>
     public async Task<Descriptor> PublishAsync(string snapshot, CancellationToken ct)
     {
-        var top = _snapshotter.Stat(snapshot);
-        if (_published.TryGetValue(snapshot, out var known) && known.Created == top.Created
+        var created = snapshot.Length == 0 ? default : _snapshotter.Stat(snapshot).Created;
+        if (_published.TryGetValue(snapshot, out var known) && known.Created == created
             && await _content.ExistsAsync(known.Manifest, ct).ConfigureAwait(false))
             return known.Manifest;
 
-        var chain = LayerChain.Resolve(_snapshotter, snapshot);
+        var chain = LayerChain.Resolve(_snapshotter, snapshot.Length == 0 ? null : snapshot);
         var layers = new ResultLayer[chain.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, chain.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentLayers), CancellationToken = ct },
@@ -63,7 +66,7 @@ public sealed class ResultPublisher
         var bytes = manifest.ToBytes();
         var info = await _content.WriteBlobAsync(bytes, Digest.Compute(bytes), ct).ConfigureAwait(false);
         var descriptor = new Descriptor { MediaType = ResultManifest.MediaTypeV1, Digest = info.Digest.ToString(), Size = info.Size };
-        _published[snapshot] = (top.Created, descriptor);
+        _published[snapshot] = (created, descriptor);
         return descriptor;
     }
 

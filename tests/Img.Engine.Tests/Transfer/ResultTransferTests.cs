@@ -301,6 +301,16 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
     }
 
     [Fact]
+    public async Task The_empty_filesystem_travels_as_a_manifest_without_layers()
+    {
+        var manifest = await producer.Publisher.PublishAsync("", CancellationToken.None);
+        Assert.Empty(ResultManifest.Parse(await producer.Harness.Content.ReadAllBytesAsync(manifest)).Layers);
+        using var consumer = new TransferNode();
+        var fetched = await consumer.Fetcher.FetchAsync(manifest, await MemoryBlobSource.CopyOfAsync(producer.Harness.Content), CancellationToken.None);
+        Assert.Equal(new FetchedResult("", 1, manifest.Size, 0), fetched);
+    }
+
+    [Fact]
     public async Task A_manifest_of_another_version_is_refused_clearly()
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.img.result.v2+json","layers":[]}""");
