@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using Img.Engine.Archive;
 using Img.Engine.Content;
 using Img.Engine.Mounts;
@@ -38,6 +39,7 @@ public sealed class ResultFetcher
     private readonly SharedOperations<Digest, FetchedResult> _results = new();
     private readonly SharedOperations<Digest, long> _blobs = new();
     private readonly KeyedLock _snapshots = new();
+    private int _streamed;
 
     /// <param name="layers">The node's layer records (<c>VertexExecutor.Layers</c>), so its exports find the transferred blobs.</param>
     /// <param name="scratch">Where temporary mount points go (under the state's tmp directory).</param>
@@ -49,6 +51,9 @@ public sealed class ResultFetcher
         _scratch = scratch;
         _downloads = new SemaphoreSlim(Math.Max(1, (options ?? new ResultFetcherOptions()).MaxConcurrentDownloads));
     }
+
+    /// <summary>Layers committed from the bytes of their download (not read back from the store).</summary>
+    internal int LayersStreamed => Volatile.Read(ref _streamed);
 
     /// <summary>
     /// Makes the result <paramref name="manifest"/> describes present here, fetching what is
@@ -78,23 +83,38 @@ public sealed class ResultFetcher
 
             var seed = manifest.LayerFormat.ToExportOptions();
             using var downloads = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            // Bottom first, so the layer unpacked next is the one that arrives first.
-            var blobs = Enumerable.Range(first, names.Count - first)
-                .Select(i => EnsureBlobAsync(manifest.Layers[i].Blob, source, counts, downloads.Token))
-                .ToArray();
+            var layers = new Task<bool>[names.Count - first];
             try
             {
+                // The lowest missing layer is unpacked while it downloads; the blobs above it download
+                // meanwhile, bottom first, and each is unpacked once the one below is committed.
+                Task? below = null;
                 for (var i = first; i < names.Count; i++)
                 {
-                    await blobs[i - first].ConfigureAwait(false);
-                    if (await ApplyAsync(names[i], i == 0 ? null : names[i - 1], manifest.Layers[i], seed, ct).ConfigureAwait(false))
+                    var (name, parent, layer) = (names[i], i == 0 ? null : names[i - 1], manifest.Layers[i]);
+                    if (i == first && !await _content.ExistsAsync(Digest.Parse(layer.Blob.Digest), ct).ConfigureAwait(false))
+                    {
+                        layers[0] = ApplyWhileDownloadingAsync(name, parent, layer, seed, source, counts, downloads.Token);
+                    }
+                    else
+                    {
+                        var blob = EnsureBlobAsync(layer.Blob, source, counts, downloads.Token);
+                        var after = below;
+                        layers[i - first] = ApplyAfterAsync(after, blob, () => ApplyAsync(name, parent, layer, seed, downloads.Token));
+                    }
+                    below = layers[i - first];
+                }
+                foreach (var layer in layers)
+                {
+                    if (await layer.ConfigureAwait(false))
                         counts.Unpacked++;
                 }
             }
             catch
             {
                 await downloads.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(blobs).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                await Task.WhenAll(layers.Where(t => t is not null)).ContinueWith(_ => { }, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                 throw;
             }
             return new FetchedResult(names.Count == 0 ? "" : names[^1], counts.Blobs, counts.Bytes, counts.Unpacked);
@@ -118,8 +138,26 @@ public sealed class ResultFetcher
         }
     }
 
+    /// <summary>Waits for the layer below and for this layer's blob, then unpacks.</summary>
+    private static async Task<bool> ApplyAfterAsync(Task? below, Task blob, Func<Task<bool>> apply)
+    {
+        try
+        {
+            if (below is not null)
+                await below.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Observed even when the layer below failed: the download's failure is reported by whoever waits on it, not lost.
+            await blob.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        await blob.ConfigureAwait(false);
+        return await apply().ConfigureAwait(false);
+    }
+
     /// <summary>Makes the blob present in the content store, downloading it once however many fetches want it.</summary>
-    private async Task EnsureBlobAsync(Descriptor blob, IBlobSource source, Counts counts, CancellationToken ct)
+    /// <param name="through">Where this caller's download writes (a tee to an unpacker); unused when another caller's download is joined.</param>
+    private async Task EnsureBlobAsync(Descriptor blob, IBlobSource source, Counts counts, CancellationToken ct, IContentIngester? through = null)
     {
         var digest = Digest.Parse(blob.Digest);
         if (await _content.ExistsAsync(digest, ct).ConfigureAwait(false))
@@ -134,7 +172,7 @@ public sealed class ResultFetcher
                 ContentInfo info;
                 try
                 {
-                    info = await source.FetchAsync(blob, new VerifyingIngester(_content, digest, blob.Size), c).ConfigureAwait(false);
+                    info = await source.FetchAsync(blob, new VerifyingIngester(through ?? _content, digest, blob.Size), c).ConfigureAwait(false);
                 }
                 catch (ContentVerificationException e)
                 {
@@ -154,7 +192,7 @@ public sealed class ResultFetcher
             counts.Add(fetched);
     }
 
-    /// <summary>Unpacks one layer into the committed snapshot <paramref name="name"/> on <paramref name="parent"/>; false when it existed.</summary>
+    /// <summary>Unpacks one layer, its blob in the store, into the committed snapshot <paramref name="name"/> on <paramref name="parent"/>; false when it existed.</summary>
     private async Task<bool> ApplyAsync(string name, string? parent, ResultLayer layer, ImageExportOptions? seed, CancellationToken ct)
     {
         if (_snapshotter.CommittedChainExists(name))
@@ -163,41 +201,159 @@ public sealed class ResultFetcher
         {
             if (_snapshotter.CommittedChainExists(name))
                 return false;
-            var key = "transfer-extract-" + Guid.NewGuid().ToString("N");
-            var mounts = await _snapshotter.PrepareAsync(key, parent, null, ct).ConfigureAwait(false);
+            await UnpackAndCommitAsync(name, parent, layer, seed, async (directory, c) =>
+            {
+                await using var reader = await _content.OpenAsync(layer.Blob, c).ConfigureAwait(false);
+                return (await SafeUnpacker.ApplyAsync(reader.Stream, directory, null, c).ConfigureAwait(false)).DiffId;
+            }, ct).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Downloads a layer's blob and unpacks it from the bytes as they arrive (<see cref="TeeIngester"/>):
+    /// the unpacked tree is committed only after the blob has been verified and stored, and the
+    /// diffID checked. When the streamed bytes turn out void (another holder had to be asked, or
+    /// another fetch was already downloading the blob) the layer is unpacked again from the store.
+    /// </summary>
+    private async Task<bool> ApplyWhileDownloadingAsync(string name, string? parent, ResultLayer layer, ImageExportOptions? seed,
+        IBlobSource source, Counts counts, CancellationToken ct)
+    {
+        if (_snapshotter.CommittedChainExists(name))
+        {
+            await EnsureBlobAsync(layer.Blob, source, counts, ct).ConfigureAwait(false);
+            return false;
+        }
+        using (await _snapshots.AcquireAsync(name, ct).ConfigureAwait(false))
+        {
+            if (_snapshotter.CommittedChainExists(name))
+            {
+                await EnsureBlobAsync(layer.Blob, source, counts, ct).ConfigureAwait(false);
+                return false;
+            }
+            // The download starts first, so that it is the first to get a download slot; the pipe holds
+            // what arrives while the snapshot is prepared.
+            var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 16 << 20, resumeWriterThreshold: 8 << 20, useSynchronizationContext: false));
+            var tee = new TeeIngester(_content, pipe.Writer);
+            var download = EnsureBlobAsync(layer.Blob, source, counts, ct, tee);
+            var reading = false;
+            bool streamed;
             try
             {
-                var diffId = Digest.Parse(layer.DiffId);
-                Directory.CreateDirectory(_scratch);
-                using (var lease = Mounter.MountTemporary(mounts, _scratch))
+                streamed = await UnpackAndCommitAsync(name, parent, layer, seed, async (directory, c) =>
                 {
-                    await using var reader = await _content.OpenAsync(layer.Blob, ct).ConfigureAwait(false);
-                    var result = await SafeUnpacker.ApplyAsync(reader.Stream, lease.Directory, null, ct).ConfigureAwait(false);
-                    if (result.DiffId != diffId)
-                        throw new InvalidDataException($"layer {layer.Blob.Digest}: uncompressed digest {result.DiffId} is not the result manifest's diffID {diffId}");
-                }
-                if (layer.Kind == ResultLayerKind.Step && seed is not null)
-                {
-                    // Before the commit: whenever the snapshot exists, so does the record of its blob.
-                    var record = new LayerRecord(layer.Blob.MediaType, layer.Blob.Digest, layer.Blob.Size, layer.DiffId);
-                    await _layers.SeedAsync(name, seed, record, ct).ConfigureAwait(false);
-                }
-                try
-                {
-                    await _snapshotter.CommitAsync(name, key, Labels(layer), ct).ConfigureAwait(false);
-                }
-                catch (SnapshotException) when (_snapshotter.CommittedChainExists(name))
-                {
-                    // Another process committed the same layer first: theirs is as good.
-                    await _snapshotter.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
-                }
-                return true;
+                    reading = true;
+                    var unpack = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await using var bytes = pipe.Reader.AsStream(leaveOpen: true);
+                            return (await SafeUnpacker.ApplyAsync(bytes, directory, null, c).ConfigureAwait(false)).DiffId;
+                        }
+                        finally
+                        {
+                            // A reader that stopped early must not hold the download back.
+                            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+                        }
+                    }, CancellationToken.None);
+                    Exception? failed = null;
+                    try
+                    {
+                        await download.ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        failed = e;
+                    }
+                    finally
+                    {
+                        tee.End(new IOException("the blob did not stream through this fetch"));
+                    }
+                    // Always awaited: the directory is unmounted when this returns, and nothing may still write there.
+                    Digest? applied = null;
+                    try
+                    {
+                        applied = await unpack.ConfigureAwait(false);
+                    }
+                    catch (Exception) when (failed is not null || !c.IsCancellationRequested)
+                    {
+                        // A void stream (another holder had to be asked, another fetch had the blob),
+                        // or a bad one: the store's verified copy decides.
+                    }
+                    if (failed is not null)
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+                    return applied;
+                }, ct).ConfigureAwait(false);
             }
-            catch
+            finally
             {
-                await SnapshotCleanup.TryRemoveAsync(_snapshotter, key).ConfigureAwait(false);
-                throw;
+                // The snapshot could not even be prepared: let the download go on into the store alone
+                // (from the reader's side, which may be closed while the download writes).
+                if (!reading)
+                    await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+                await download.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
+            await download.ConfigureAwait(false);
+            if (streamed)
+                Interlocked.Increment(ref _streamed);
+            else
+            {
+                await UnpackAndCommitAsync(name, parent, layer, seed, async (directory, c) =>
+                {
+                    await using var reader = await _content.OpenAsync(layer.Blob, c).ConfigureAwait(false);
+                    return (await SafeUnpacker.ApplyAsync(reader.Stream, directory, null, c).ConfigureAwait(false)).DiffId;
+                }, ct).ConfigureAwait(false);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Prepares an active snapshot on <paramref name="parent"/>, lets <paramref name="unpack"/> fill
+    /// it through its mounts (returning the diffID of what it applied, or null to give up without
+    /// error), checks the diffID, records a step's blob, and commits. False when given up; the
+    /// active snapshot is removed on every path but the commit.
+    /// </summary>
+    private async Task<bool> UnpackAndCommitAsync(string name, string? parent, ResultLayer layer, ImageExportOptions? seed,
+        Func<string, CancellationToken, Task<Digest?>> unpack, CancellationToken ct)
+    {
+        var key = "transfer-extract-" + Guid.NewGuid().ToString("N");
+        var mounts = await _snapshotter.PrepareAsync(key, parent, null, ct).ConfigureAwait(false);
+        try
+        {
+            var diffId = Digest.Parse(layer.DiffId);
+            Digest? applied;
+            Directory.CreateDirectory(_scratch);
+            using (var lease = Mounter.MountTemporary(mounts, _scratch))
+                applied = await unpack(lease.Directory, ct).ConfigureAwait(false);
+            if (applied is not { } actual)
+            {
+                await _snapshotter.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+                return false;
+            }
+            if (actual != diffId)
+                throw new InvalidDataException($"layer {layer.Blob.Digest}: uncompressed digest {actual} is not the result manifest's diffID {diffId}");
+            if (layer.Kind == ResultLayerKind.Step && seed is not null)
+            {
+                // Before the commit: whenever the snapshot exists, so does the record of its blob.
+                var record = new LayerRecord(layer.Blob.MediaType, layer.Blob.Digest, layer.Blob.Size, layer.DiffId);
+                await _layers.SeedAsync(name, seed, record, ct).ConfigureAwait(false);
+            }
+            try
+            {
+                await _snapshotter.CommitAsync(name, key, Labels(layer), ct).ConfigureAwait(false);
+            }
+            catch (SnapshotException) when (_snapshotter.CommittedChainExists(name))
+            {
+                // Another process committed the same layer first: theirs is as good.
+                await _snapshotter.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch
+        {
+            await SnapshotCleanup.TryRemoveAsync(_snapshotter, key).ConfigureAwait(false);
+            throw;
         }
     }
 

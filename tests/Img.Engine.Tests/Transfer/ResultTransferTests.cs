@@ -46,6 +46,7 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
         var fetched = await consumer.Fetcher.FetchAsync(producer.Manifest, source, CancellationToken.None);
 
         Assert.Equal(5, fetched.LayersUnpacked); // busybox, RUN, COPY, RUN, the hand-made step
+        Assert.Equal(1, consumer.Fetcher.LayersStreamed); // the lowest, unpacked while it downloaded
         await AssertSameTreeAsync(consumer, fetched.Snapshot);
         await AssertSameImagesAsync(consumer, fetched.Snapshot);
     }
@@ -183,11 +184,13 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
         await AssertSameTreeAsync(consumer, fetched.Snapshot);
     }
 
-    [Fact]
-    public async Task A_lying_holder_is_passed_over_for_the_next_and_nothing_it_sent_is_kept()
+    [Theory]
+    [InlineData(0)] // the layer unpacked while it downloads: the liar's stream is void, the honest copy is unpacked
+    [InlineData(1)]
+    public async Task A_lying_holder_is_passed_over_for_the_next_and_nothing_it_sent_is_kept(int layer)
     {
         var manifest = ResultManifest.Parse(await producer.Harness.Content.ReadAllBytesAsync(producer.Manifest));
-        var victim = manifest.Layers[1].Blob;
+        var victim = manifest.Layers[layer].Blob;
         var liarRequests = new List<string>();
         var liarStore = await LyingContent.CreateAsync(producer.Harness.Content, victim);
         await using var liar = new BlobServer(liarStore, liarStore, new BlobServerOptions
@@ -210,25 +213,28 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
         Assert.False(await consumer.Content.ExistsAsync(liarStore.LieDigest));
         Assert.True(await consumer.Content.ExistsAsync(victim));
         Assert.Empty(consumer.IngestLeftovers());
+        Assert.Equal(layer == 0 ? 0 : 1, consumer.Fetcher.LayersStreamed);
         await AssertSameTreeAsync(consumer, fetched.Snapshot);
     }
 
-    [Fact]
-    public async Task A_lie_from_the_only_holder_is_a_result_unavailable_error_and_leaves_no_snapshot_of_that_layer()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_lie_from_the_only_holder_is_a_result_unavailable_error_and_leaves_no_snapshot_of_that_layer(int layer)
     {
         var manifest = ResultManifest.Parse(await producer.Harness.Content.ReadAllBytesAsync(producer.Manifest));
         var source = await MemoryBlobSource.CopyOfAsync(producer.Harness.Content);
-        source.Lies[manifest.Layers[2].Blob.Digest] = true;
+        source.Lies[manifest.Layers[layer].Blob.Digest] = true;
         using var consumer = new TransferNode();
 
         var e = await Assert.ThrowsAsync<ResultUnavailableException>(() => consumer.Fetcher.FetchAsync(producer.Manifest, source, CancellationToken.None));
 
-        Assert.Equal(manifest.Layers[2].Blob.Digest, e.Blob.ToString());
+        Assert.Equal(manifest.Layers[layer].Blob.Digest, e.Blob.ToString());
         Assert.Equal(producer.Manifest.Digest, e.Result?.ToString());
         Assert.Contains("digest mismatch", e.Message);
-        Assert.False(await consumer.Content.ExistsAsync(Digest.Parse(manifest.Layers[2].Blob.Digest)));
+        Assert.False(await consumer.Content.ExistsAsync(Digest.Parse(manifest.Layers[layer].Blob.Digest)));
         Assert.Empty(consumer.IngestLeftovers());
-        AssertOnlyCompleteSnapshots(consumer, maxLayers: 2);
+        AssertOnlyCompleteSnapshots(consumer, maxLayers: layer);
     }
 
     [Fact]
@@ -274,15 +280,17 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
         await AssertSameTreeAsync(consumer, fetched.Snapshot);
     }
 
-    [Fact]
-    public async Task A_fetch_cancelled_half_way_leaves_only_complete_snapshots()
+    [Theory]
+    [InlineData(0)] // while the lowest layer is unpacked from its download
+    [InlineData(3)]
+    public async Task A_fetch_cancelled_half_way_leaves_only_complete_snapshots(int layer)
     {
         var manifest = ResultManifest.Parse(await producer.Harness.Content.ReadAllBytesAsync(producer.Manifest));
         var source = await MemoryBlobSource.CopyOfAsync(producer.Harness.Content);
         using var cancel = new CancellationTokenSource();
         source.BeforeFetch = async (blob, ct) =>
         {
-            if (blob.Digest == manifest.Layers[3].Blob.Digest)
+            if (blob.Digest == manifest.Layers[layer].Blob.Digest)
             {
                 await cancel.CancelAsync();
                 await Task.Delay(Timeout.Infinite, ct);
@@ -292,8 +300,9 @@ public sealed class ResultTransferTests(TransferProducerFixture producer) : ICla
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consumer.Fetcher.FetchAsync(producer.Manifest, source, cancel.Token));
 
+        Assert.DoesNotContain(consumer.Snapshotter.Walk(), s => s.Kind != SnapshotKind.Committed); // cleaned up before the throw
         consumer.Reopen();
-        AssertOnlyCompleteSnapshots(consumer, maxLayers: 3);
+        AssertOnlyCompleteSnapshots(consumer, maxLayers: layer);
         Assert.Empty(consumer.IngestLeftovers());
         source.BeforeFetch = null;
         var fetched = await consumer.Fetcher.FetchAsync(producer.Manifest, source, CancellationToken.None);
