@@ -1,5 +1,3 @@
-extern alias node;
-
 using System.Net;
 using Img.Engine.Content;
 using Img.Engine.Diff;
@@ -10,7 +8,7 @@ using Img.Engine.Transfer;
 using Img.Engine.Worker;
 using Img.Engine.Worker.Export;
 using Img.Engine.Worker.Sources;
-using node::Img.Node.Blobs;
+using Img.Engine.Transfer.Serving;
 using Xunit;
 
 namespace Img.Engine.Tests.Transfer;

@@ -1,5 +1,3 @@
-extern alias node;
-
 using System.Diagnostics;
 using System.Globalization;
 using Img.Engine.Content;
@@ -8,7 +6,7 @@ using Img.Engine.Oci;
 using Img.Engine.Registry;
 using Img.Engine.Transfer;
 using Img.Engine.Worker.Export;
-using node::Img.Node.Blobs;
+using Img.Engine.Transfer.Serving;
 using Xunit;
 using Xunit.Abstractions;
 

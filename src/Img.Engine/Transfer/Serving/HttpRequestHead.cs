@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>
 /// The request line and header fields of one HTTP/1.x request, parsed strictly: CRLF line ends,

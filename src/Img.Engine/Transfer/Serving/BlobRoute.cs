@@ -1,4 +1,4 @@
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>
 /// A request path split the distribution API's way: <c>/v2/</c>, a repository name of one or more

@@ -4,9 +4,10 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Img.Engine.Oci;
 using Img.Engine.Registry;
-using Img.Node.Blobs;
+using Img.Engine.Transfer.Serving;
+using Xunit;
 
-namespace Img.Actors.Tests.Blobs;
+namespace Img.Engine.Tests.Transfer.Serving;
 
 /// <summary>The blob server over TLS: a self-signed server certificate the client pins, and mutual TLS.</summary>
 public sealed class BlobServerTlsTests : IAsyncLifetime

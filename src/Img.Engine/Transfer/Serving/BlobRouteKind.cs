@@ -1,4 +1,4 @@
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>What a <c>/v2/...</c> path asks for.</summary>
 internal enum BlobRouteKind

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>What a <see cref="BlobAuthorizer"/> sees of a request.</summary>
 /// <param name="Method">The HTTP method, as sent.</param>

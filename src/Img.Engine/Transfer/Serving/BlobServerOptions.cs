@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Security;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>Settings of a <see cref="BlobServer"/>.</summary>
 public sealed record BlobServerOptions

@@ -1,4 +1,4 @@
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>
 /// Decides whether a <see cref="BlobServer"/> serves a request (every request, the <c>/v2/</c>

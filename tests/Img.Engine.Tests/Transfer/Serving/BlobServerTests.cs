@@ -6,9 +6,10 @@ using Img.Engine.Content;
 using Img.Engine.Oci;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
-using Img.Node.Blobs;
+using Img.Engine.Transfer.Serving;
+using Xunit;
 
-namespace Img.Actors.Tests.Blobs;
+namespace Img.Engine.Tests.Transfer.Serving;
 
 /// <summary>The blob server over plain HTTP on loopback: the registry client's view, the HTTP edges, authorisation, shutdown.</summary>
 public sealed class BlobServerTests : IAsyncLifetime

@@ -3,12 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using Img.Engine.Content;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>
-/// Serves this node's content store, read-only, in the shape of the OCI distribution API's blob
-/// endpoints, so that other nodes fetch blobs with the same <c>RegistryClient</c> they use for
-/// registries: <c>GET /v2/</c> (ping), <c>HEAD</c> and <c>GET /v2/&lt;any name&gt;/blobs/&lt;digest&gt;</c>
+/// Serves a member's content store, read-only, in the shape of the OCI distribution API's blob
+/// endpoints, so that other members fetch blobs with the same <see cref="Registry.RegistryClient"/>
+/// they use for registries: <c>GET /v2/</c> (ping), <c>HEAD</c> and <c>GET /v2/&lt;any name&gt;/blobs/&lt;digest&gt;</c>
 /// with <c>Content-Length</c>, <c>Docker-Content-Digest</c> and <c>application/octet-stream</c>;
 /// 404 with a distribution error body for blobs not held, 405 for other methods, 400 for
 /// malformed requests. HTTP/1.1 with keep-alive, over plain TCP or TLS

@@ -9,7 +9,7 @@ using System.Text.Json;
 using Img.Engine.Content;
 using Img.Engine.Oci;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>
 /// One client connection of a <see cref="BlobServer"/>: the TLS handshake if configured, then

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Img.Engine.Registry;
-using Img.Node.Blobs;
+using Img.Engine.Transfer.Serving;
+using Xunit;
 using Xunit.Abstractions;
 
-namespace Img.Actors.Tests.Blobs;
+namespace Img.Engine.Tests.Transfer.Serving;
 
 /// <summary>
 /// Throughput of one 256 MiB download from the blob server on loopback, the registry client against

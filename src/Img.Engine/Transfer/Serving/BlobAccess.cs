@@ -1,4 +1,4 @@
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>What a <see cref="BlobAuthorizer"/> decides for one request.</summary>
 public enum BlobAccess

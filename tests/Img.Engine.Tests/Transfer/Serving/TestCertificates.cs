@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Img.Actors.Tests.Blobs;
+namespace Img.Engine.Tests.Transfer.Serving;
 
 /// <summary>Self-signed certificates made on the spot: a server certificate for 127.0.0.1, client certificates.</summary>
 internal static class TestCertificates

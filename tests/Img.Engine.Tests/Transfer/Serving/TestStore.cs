@@ -2,7 +2,7 @@ using Img.Engine.Content;
 using Img.Engine.Content.Local;
 using Img.Engine.Oci;
 
-namespace Img.Actors.Tests.Blobs;
+namespace Img.Engine.Tests.Transfer.Serving;
 
 /// <summary>A content store in a scratch directory under /var/tmp, removed on dispose.</summary>
 internal sealed class TestStore : IDisposable

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Img.Node.Blobs;
+namespace Img.Engine.Transfer.Serving;
 
 /// <summary>Ready-made <see cref="BlobAuthorizer"/>s.</summary>
 public static class BlobServerAuthorization
