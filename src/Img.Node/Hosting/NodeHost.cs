@@ -9,7 +9,7 @@ using Img.Engine.Transfer.Serving;
 using Img.Messages.Client;
 using Img.Messages.Hosting;
 using Img.Messages.Vertices;
-using Img.Node.Cluster;
+using Img.Node.Remote;
 using Img.Node.Workers;
 
 namespace Img.Node.Hosting;

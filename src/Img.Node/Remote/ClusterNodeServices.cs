@@ -12,7 +12,7 @@ using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
 using Img.Node.Workers;
 
-namespace Img.Node.Cluster;
+namespace Img.Node.Remote;
 
 /// <summary>
 /// A cluster node's <see cref="INodeServices"/>. An input held by another node is fetched before

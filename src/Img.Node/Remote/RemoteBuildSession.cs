@@ -8,7 +8,7 @@ using Img.Engine.Worker.Sources;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Sessions;
 
-namespace Img.Node.Cluster;
+namespace Img.Node.Remote;
 
 /// <summary>
 /// A build's session as a cluster node sees it: the client's files and secrets come through the

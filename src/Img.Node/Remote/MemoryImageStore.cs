@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Img.Engine.Images;
 
-namespace Img.Node.Cluster;
+namespace Img.Node.Remote;
 
 /// <summary>Image names held in memory: what a node pushes for a client is named for that push only, never in the node's own store.</summary>
 public sealed class MemoryImageStore : IImageStore
