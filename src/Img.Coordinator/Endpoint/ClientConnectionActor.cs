@@ -92,7 +92,7 @@ public sealed class ClientConnectionActor : UntypedActor
                 Push(push);
                 break;
             case GetClusterStatus:
-                StatusAsync().PipeTo(Self, success: s => (object)s, failure: e => new ClusterStatusResult(_services.Coordinator, [], [], -1, 0, 0));
+                StatusAsync(Context.System).PipeTo(Self, success: s => (object)s, failure: e => new ClusterStatusResult(_services.Coordinator, [], [], -1, 0, 0));
                 break;
             case ClusterStatusResult status:
                 _connection.Send(status);
@@ -190,7 +190,8 @@ public sealed class ClientConnectionActor : UntypedActor
             .PipeTo(Self, success: p => p, failure: e => new ImagePushed(push.RequestId, "push: " + e.Message));
     }
 
-    private async Task<ClusterStatusResult> StatusAsync()
+    // runs off the actor's thread: nothing here may touch Context
+    private async Task<ClusterStatusResult> StatusAsync(ActorSystem system)
     {
         var loads = await _services.Scheduler.Ask<ClusterStatusResult>(GetClusterStatus.Instance, StatusTimeout).ConfigureAwait(false);
         long records;
@@ -202,10 +203,9 @@ public sealed class ClientConnectionActor : UntypedActor
         {
             records = -1;
         }
-        var members = Context.System.Settings.ProviderClass.Contains("Cluster", StringComparison.Ordinal)
-            ? Cluster.Get(Context.System).State.Members.Select(m => new Img.Messages.Scheduling.Queries.MemberStatus(m.Address.ToString(), m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(), m.Status.ToString(),
-                !Cluster.Get(Context.System).State.Unreachable.Contains(m))).ToList()
-            : [];
+        var state = Cluster.Get(system).State;
+        var members = state.Members.Select(m => new Img.Messages.Scheduling.Queries.MemberStatus(m.Address.ToString(),
+            m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(), m.Status.ToString(), !state.Unreachable.Contains(m))).ToList();
         return loads with { Coordinator = _services.Coordinator, Members = members, CacheRecords = records };
     }
 

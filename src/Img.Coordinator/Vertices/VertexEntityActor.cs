@@ -32,7 +32,7 @@ namespace Img.Coordinator.Vertices;
 /// Nothing that crosses the cluster is trusted to arrive (sharding delivers at most once): while
 /// the vertex runs, the node beats every few seconds (<see cref="VertexRunning"/>, relayed to the
 /// waiting builds so they can tell a long step from a lost one); an execution with no news for
-/// <see cref="SilenceLimit"/> is asked for again (the scheduler ignores a key it still has placed on
+/// a while (<see cref="DefaultSilenceLimit"/>) is asked for again (the scheduler ignores a key it still has placed on
 /// a live node, a node ignores a key it is running and answers one it just finished). A result
 /// that arrives with no execution waiting (the entity was restarted meanwhile) is still recorded.
 /// The beats also keep the entity from passivating while its vertex runs.
@@ -40,23 +40,23 @@ namespace Img.Coordinator.Vertices;
 /// </summary>
 public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTimers
 {
-    /// <summary>An execution with no news for this long is asked for again.</summary>
-    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(15);
-
-    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
+    /// <summary>By default, an execution with no news for this long is asked for again.</summary>
+    public static readonly TimeSpan DefaultSilenceLimit = TimeSpan.FromSeconds(15);
 
     // a node that cannot take the vertex (draining, stopping) hands it back this many times before the builds are told
     private const int MaxHandBacks = 5;
 
     private readonly IActorRef _scheduler;
+    private readonly TimeSpan _silenceLimit;
     private readonly CacheKey _key;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CacheResult? _result;
     private Execution? _execution;
 
-    public VertexEntityActor(IActorRef scheduler)
+    public VertexEntityActor(IActorRef scheduler, TimeSpan? silenceLimit = null)
     {
         _scheduler = scheduler;
+        _silenceLimit = silenceLimit ?? DefaultSilenceLimit;
         _key = new CacheKey(Uri.UnescapeDataString(Self.Path.Name));
         PersistenceId = "vertex-" + _key.Value;
     }
@@ -66,7 +66,8 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTim
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Entity props for the shard region or <see cref="LocalVertexRegionActor"/>; the entity id (key) is the actor name.</summary>
-    public static Props Props(IActorRef scheduler) => Akka.Actor.Props.Create(() => new VertexEntityActor(scheduler));
+    /// <param name="silenceLimit">How long an execution may go without news before it is asked for again (default <see cref="DefaultSilenceLimit"/>).</param>
+    public static Props Props(IActorRef scheduler, TimeSpan? silenceLimit = null) => Akka.Actor.Props.Create(() => new VertexEntityActor(scheduler, silenceLimit));
 
     protected override void OnRecover(object message)
     {
@@ -158,7 +159,7 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTim
             Timers.Cancel(CheckExecution.Instance);
             return;
         }
-        if (DateTime.UtcNow - execution.LastNews < SilenceLimit)
+        if (DateTime.UtcNow - execution.LastNews < _silenceLimit)
             return;
         _log.Info("no news of {0} for {1} s: asking for it again", _key, (int)(DateTime.UtcNow - execution.LastNews).TotalSeconds);
         execution.Heard();
@@ -188,7 +189,7 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTim
         }
         var run = new RunVertex(_key, solve.Vertex, solve.Inputs, solve.Session, null, solve.Build);
         _execution = new Execution(run) { Waiters = { Sender } };
-        Timers.StartPeriodicTimer(CheckExecution.Instance, CheckExecution.Instance, CheckInterval);
+        Timers.StartPeriodicTimer(CheckExecution.Instance, CheckExecution.Instance, _silenceLimit / 3);
         _scheduler.Tell(new ScheduleVertex(run));
     }
 

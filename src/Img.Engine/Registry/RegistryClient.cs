@@ -31,9 +31,18 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryAuthorizer _authorizer;
 
     public RegistryClient(string registry, RegistryClientOptions? options = null)
+        : this(RegistryEndpoint.Resolve(registry, (options ?? new RegistryClientOptions()).InsecureRegistries), options)
+    {
+    }
+
+    /// <summary>
+    /// A client for an endpoint whose scheme is already decided (a cluster peer's blob server: HTTPS
+    /// on loopback too, which <see cref="RegistryEndpoint.Resolve"/> would turn into plain HTTP).
+    /// </summary>
+    public RegistryClient(RegistryEndpoint endpoint, RegistryClientOptions? options = null)
     {
         _options = options ?? new RegistryClientOptions();
-        Endpoint = RegistryEndpoint.Resolve(registry, _options.InsecureRegistries);
+        Endpoint = endpoint;
         if (_options.Handler is { } handler)
         {
             _http = new HttpClient(handler, disposeHandler: false);
@@ -211,11 +220,18 @@ public sealed class RegistryClient : IDisposable
     /// <see cref="RegistryErrorKind.DigestMismatch"/>; the caller must then discard what it wrote
     /// (an ingester simply never commits). Returns the number of bytes written.
     /// </summary>
-    public async Task<long> GetBlobAsync(string repository, Descriptor blob, Stream destination, CancellationToken ct = default)
+    public Task<long> GetBlobAsync(string repository, Descriptor blob, Stream destination, CancellationToken ct = default) =>
+        DownloadAsync(repository, blob, destination, hashHere: true, ct);
+
+    /// <param name="hashHere">
+    /// False when <paramref name="destination"/> is a content-store ingest, whose commit checks the
+    /// digest: hashing here too would cost a second sha256 pass over every byte.
+    /// </param>
+    private async Task<long> DownloadAsync(string repository, Descriptor blob, Stream destination, bool hashHere, CancellationToken ct)
     {
         var subject = Subject(repository, blob.Digest);
         var expected = Digest.Parse(blob.Digest);
-        using var hash = new DigestHasher();
+        using var hash = hashHere ? new DigestHasher() : null;
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, ApiUri($"v2/{repository}/blobs/{blob.Digest}")),
             [AuthScope.Pull(repository).ToString()], subject, idempotent: true, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -244,11 +260,10 @@ public sealed class RegistryClient : IDisposable
             if (blob.Size >= 0 && total > blob.Size)
                 throw new RegistryException(RegistryErrorKind.DigestMismatch,
                     $"size mismatch for {subject}: more than the expected {blob.Size} bytes");
-            hash.Append(buffer.AsSpan(0, n));
+            hash?.Append(buffer.AsSpan(0, n));
             await destination.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
         }
-        var actual = hash.Digest;
-        if (actual != expected)
+        if (hash?.Digest is { } actual && actual != expected)
             throw DigestMismatch(subject, blob.Digest, actual.ToString());
         if (blob.Size >= 0 && total != blob.Size)
             throw new RegistryException(RegistryErrorKind.DigestMismatch,
@@ -280,7 +295,7 @@ public sealed class RegistryClient : IDisposable
     {
         var expected = Digest.Parse(blob.Digest);
         await using var writer = await ingester.OpenWriterAsync(ct).ConfigureAwait(false);
-        await GetBlobAsync(repository, blob, writer.Stream, ct).ConfigureAwait(false);
+        await DownloadAsync(repository, blob, writer.Stream, hashHere: false, ct).ConfigureAwait(false);
         try
         {
             return await writer.CommitAsync(expected, blob.Size, ct).ConfigureAwait(false);

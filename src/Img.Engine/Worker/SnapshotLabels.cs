@@ -18,6 +18,11 @@ public static class SnapshotLabels
     public const string BaseManifest = "img.base.manifest";
     /// <summary>The progress name of the step that made the snapshot (history of extra layers).</summary>
     public const string Description = "img.description";
+    /// <summary>
+    /// When the step that made the snapshot was committed, where that was another node (a
+    /// transferred step layer): the layer's history time, which the snapshot's own creation time would not be.
+    /// </summary>
+    public const string Created = "img.created";
     /// <summary>Merge snapshots: the snapshots stacked, comma-separated, bottom first; the layers are theirs.</summary>
     public const string Merge = "img.merge";
 }

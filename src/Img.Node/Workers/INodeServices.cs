@@ -1,5 +1,6 @@
 using Img.Engine.Oci;
 using Img.Engine.Solver;
+using Img.Messages.Client;
 using Img.Messages.Nodes.Commands;
 
 namespace Img.Node.Workers;
@@ -24,6 +25,9 @@ public interface INodeServices
 
     /// <summary>Makes a snapshot of this node fetchable (layer blobs + result manifest) and returns the manifest.</summary>
     Task<Descriptor> PublishAsync(string snapshotId, CancellationToken cancellationToken);
+
+    /// <summary>Pushes an image this node holds straight to its registry, with the client's logins.</summary>
+    Task<string> PushAsync(PushImage push, CancellationToken cancellationToken);
 
     /// <summary>Bytes in the content store and in snapshots, as last measured.</summary>
     (long Blobs, long Snapshots) Usage { get; }

@@ -1,5 +1,6 @@
 using Img.Engine.Oci;
 using Img.Engine.Solver;
+using Img.Messages.Client;
 using Img.Messages.Nodes.Commands;
 
 namespace Img.Node.Workers;
@@ -15,6 +16,9 @@ public sealed class LocalNodeServices : INodeServices
 
     public Task<Descriptor> PublishAsync(string snapshotId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("a standalone node does not publish results");
+
+    public Task<string> PushAsync(PushImage push, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("a standalone node pushes from the local store");
 
     public (long Blobs, long Snapshots) Usage => (0, 0);
 

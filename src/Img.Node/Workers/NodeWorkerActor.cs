@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Img.Engine.Solver;
+using Img.Messages.Client;
 using Img.Messages.Graphs;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
@@ -97,6 +98,12 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
                 _services.PublishAsync(publish.SnapshotId, CancellationToken.None).PipeTo(replyTo,
                     success: d => new ResultPublished(publish.SnapshotId, d, ""),
                     failure: e => new ResultPublished(publish.SnapshotId, null, Describe(e)));
+                break;
+            case PushImage push:
+                var pusher = Sender;
+                _services.PushAsync(push, CancellationToken.None).PipeTo(pusher,
+                    success: _ => new ImagePushed(push.RequestId, ""),
+                    failure: e => new ImagePushed(push.RequestId, Describe(e)));
                 break;
             case Beat:
                 SendHeartbeat();

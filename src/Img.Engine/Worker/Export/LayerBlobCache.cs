@@ -54,10 +54,22 @@ public sealed class LayerBlobCache
     public Task<LayerRecord> GetConvertedAsync(Descriptor blob, string diffId, ImageExportOptions options, CancellationToken ct) =>
         GetOrComputeAsync("convert " + blob.Digest + "\n" + Variant(options, withEpoch: false), path => ConvertAsync(blob, diffId, options, path), ct);
 
+    /// <summary>
+    /// Remembers <paramref name="record"/> as the layer <see cref="GetAsync"/> gives for
+    /// <paramref name="snapshot"/> with <paramref name="options"/>, without diffing: the snapshot
+    /// was unpacked from that very blob (a build step's layer transferred from another node), so a
+    /// later export with the same settings reuses the blob. The blob must be in the content store.
+    /// </summary>
+    public Task SeedAsync(string snapshot, ImageExportOptions options, LayerRecord record, CancellationToken ct) =>
+        RememberAsync(RecordPath(snapshot + "\n" + Variant(options, withEpoch: true)), record, ct);
+
+    private string RecordPath(string key) =>
+        Path.Join(_records, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+
     private async Task<LayerRecord> GetOrComputeAsync(string key, Func<string, Task<LayerRecord>> compute, CancellationToken ct)
     {
-        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var recordPath = Path.Join(_records, id + ".json");
+        var recordPath = RecordPath(key);
+        var id = Path.GetFileNameWithoutExtension(recordPath);
         var known = await TryReadAsync(recordPath, ct).ConfigureAwait(false);
         if (known is not null)
             return known;
@@ -150,9 +162,11 @@ public sealed class LayerBlobCache
         return await RememberAsync(recordPath, blob, ct).ConfigureAwait(false);
     }
 
-    private async Task<LayerRecord> RememberAsync(string recordPath, LayerBlob blob, CancellationToken ct)
+    private Task<LayerRecord> RememberAsync(string recordPath, LayerBlob blob, CancellationToken ct) =>
+        RememberAsync(recordPath, new LayerRecord(blob.MediaType, blob.Digest, blob.Size, blob.DiffId), ct);
+
+    private async Task<LayerRecord> RememberAsync(string recordPath, LayerRecord record, CancellationToken ct)
     {
-        var record = new LayerRecord(blob.MediaType, blob.Digest, blob.Size, blob.DiffId);
         Directory.CreateDirectory(_records);
         var temp = recordPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record), ct).ConfigureAwait(false);

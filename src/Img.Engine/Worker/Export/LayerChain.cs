@@ -46,6 +46,7 @@ public static class LayerChain
                 continue;
             }
             info.Labels.TryGetValue(SnapshotLabels.Description, out var description);
+            var created = CreatedOf(info);
             if (info.Labels.TryGetValue(SnapshotLabels.LayerDigest, out var digest))
             {
                 var blob = new Descriptor
@@ -54,12 +55,18 @@ public static class LayerChain
                     Digest = digest,
                     Size = long.Parse(info.Labels.GetValueOrDefault(SnapshotLabels.LayerSize, "0"), CultureInfo.InvariantCulture),
                 };
-                result.Add(new ChainLayer(info.Key, info.Parent, blob, Digest.Parse(info.Labels[SnapshotLabels.LayerDiffId]), description ?? "", info.Created));
+                result.Add(new ChainLayer(info.Key, info.Parent, blob, Digest.Parse(info.Labels[SnapshotLabels.LayerDiffId]), description ?? "", created));
             }
             else
             {
-                result.Add(new ChainLayer(info.Key, info.Parent, null, null, description ?? "", info.Created));
+                result.Add(new ChainLayer(info.Key, info.Parent, null, null, description ?? "", created));
             }
         }
     }
+
+    private static DateTimeOffset CreatedOf(SnapshotInfo info) =>
+        info.Labels.TryGetValue(SnapshotLabels.Created, out var text)
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var created)
+            ? created
+            : info.Created;
 }

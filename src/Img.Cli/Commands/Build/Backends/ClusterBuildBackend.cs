@@ -13,6 +13,7 @@ using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
 using Img.Messages.Client;
+using Img.Messages.Client.Framing;
 
 namespace Img.Cli.Commands.Build.Backends;
 
@@ -27,6 +28,9 @@ namespace Img.Cli.Commands.Build.Backends;
 /// </summary>
 internal sealed class ClusterBuildBackend : IBuildBackend
 {
+    // the graph goes in one frame of the client protocol, with room for the checksum table
+    private const int MaxGraphBytes = FrameReader.MaxFrameBytes / 2;
+
     private readonly StateScope _scope;
     private readonly IReadOnlyList<string> _addresses;
     private readonly ClusterClientOptions _options;
@@ -78,6 +82,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
 
     public async Task<IBuildEvent> BuildAsync(StartBuild start, BuildGraph graph, Action<IBuildEvent> onProgress, CancellationToken cancellationToken)
     {
+        if (start.Graph.Length > MaxGraphBytes)
+            throw new UserFacingException($"the build graph is {start.Graph.Length} bytes; a cluster takes graphs of at most {MaxGraphBytes} bytes: move large content (heredocs, long RUN lines) into the build context");
         var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
         start = start with { Checksums = checksums };
         await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));

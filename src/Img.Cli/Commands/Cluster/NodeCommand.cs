@@ -1,0 +1,88 @@
+using Img.Cli.CommandLine;
+using Img.Cli.Hosting;
+using Img.Engine.Snapshots;
+using Img.Messages.Client;
+using Img.Messages.Security;
+using Img.Node.Hosting;
+
+namespace Img.Cli.Commands.Cluster;
+
+/// <summary><c>img node --join HOST:PORT</c>: runs a build node until SIGTERM/SIGINT, then drains and leaves.</summary>
+public sealed class NodeCommand : ICommand
+{
+    internal static readonly FlagSpec JoinFlag = new("join", null, true, "Client address of a coordinator (HOST:PORT[,HOST:PORT...])", Repeatable: true, ValueName: "string");
+    internal static readonly FlagSpec SlotsFlag = new("slots", null, true, "Vertices run at once (default: 2 per core)", ValueName: "int");
+    internal static readonly FlagSpec NameFlag = new("name", null, true, "Name of this node (default: host name and state directory)", ValueName: "string");
+    internal static readonly FlagSpec AdvertiseFlag = new("advertise", null, true, "Address other members reach this node at (default: 127.0.0.1)", ValueName: "string");
+    internal static readonly FlagSpec BindFlag = new("bind", null, true, "Address the node's ports listen on (default: the advertised address)", ValueName: "string");
+    internal static readonly FlagSpec ClusterPortFlag = new("cluster-port", null, true, "Port for cluster members (default: any)", ValueName: "int");
+    internal static readonly FlagSpec BlobPortFlag = new("blob-port", null, true, "Port of the blob server (default: any)", ValueName: "int");
+    internal static readonly FlagSpec BackendFlag = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
+    internal static readonly FlagSpec InsecureFlag = new("insecure", null, false, "No TLS and no token (loopback addresses only)");
+    internal static readonly FlagSpec TokenFileFlag = new("token-file", null, true, "File holding the cluster token (env IMG_CLUSTER_TOKEN holds the token itself)", ValueName: "string");
+
+    public string Name => "node";
+    public string Usage => "--join HOST:PORT [OPTIONS]";
+    public string Summary => "Run a build cluster node";
+    public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag, TokenFileFlag];
+
+    public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
+    {
+        if (args.Positionals.Count > 0)
+            throw new UsageException("\"img node\" accepts no arguments.", Name, 1);
+        var join = args.Values(JoinFlag.Name).SelectMany(v =>
+        {
+            try
+            {
+                return ClusterAddress.ParseList(v);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid argument \"{v}\" for \"--join\" flag: {e.Message}", Name);
+            }
+        }).ToList();
+        if (join.Count == 0)
+            throw new UsageException("\"img node\" requires --join HOST:PORT", Name);
+        var insecure = args.Bool(InsecureFlag.Name);
+        var token = insecure ? null : ClusterCredentials.Token(context, args.Value(TokenFileFlag.Name))
+            ?? throw new UsageException("\"img node\" needs the cluster token (--token-file FILE, or IMG_CLUSTER_TOKEN), or --insecure on loopback", Name);
+        var slots = Environment.ProcessorCount * 2;
+        if (args.Value(SlotsFlag.Name) is { } slotsValue && (!int.TryParse(slotsValue, out slots) || slots < 1))
+            throw new UsageException($"invalid argument \"{slotsValue}\" for \"--slots\" flag: a number of 1 or more", Name);
+        var backend = args.Value(BackendFlag.Name) ?? "auto";
+        if (!SnapshotterFactory.Names.Contains(backend))
+            throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
+        var advertise = args.Value(AdvertiseFlag.Name) ?? "127.0.0.1";
+        var bind = DaemonAddresses.Address(args.Value(BindFlag.Name) ?? advertise);
+        if (insecure && !System.Net.IPAddress.IsLoopback(bind))
+            throw new UsageException($"--insecure only listens on loopback addresses, not {bind}", Name);
+
+        return await StateScope.RunAsync(context, async scope =>
+        {
+            var options = new NodeHostOptions
+            {
+                State = scope.State,
+                Join = join,
+                Name = args.Value(NameFlag.Name) ?? DaemonAddresses.DefaultName(scope.State.Root),
+                Slots = slots,
+                Advertise = advertise,
+                Bind = bind,
+                ClusterPort = DaemonAddresses.Port(args.Value(ClusterPortFlag.Name), 0, "--cluster-port", Name),
+                BlobPort = DaemonAddresses.Port(args.Value(BlobPortFlag.Name), 0, "--blob-port", Name),
+                Backend = backend,
+                Insecure = insecure,
+                Token = token,
+                ExtraHocon = Environment.GetEnvironmentVariable("IMG_CLUSTER_HOCON"),
+            };
+            try
+            {
+                await new NodeHost(options, scope.Content, scope.Images, context.Error).RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is ClusterConnectionException or ClusterSecurityException)
+            {
+                throw new UserFacingException(e.Message, 1, e);
+            }
+            return 0;
+        }, CancellationToken.None);
+    }
+}

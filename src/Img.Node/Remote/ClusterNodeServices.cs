@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Img.Engine.Content;
+using Img.Engine.Oci;
+using Img.Engine.References;
+using Img.Engine.Registry;
+using Img.Engine.Registry.Credentials;
+using Img.Engine.Solver;
+using Img.Engine.Transfer;
+using Img.Messages.Client;
+using Img.Messages.Nodes.Commands;
+using Img.Messages.Nodes.Events;
+using Img.Node.Workers;
+
+namespace Img.Node.Remote;
+
+/// <summary>
+/// A cluster node's <see cref="INodeServices"/>. An input held by another node is fetched before
+/// the job runs: its holder is asked to publish it (<see cref="PublishResult"/>: layer blobs and a
+/// result manifest), then <see cref="ResultFetcher"/> downloads what this node lacks from the
+/// holder's blob server and recreates the snapshot (a second fetch of the same result costs one
+/// manifest read). An input no holder can give makes the job fail with its position
+/// (<see cref="InputsLostException"/>), so the build re-runs its producer.
+/// </summary>
+public sealed class ClusterNodeServices : INodeServices
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(30);
+
+    private readonly ActorSystem _system;
+    private readonly string _node;
+    private readonly IContentStore _content;
+    private readonly ResultPublisher _publisher;
+    private readonly ResultFetcher _fetcher;
+    private readonly Func<IReadOnlyList<Uri>, IBlobSource> _sources;
+    private readonly Func<RegistryClientOptions, RegistryClients> _registries;
+    private readonly string _scratch;
+    private readonly ConcurrentDictionary<(string Location, string Snapshot), string> _fetched = new();
+
+    /// <param name="sources">A blob source over the given holders (members' mutual TLS when the cluster is secured).</param>
+    /// <param name="registries">Registry clients for a push, with the pushing client's logins.</param>
+    public ClusterNodeServices(ActorSystem system, string node, IContentStore content, ResultPublisher publisher, ResultFetcher fetcher,
+        Func<IReadOnlyList<Uri>, IBlobSource> sources, Func<RegistryClientOptions, RegistryClients> registries, string scratch)
+    {
+        _system = system;
+        _node = node;
+        _content = content;
+        _publisher = publisher;
+        _fetcher = fetcher;
+        _sources = sources;
+        _registries = registries;
+        _scratch = scratch;
+    }
+
+    public string Location => _node;
+
+    /// <summary>Measured in the background by the node host.</summary>
+    public (long Blobs, long Snapshots) Usage { get; set; }
+
+    public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
+    {
+        var inputs = run.Inputs.ToArray();
+        var lost = new List<int>();
+        var errors = new List<string>();
+        await Task.WhenAll(inputs.Select(async (input, i) =>
+        {
+            if (!NeedsFetch(input))
+                return;
+            try
+            {
+                var holder = run.InputHolders is { } holders && i < holders.Count ? holders[i] : null;
+                inputs[i] = input with { SnapshotId = await FetchAsync(input, holder, cancellationToken).ConfigureAwait(false), Location = _node };
+            }
+            catch (Exception e) when (e is ResultUnavailableException or AskTimeoutException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                lock (lost)
+                {
+                    lost.Add(i);
+                    errors.Add(e.Message);
+                }
+            }
+        })).ConfigureAwait(false);
+        if (lost.Count > 0)
+            throw new InputsLostException([.. lost.Order()], "inputs could not be fetched from the nodes that held them: " + string.Join("; ", errors));
+        return inputs;
+    }
+
+    private bool NeedsFetch(CacheResult input) =>
+        input.Location.Length > 0 && input.Location != _node && input.SnapshotId.Length > 0
+        && !input.SnapshotId.StartsWith("local:", StringComparison.Ordinal);
+
+    private async Task<string> FetchAsync(CacheResult input, ResultHolder? holder, CancellationToken cancellationToken)
+    {
+        if (_fetched.TryGetValue((input.Location, input.SnapshotId), out var known))
+            return known;
+        if (holder is null || holder.Worker.Length == 0 || holder.BlobEndpoint.Length == 0)
+            throw new InvalidOperationException($"{input.SnapshotId}: node {input.Location} is not in the cluster");
+        var published = await _system.ActorSelection(holder.Worker)
+            .Ask<ResultPublished>(new PublishResult(input.SnapshotId), PublishTimeout, cancellationToken).ConfigureAwait(false);
+        if (published.Manifest is not { } manifest)
+            throw new InvalidOperationException($"{input.SnapshotId} on {holder.Node}: {published.Error}");
+        var fetched = await _fetcher.FetchAsync(manifest, _sources([new Uri(holder.BlobEndpoint)]), cancellationToken).ConfigureAwait(false);
+        _fetched[(input.Location, input.SnapshotId)] = fetched.Snapshot;
+        return fetched.Snapshot;
+    }
+
+    public IBuildSession? SessionFor(RunVertex run) =>
+        run.Session is { } session ? new RemoteBuildSession(_system, session, _content, _sources, _scratch) : null;
+
+    public Task<Descriptor> PublishAsync(string snapshotId, CancellationToken cancellationToken) => _publisher.PublishAsync(snapshotId, cancellationToken);
+
+    public async Task<string> PushAsync(PushImage push, CancellationToken cancellationToken)
+    {
+        var store = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
+        foreach (var login in push.Logins)
+            store[login.Registry] = new RegistryCredential(login.Username, login.Password, login.IdentityToken.Length > 0 ? login.IdentityToken : null);
+        using var registries = _registries(new RegistryClientOptions
+        {
+            InsecureRegistries = push.InsecureRegistries,
+            Credentials = new PushCredentials(store),
+        });
+        foreach (var name in push.References)
+        {
+            var reference = ImageReference.Parse(name);
+            var images = new MemoryImageStore();
+            await images.PutAsync(new Engine.Images.Image { Name = reference.ToString(), Target = push.Manifest }, cancellationToken).ConfigureAwait(false);
+            await new ImagePusher(registries, _content, images).PushAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+        return "";
+    }
+
+    /// <summary>The pushing client's logins, for this push only.</summary>
+    private sealed class PushCredentials(IReadOnlyDictionary<string, RegistryCredential> logins) : ICredentialStore
+    {
+        public ValueTask<RegistryCredential?> GetAsync(string registry, CancellationToken ct) => new(logins.GetValueOrDefault(registry));
+    }
+}
