@@ -67,6 +67,11 @@ public sealed class CoordinatorCommand : ICommand
             {
                 throw new UserFacingException(e.Message, 1, e);
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // a port in use, an address not on this host
+                throw new UserFacingException($"cannot listen: {e.Message} (choose other ports with --listen, --cluster-port, --blob-port)", 1, e);
+            }
             await using (host)
             {
                 await context.Error.WriteLineAsync($"img coordinator {host.Name}: clients at {host.Endpoint.Endpoint}, members at {host.ClusterAddress}, blobs at {host.BlobEndpoint}");

@@ -82,6 +82,11 @@ public sealed class NodeCommand : ICommand
             {
                 throw new UserFacingException(e.Message, 1, e);
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // a port in use, an address not on this host
+                throw new UserFacingException($"cannot listen: {e.Message} (choose other ports with --listen, --cluster-port, --blob-port)", 1, e);
+            }
             return 0;
         }, CancellationToken.None);
     }
