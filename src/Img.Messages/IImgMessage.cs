@@ -1,6 +1,5 @@
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
-using Img.Messages.Builds.Queries;
 using Img.Messages.Cache.Queries;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
@@ -19,7 +18,8 @@ namespace Img.Messages;
 /// <summary>
 /// Every message between CLI, coordinator and nodes. <c>ImgMessagePackSerializer</c> is bound to
 /// this interface once (hocon/serialization.conf) and writes messages through this union, so
-/// the tag identifies the type on the wire. Tags are append-only: never renumber or reuse one.
+/// the tag identifies the type on the wire. Tags are append-only: never renumber or reuse one
+/// (10 and 11, a build-status query nobody sent, are retired).
 /// </summary>
 [Union(0, typeof(StartBuild))]
 [Union(1, typeof(CancelBuild))]
@@ -31,8 +31,6 @@ namespace Img.Messages;
 [Union(7, typeof(VertexLog))]
 [Union(8, typeof(BuildCompleted))]
 [Union(9, typeof(BuildFailed))]
-[Union(10, typeof(GetBuildStatus))]
-[Union(11, typeof(BuildStatusResult))]
 [Union(12, typeof(SolveVertex))]
 [Union(13, typeof(VertexRecorded))]
 [Union(14, typeof(VertexSolved))]

@@ -23,7 +23,7 @@ public static class CommandCatalog
         new Registry.LoginCommand(),
         new Registry.LogoutCommand(),
         new CommandGroup("image", "Manage images", [new Images.LsCommand(), new Images.RmCommand(), new Images.InspectCommand(), new Images.TagCommand(), new Images.SaveCommand(), new Images.LoadCommand(), new Images.ImportCommand(), new Images.PruneCommand()]),
-        new CommandInUserNamespace(new Build.BuildCommand(), UserNamespaceUse.Required),
+        new Build.BuildCommand(),
         new Cluster.CoordinatorCommand(),
         new Cluster.NodeCommand(),
         new CommandGroup("cluster", "Inspect a build cluster", [new Cluster.ClusterStatusCommand(), new Cluster.ClusterTokenCommand()]),

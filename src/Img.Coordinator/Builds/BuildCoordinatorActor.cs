@@ -5,7 +5,6 @@ using Img.Engine.Solver;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
-using Img.Messages.Builds.Queries;
 using Img.Messages.Builds.Sessions;
 using Img.Messages.Graphs;
 using Img.Messages.Nodes.Events;
@@ -140,9 +139,6 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                 break;
             case Tick:
                 Resend();
-                break;
-            case GetBuildStatus:
-                Sender.Tell(CurrentStatus());
                 break;
             case CancelBuild:
                 Finish(new BuildFailed(_id, null, "cancelled"));
@@ -279,12 +275,6 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
 
     private long DurationOf(OpDigest vertex, long reported) =>
         _startedAt.TryGetValue(vertex, out var started) ? Math.Max(reported, _clock.ElapsedMilliseconds - started) : reported;
-
-    private BuildStatusResult CurrentStatus()
-    {
-        var done = _graph.Vertices.Count(v => _state.StatusOf(v.Digest) is VertexStatus.Cached or VertexStatus.Completed);
-        return new BuildStatusResult(_id, _graph.Vertices.Count, done, _state.Running.Count, _state.IsFinished);
-    }
 
     private sealed record KeysComputed(IReadOnlyDictionary<OpDigest, CacheKey> Keys);
 

@@ -3,7 +3,6 @@ using Img.Engine.Solver;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
-using Img.Messages.Builds.Queries;
 using Img.Messages.Builds.Sessions;
 using Img.Messages.Graphs;
 
@@ -52,9 +51,6 @@ public sealed class BuildsActor : UntypedActor
             case CancelBuild cancel:
                 ForwardOr(cancel.BuildId, cancel, () => new BuildFailed(cancel.BuildId, null, "no such build"));
                 break;
-            case GetBuildStatus query:
-                ForwardOr(query.BuildId, query, () => new BuildStatusResult(query.BuildId, 0, 0, 0, true));
-                break;
             case IBuildSessionMessage session:
                 ForwardOr(session.BuildId, session, () => session is ReadSecret r
                     ? new SecretRead(r.BuildId, null, $"build {r.BuildId} is over")
@@ -85,7 +81,7 @@ public sealed class BuildsActor : UntypedActor
             var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint);
             Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled), name);
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or MessagePack.MessagePackSerializationException or System.Text.Json.JsonException)
+        catch (InvalidDataException e) // BuildGraphCodec turns every decoding failure into one
         {
             Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
         }

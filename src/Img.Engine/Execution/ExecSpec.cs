@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using Img.Engine.Mounts;
 
 namespace Img.Engine.Execution;
@@ -25,7 +26,7 @@ public sealed record ExecSpec
 
     public string Hostname { get; init; } = DefaultHostname;
 
-    public NetworkMode Network { get; init; } = NetworkMode.Host;
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
 
     /// <summary>Extra mounts (bind or tmpfs) with <see cref="Mount.Target"/> set to the absolute container path.</summary>
     public IReadOnlyList<Mount> Mounts { get; init; } = [];

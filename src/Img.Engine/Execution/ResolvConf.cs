@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using System.Net;
 using System.Text;
 
@@ -30,7 +31,7 @@ public static class ResolvConf
     /// <summary>The container file for <paramref name="hostContent"/> under <paramref name="network"/>.</summary>
     public static string Generate(string hostContent, NetworkMode network)
     {
-        if (network == NetworkMode.Host && Nameservers(hostContent).Count > 0)
+        if (network != NetworkMode.None && Nameservers(hostContent).Count > 0)
         {
             return hostContent.EndsWith('\n') || hostContent.Length == 0 ? hostContent : hostContent + "\n";
         }

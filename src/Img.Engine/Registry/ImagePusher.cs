@@ -21,17 +21,6 @@ public sealed class ImagePusher
         IProgress<TransferEvent>? progress = null, int maxConcurrentUploads = 5) =>
         _transfer = new ImageTransfer(clients, content, images, progress, maxConcurrentUploads);
 
-    /// <summary>
-    /// Kept for <c>Img.Cli/Commands/Build/BuildOutputs.cs</c> (under the cluster rewrite), which
-    /// passes <see cref="TextWriter.Null"/>: progress is dropped. Delete once it passes no writer.
-    /// </summary>
-    public ImagePusher(RegistryClients clients, IContentStore content, IImageStore images, TextWriter output, int maxConcurrentUploads = 5)
-        : this(clients, content, images, (IProgress<TransferEvent>?)null, maxConcurrentUploads)
-    {
-        if (!ReferenceEquals(output, TextWriter.Null))
-            throw new ArgumentException("pass an IProgress<TransferEvent> to see progress", nameof(output));
-    }
-
     public async Task<PushResult> PushAsync(ImageReference reference, CancellationToken ct = default)
     {
         if (reference.Tag is null)

@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using System.Diagnostics;
 using Img.Engine.Execution;
 using Img.Engine.Execution.Runc;

@@ -36,6 +36,9 @@ public sealed class BuildCommand : ICommand
     public string Usage => "[OPTIONS] PATH | -";
     public string Summary => "Build an image from a Dockerfile";
 
+    /// <summary>As a non-root user, steps run as root of a user namespace (snapshots keep other owners' files).</summary>
+    public UserNamespaceUse UserNamespace => UserNamespaceUse.Required;
+
     public IReadOnlyList<FlagSpec> Flags =>
     [
         Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,

@@ -88,7 +88,7 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
 
     private async Task PushAsync(IReadOnlyList<ImageReference> tags, ResolvedImage resolved, IProgressStep exporter, CancellationToken ct)
     {
-        var pusher = new ImagePusher(registries, scope.Content, scope.Images, TextWriter.Null);
+        var pusher = new ImagePusher(registries, scope.Content, scope.Images);
         foreach (var tag in tags)
             await Timed(exporter, $"pushing manifest for {tag}@{resolved.ManifestDigest}", async () => await pusher.PushAsync(tag, ct));
     }

@@ -24,6 +24,9 @@ public sealed class NodeCommand : ICommand
     public string Name => "node";
     public string Usage => "--join HOST:PORT [OPTIONS]";
     public string Summary => "Run a build cluster node";
+
+    /// <summary>A node runs steps as standalone builds do: as a non-root user, inside a user namespace.</summary>
+    public UserNamespaceUse UserNamespace => UserNamespaceUse.Required;
     public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag, TokenFileFlag];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using Img.Engine.Archive;
 using Img.Engine.Content;
 using Img.Engine.Mounts;
@@ -52,9 +53,9 @@ public static class ContextMaterializer
                 default:
                     continue; // devices, fifos and sockets are not sent (COPY skips them too)
             }
-            LibC.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
+            Posix.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
             if (entry.Type != ArchiveEntryType.SymbolicLink)
-                LibC.Chmod(path, (uint)(entry.Mode & 0xFFF));
+                Posix.Chmod(path, (uint)(entry.Mode & 0xFFF));
             if (entry.Type != ArchiveEntryType.Directory)
                 SetTime(path, entry.ModificationTimeNs);
         }
@@ -70,7 +71,7 @@ public static class ContextMaterializer
             seconds--;
             rest += 1_000_000_000L;
         }
-        LibC.SetTimes(path, seconds, (uint)rest, seconds, (uint)rest);
+        Posix.SetTimes(path, seconds, (uint)rest, seconds, (uint)rest);
     }
 
     private static List<ContextFileEntry> Validate(ContextListingDocument listing)

@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using System.Text.Json;
 using Img.Engine.Mounts;
 

@@ -1,8 +1,6 @@
 using Img.Engine.Execution;
 using Img.Engine.Graph;
 using Img.Engine.Solver;
-using GraphNetwork = Img.Engine.Graph.NetworkMode;
-using RunNetwork = Img.Engine.Execution.NetworkMode;
 
 namespace Img.Engine.Worker.Exec;
 
@@ -28,7 +26,7 @@ internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, Ca
             Env = mounts.Env.Count == 0 ? op.Env : [.. op.Env, .. mounts.Env],
             Cwd = string.IsNullOrEmpty(op.Cwd) ? "/" : op.Cwd,
             User = string.IsNullOrEmpty(op.User) ? null : op.User,
-            Network = op.Network == GraphNetwork.None ? RunNetwork.None : RunNetwork.Host,
+            Network = op.Network,
             Mounts = mounts.Mounts,
         };
         var log = job.Log;

@@ -1,3 +1,4 @@
+using Img.Engine.Native;
 using Img.Engine.Archive;
 using Img.Engine.Graph;
 using Img.Engine.Mounts;
@@ -137,8 +138,8 @@ internal sealed class RunMounts : IAsyncDisposable
         });
         var path = Path.Join(lease.Directory, "secret");
         await File.WriteAllBytesAsync(path, content, ct).ConfigureAwait(false);
-        LibC.Chmod(path, mount.Mode ?? 0x100); // 0400
-        LibC.Lchown(path, mount.Uid ?? 0, mount.Gid ?? 0);
+        Posix.Chmod(path, mount.Mode ?? 0x100); // 0400
+        Posix.Lchown(path, mount.Uid ?? 0, mount.Gid ?? 0);
         var target = string.IsNullOrEmpty(mount.Target) ? "/run/secrets/" + mount.SecretId : mount.Target;
         Mounts.Add(Mount.Bind(path, readOnly: true, target));
     }
