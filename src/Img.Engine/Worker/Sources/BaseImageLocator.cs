@@ -58,6 +58,31 @@ public sealed class BaseImageLocator
     }
 
     /// <summary>
+    /// A base image's config and the digest its name resolves to, without pulling it: the local
+    /// store when it has the image, else the registry's manifest (platform-selected) and config
+    /// only. What a client needs to convert a Dockerfile whose steps run elsewhere (cluster nodes
+    /// pull the layers themselves, pinned to the digest).
+    /// </summary>
+    /// <exception cref="BaseImageNotFoundException">The image is neither here nor reachable.</exception>
+    public async Task<(ImageConfig Config, string RootDigest)> ResolveConfigAsync(string reference, Platform? platform, CancellationToken ct)
+    {
+        var parsed = ImageReference.Parse(reference);
+        if (await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false) is { } local)
+            return (local.Config, RootDigest(local.Image));
+        if (_registries is null)
+            throw new BaseImageNotFoundException(parsed.FamiliarName, platform, "it is not in the local image store and pulling is disabled");
+        var client = _registries.Get(parsed.Registry);
+        var resolved = await client.ResolvePlatformAsync(parsed.Repository, parsed.Digest?.ToString() ?? parsed.Tag ?? "latest", platform, ct).ConfigureAwait(false);
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<ImageManifest>(resolved.Manifest.Content)
+            ?? throw new InvalidDataException($"{parsed.FamiliarName}: empty manifest");
+        using var buffer = new MemoryStream();
+        await client.GetBlobAsync(parsed.Repository, manifest.Config, buffer, ct).ConfigureAwait(false);
+        var config = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(buffer.ToArray())
+            ?? throw new InvalidDataException($"{parsed.FamiliarName}: empty image config");
+        return (config, resolved.Root.Digest);
+    }
+
+    /// <summary>
     /// The digest a stored image's name resolves to, as a registry reports it for the tag: the
     /// index it was pulled from (<see cref="ImageLabels.IndexDigest"/>), else its target.
     /// </summary>

@@ -51,7 +51,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _addresses = addresses;
         _options = options;
         _error = error;
-        ImageConfigs = new LocalImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, registries));
+        ImageConfigs = new RemoteImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, registries));
         _session = new ClusterSession(() => _connection, _contexts, secrets);
     }
 
