@@ -136,6 +136,10 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
                     else
                         Context.ActorSelection(dispatch.Worker).Tell(dispatch.Run, Self);
                     break;
+                case NoNodeAction none:
+                    if (_requesters.Remove(none.Run.Key, out var waiting))
+                        waiting.Tell(new VertexRunFailed(none.Run.Key, $"no node of the cluster could take the step for {SchedulerState.NoNodeTimeout.TotalSeconds:0} s (img cluster status lists the nodes)", 0));
+                    break;
                 case InputsLostAction lost:
                     if (_requesters.Remove(lost.Run.Key, out var requester))
                         requester.Tell(new VertexRunFailed(lost.Run.Key, "the results of some inputs are held by no node any more", 0, lost.Inputs));
