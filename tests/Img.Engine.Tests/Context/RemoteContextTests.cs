@@ -7,6 +7,7 @@ using Img.Engine.Context;
 using Img.Engine.Context.Remote;
 using Img.Engine.Oci;
 using Img.Engine.Solver;
+using Xunit;
 
 namespace Img.Engine.Tests.Context;
 
