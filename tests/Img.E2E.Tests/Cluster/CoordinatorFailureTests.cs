@@ -51,7 +51,15 @@ public sealed class CoordinatorFailureTests(ImgFixture fixture, BaseImageRegistr
     {
         var busybox = await registry.BusyboxAsync(fixture);
         var database = await postgres.CreateDatabaseAsync("failover");
-        await using var cluster = await ClusterProcesses.StartAsync(fixture, new ClusterOptions { Nodes = 2, SecondCoordinator = true, Database = database });
+        await using var cluster = await ClusterProcesses.StartAsync(fixture, new ClusterOptions
+        {
+            Nodes = 2,
+            SecondCoordinator = true,
+            Database = database,
+            // c1's shards move to c2 once the split brain resolver downs c1: 5 s of stability
+            // instead of 15 keeps the test short; the behaviour is the same
+            Hocon = "akka.cluster.split-brain-resolver.stable-after = 5s",
+        });
         var ctx = ContextDir.Create(fixture, $"""
             FROM {busybox}
             RUN echo failover-$((20+22)) && sleep 5 && echo survived > /failover.txt

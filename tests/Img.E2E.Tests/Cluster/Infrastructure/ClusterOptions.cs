@@ -18,6 +18,9 @@ public sealed record ClusterOptions
     /// <summary>The nodes' <c>--backend</c>.</summary>
     public string Backend { get; init; } = "auto";
 
+    /// <summary>HOCON every daemon lays over its configuration (<c>IMG_CLUSTER_HOCON</c>), or null.</summary>
+    public string? Hocon { get; init; }
+
     /// <summary>How long a daemon may take to print its ready line, and the nodes to show in <c>img cluster status</c>.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

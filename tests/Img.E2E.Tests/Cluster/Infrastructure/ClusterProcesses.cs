@@ -85,7 +85,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
                 args.AddRange(["--db", db]);
             if (i > 1)
                 args.AddRange(["--seed", Address]);
-            var coordinator = new DaemonProcess(_fixture, $"c{i}", "coordinator", NewDirectory($"c{i}"), args) { ClientPort = port };
+            var coordinator = new DaemonProcess(_fixture, $"c{i}", "coordinator", NewDirectory($"c{i}"), args, _options.Hocon) { ClientPort = port };
             _coordinators.Add(coordinator);
             coordinator.Start();
             await coordinator.WaitForLogAsync($"img coordinator c{i}: clients at", _options.StartTimeout);
@@ -99,7 +99,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
         foreach (var (name, slots) in nodes)
         {
             var node = new DaemonProcess(_fixture, name, "node", NewDirectory(name),
-                ["node", "--join", Addresses, "--insecure", "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend]);
+                ["node", "--join", Addresses, "--insecure", "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend],
+                _options.Hocon);
             _nodes.Add(node);
             started.Add(node);
             node.Start();
@@ -252,7 +253,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
         {
             try
             {
-                await Mounts.UnmountBelowAsync(dir);
+                await Mounts.ReleaseAsync(dir);
                 if (Directory.Exists(dir))
                     Directory.Delete(dir, recursive: true);
             }

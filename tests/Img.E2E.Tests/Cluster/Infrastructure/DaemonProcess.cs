@@ -16,13 +16,15 @@ public sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly ImgFixture _fixture;
     private readonly IReadOnlyList<string> _args;
+    private readonly string? _hocon;
     private readonly StringBuilder _log = new();
     private Process? _process;
     private int _incarnationStart;
     private int _incarnations;
 
-    public DaemonProcess(ImgFixture fixture, string name, string role, string state, IReadOnlyList<string> args)
+    public DaemonProcess(ImgFixture fixture, string name, string role, string state, IReadOnlyList<string> args, string? hocon = null)
     {
+        _hocon = hocon;
         _fixture = fixture;
         Name = name;
         Role = role;
@@ -86,6 +88,8 @@ public sealed class DaemonProcess : IAsyncDisposable
         foreach (var variable in new[] { "IMG_STATE", "IMG_CLUSTER", "IMG_CLUSTER_TOKEN", "IMG_CLUSTER_HOCON" })
             start.Environment.Remove(variable);
         start.Environment["DOCKER_CONFIG"] = Path.Combine(State, "docker-config");
+        if (_hocon is not null)
+            start.Environment["IMG_CLUSTER_HOCON"] = _hocon;
         lock (_log)
         {
             _incarnations++;
