@@ -85,4 +85,25 @@ public sealed class CoordinatorFailureTests(ImgFixture fixture, BaseImageRegistr
         }
         output.WriteLine($"the build {(result.ExitCode == 0 ? "succeeded through c2" : $"failed clearly ({result.ExitCode})")}:\n{result.Error}");
     }
+
+    [Fact]
+    public async Task A_build_whose_only_coordinator_is_killed_mid_build_fails_at_once_with_a_clear_error()
+    {
+        var busybox = await registry.BusyboxAsync(fixture);
+        await using var cluster = await ClusterProcesses.StartAsync(fixture, new ClusterOptions { Nodes = 1 });
+        var ctx = ContextDir.Create(fixture, $"""
+            FROM {busybox}
+            RUN echo alone-$((20+22)) && sleep 30
+            """);
+        await using var build = cluster.StartBuild(cluster.Client, cluster.Address, ctx, "-t", "e2e/cluster-orphan");
+        await cluster.WaitForOutputAsync(build, "alone-42");
+
+        await cluster.Coordinator.KillAsync();
+
+        // nothing to reconnect to: the client must say so, not wait for the 30 s step
+        var result = await cluster.WaitAsync(build, TimeSpan.FromSeconds(20));
+        Assert.True(result.ExitCode is not 0 and < 128, $"the client should exit with an error, not a crash or success:\n{result}");
+        Assert.True(result.Error.Contains($"lost the connection to coordinator c1 ({cluster.Address}): cannot reach the cluster", StringComparison.Ordinal)
+            && !result.Error.Contains("   at ", StringComparison.Ordinal), $"not a clear error:\n{result}");
+    }
 }

@@ -47,6 +47,21 @@ public sealed class EndpointTests(ImgFixture fixture, BaseImageRegistry registry
         Assert.Equal("still-working\n", (await cluster.Client.UnpackAsync("e2e/after-garbage")).Text("/ok.txt"));
     }
 
+    [Fact]
+    public async Task A_build_to_an_address_where_no_coordinator_listens_fails_at_once_with_a_clear_error()
+    {
+        var img = new ImgCli(fixture, fixture.NewDirectory("nowhere"));
+        var ctx = ContextDir.Create(fixture, "FROM scratch\nCOPY Dockerfile /\n");
+        var address = $"127.0.0.1:{PortBlock.Next(1)}";
+
+        var result = await img.RunAsync(["build", "--cluster", address, "--progress=plain", ctx], ctx, timeout: TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("cannot reach the cluster", result.Error, StringComparison.Ordinal);
+        Assert.Contains(address, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("coordinator", "--listen", "0.0.0.0:{0}")]
     [InlineData("coordinator", "--listen", "{1}:{0}")]

@@ -67,9 +67,16 @@ public sealed class ClusterProcesses : IAsyncDisposable
             await cluster.AddNodesAsync(Enumerable.Range(1, cluster._options.Nodes).Select(i => ($"n{i}", cluster._options.Slots)).ToArray());
             return cluster;
         }
-        catch
+        catch (Exception)
         {
-            await cluster.DisposeAsync();
+            try
+            {
+                await cluster.DisposeAsync();
+            }
+            catch (AggregateException)
+            {
+                // the failure to start is the one to report; teardown failures would hide it
+            }
             throw;
         }
     }
