@@ -26,7 +26,7 @@ public static class CommandCatalog
         new Build.BuildCommand(),
         new Cluster.CoordinatorCommand(),
         new Cluster.NodeCommand(),
-        new CommandGroup("cluster", "Inspect a build cluster", [new Cluster.ClusterStatusCommand()]),
+        new CommandGroup("cluster", "Inspect a build cluster", [new Cluster.ClusterStatusCommand(), new Cluster.ClusterTokenCommand()]),
         new VersionCommand(),
     ];
 }

@@ -19,6 +19,12 @@ public sealed class BuildsActor : UntypedActor
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "builds";
 
+    /// <summary>
+    /// In a cluster, the largest vertex definition a build may have: a vertex crosses Akka remoting
+    /// in one message (hocon/cluster.conf allows frames of 4 MiB).
+    /// </summary>
+    public const int MaxVertexBytes = 3 * 1024 * 1024;
+
     private readonly IActorRef _vertices;
     private readonly Func<StartBuild, IContentChecksumProvider> _checksums;
     private readonly IResultAvailability? _availability;
@@ -71,6 +77,11 @@ public sealed class BuildsActor : UntypedActor
         try
         {
             var graph = BuildGraphCodec.Decode(start.Graph);
+            if (_blobEndpoint is not null && Oversized(graph) is { } error)
+            {
+                Sender.Tell(new BuildFailed(start.BuildId, null, error));
+                return;
+            }
             var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint);
             Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled), name);
         }
@@ -78,6 +89,20 @@ public sealed class BuildsActor : UntypedActor
         {
             Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
         }
+    }
+
+    private static string? Oversized(Engine.Graph.BuildGraph graph)
+    {
+        foreach (var vertex in graph.Vertices)
+        {
+            var size = BuildGraphCodec.EncodeVertex(vertex).Length;
+            if (size > MaxVertexBytes)
+            {
+                var where = vertex.Metadata.Line > 0 ? $" (Dockerfile line {vertex.Metadata.Line})" : "";
+                return $"{vertex.Metadata.Description}{where} is {size} bytes once encoded; a cluster takes steps of at most {MaxVertexBytes} bytes: move the large content into the build context";
+            }
+        }
+        return null;
     }
 
     /// <param name="availability">Checks cache hits (standalone: against this process's snapshots; cluster: the holder is a live node); null trusts every record.</param>

@@ -53,6 +53,8 @@ public sealed class BuildCacheActor : UntypedActor
     private async Task<CacheRecordsResult> ListAsync()
     {
         var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IReadJournal>(_readJournalId);
+        if (journal is ICurrentAllEventsQuery all)
+            return await ListInOneQueryAsync(all, _materializer!).ConfigureAwait(false);
         var ids = (ICurrentPersistenceIdsQuery)journal;
         var events = (ICurrentEventsByPersistenceIdQuery)journal;
         var materializer = _materializer!;
@@ -73,6 +75,27 @@ public sealed class BuildCacheActor : UntypedActor
                 list.Add(r!);
                 return list;
             }, materializer).ConfigureAwait(false);
+        return new CacheRecordsResult(records, "");
+    }
+
+    /// <summary>
+    /// Every record in one pass over the journal (one query however many keys: on PostgreSQL a
+    /// query per key costs a round trip each); a key's last event is its current record.
+    /// </summary>
+    private static async Task<CacheRecordsResult> ListInOneQueryAsync(ICurrentAllEventsQuery journal, ActorMaterializer materializer)
+    {
+        var last = await journal.CurrentAllEvents(Offset.NoOffset())
+            .Where(e => e.PersistenceId.StartsWith(VertexPersistence.IdPrefix, StringComparison.Ordinal))
+            .RunAggregate(new Dictionary<string, EventEnvelope>(StringComparer.Ordinal), (byId, e) =>
+            {
+                byId[e.PersistenceId] = e;
+                return byId;
+            }, materializer).ConfigureAwait(false);
+        var records = last.Values
+            .OrderBy(e => e.Offset)
+            .Where(e => e.Event is VertexRecorded)
+            .Select(e => new CacheRecord(((VertexRecorded)e.Event).Key, ((VertexRecorded)e.Event).Result, ToUnixMs(e.Timestamp)))
+            .ToList();
         return new CacheRecordsResult(records, "");
     }
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Img.Messages.Client;
 
 namespace Img.Coordinator.Endpoint;
@@ -10,15 +9,6 @@ namespace Img.Coordinator.Endpoint;
 /// </summary>
 public sealed class InsecureEnrollment(ActorSystem system) : IMemberEnrollment
 {
-    public Task<MemberEnrolled> EnrollAsync(EnrollMember request, CancellationToken cancellationToken)
-    {
-        var cluster = Cluster.Get(system);
-        var coordinators = cluster.State.Members
-            .Where(m => m.HasRole("coordinator") && m.Status == MemberStatus.Up)
-            .Select(m => m.Address.ToString())
-            .Prepend(cluster.SelfAddress.ToString())
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return Task.FromResult(new MemberEnrolled("", "", coordinators, null, ""));
-    }
+    public Task<MemberEnrolled> EnrollAsync(EnrollMember request, CancellationToken cancellationToken) =>
+        Task.FromResult(new MemberEnrolled("", "", CoordinatorAddresses.Of(system), null, ""));
 }

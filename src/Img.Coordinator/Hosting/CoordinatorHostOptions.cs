@@ -34,6 +34,9 @@ public sealed record CoordinatorHostOptions
     /// <summary>No TLS and no token: allowed on loopback addresses only.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>The cluster token, to join <see cref="Seeds"/> on a secured cluster (<c>--token-file</c>).</summary>
+    public Img.Messages.Security.ClusterToken? Token { get; init; }
+
     /// <summary>HOCON laid over everything (tests, tuning).</summary>
     public string? ExtraHocon { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed class NodeEntry(string name)
     public long SnapshotBytes { get; set; }
     public DateTimeOffset LastHeard { get; set; }
 
+    /// <summary>Vertices this scheduler placed on it and not yet released.</summary>
+    public int Assigned { get; set; }
+
     /// <summary>Heard from recently and reachable: takes work, and its results can be fetched.</summary>
     public bool Available { get; set; }
 }

@@ -52,6 +52,8 @@ public sealed class SchedulerState
     {
         if (!_nodes.TryGetValue(beat.Node, out var node))
             _nodes[beat.Node] = node = new NodeEntry(beat.Node);
+        // only a change in what the node can take may place something: most beats just refresh
+        var changed = !node.Available || node.Slots != beat.Slots || node.Draining != beat.Draining;
         node.Worker = beat.Worker;
         node.BlobEndpoint = beat.BlobEndpoint;
         node.Slots = beat.Slots;
@@ -63,7 +65,7 @@ public sealed class SchedulerState
         node.SnapshotBytes = beat.SnapshotBytes;
         node.LastHeard = now;
         node.Available = true;
-        return Dispatch();
+        return changed ? Dispatch() : [];
     }
 
     /// <summary>A vertex entity asks for <paramref name="run"/>.</summary>
@@ -73,7 +75,7 @@ public sealed class SchedulerState
             return [];
         if (_placed.TryGetValue(run.Key, out var placement) && _nodes.TryGetValue(placement.Node, out var node) && node.Available)
             return [];
-        _placed.Remove(run.Key);
+        Unplace(run.Key);
         Enqueue(run, front: false);
         return Dispatch();
     }
@@ -81,7 +83,7 @@ public sealed class SchedulerState
     public IReadOnlyList<SchedulerDecision> OnSlotReleased(SlotReleased released)
     {
         if (_placed.TryGetValue(released.Key, out var placement) && placement.Node == released.Node)
-            _placed.Remove(released.Key);
+            Unplace(released.Key);
         return Dispatch();
     }
 
@@ -93,7 +95,7 @@ public sealed class SchedulerState
         node.Available = false;
         foreach (var (key, placement) in _placed.Where(p => p.Value.Node == name).ToList())
         {
-            _placed.Remove(key);
+            Unplace(key);
             Enqueue(placement.Run, front: true);
         }
         return Dispatch();
@@ -148,6 +150,7 @@ public sealed class SchedulerState
                         queue.RemoveFirst();
                         _waiting.Remove(run.Key);
                         _placed[run.Key] = new Placement(node.Name, run);
+                        node.Assigned++;
                         decisions.Add(new DispatchAction(node.Worker, node.Name, run with { InputHolders = Holders(run) }));
                         progress = true;
                     }
@@ -202,16 +205,20 @@ public sealed class SchedulerState
     }
 
     // fewer placed per slot first, then the name, so equal nodes are chosen in a stable order
-    private bool Busier(NodeEntry a, NodeEntry b)
+    private static bool Busier(NodeEntry a, NodeEntry b)
     {
-        var la = (double)Assigned(a) / a.Slots;
-        var lb = (double)Assigned(b) / b.Slots;
+        var la = (double)a.Assigned / a.Slots;
+        var lb = (double)b.Assigned / b.Slots;
         return la != lb ? la > lb : string.CompareOrdinal(a.Name, b.Name) > 0;
     }
 
-    private int Assigned(NodeEntry node) => _placed.Values.Count(p => p.Node == node.Name);
+    private void Unplace(CacheKey key)
+    {
+        if (_placed.Remove(key, out var placement) && _nodes.TryGetValue(placement.Node, out var node))
+            node.Assigned--;
+    }
 
-    private int Free(NodeEntry node) => node.Slots - Assigned(node);
+    private static int Free(NodeEntry node) => node.Slots - node.Assigned;
 
     private IReadOnlyList<ResultHolder> Holders(RunVertex run) =>
         run.Inputs.Select(input => _nodes.TryGetValue(input.Location, out var holder)

@@ -60,6 +60,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 throw;
             }
+            catch (Security.ClusterSecurityException e)
+            {
+                // the coordinator is not the one the token names: another would not be either
+                throw new ClusterRefusedException($"{address}: {e.Message}");
+            }
             catch (Exception e) when (e is IOException or SocketException or TimeoutException or InvalidDataException or FormatException
                 or System.Security.Authentication.AuthenticationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -92,6 +97,9 @@ public sealed class ClusterConnection : IAsyncDisposable
                 case ClientRefused refused:
                     await connection.DisposeAsync().ConfigureAwait(false);
                     throw new ClusterRefusedException($"{address} refused the connection: {refused.Reason}");
+                case null when options.Secure is null:
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw new ClusterRefusedException($"{address} closed the connection: a secured cluster needs its token (--cluster-token-file FILE, or IMG_CLUSTER_TOKEN)");
                 default:
                     await connection.DisposeAsync().ConfigureAwait(false);
                     throw new InvalidDataException($"{address} did not answer the hello (is it an img coordinator's client port?)");

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Configuration;
+using Img.Messages.Security;
 
 namespace Img.Messages.Hosting;
 
@@ -10,7 +10,8 @@ namespace Img.Messages.Hosting;
 /// the HOCON files in <c>hocon/</c> (embedded in this assembly, so a published binary works from
 /// any directory): the mode file (standalone.conf or cluster.conf) and serialization.conf, with
 /// what a role adds (<see cref="ImgActorSystemOptions.RoleConfig"/>: the coordinator's cache
-/// persistence) and the values only known at run time (address, seeds, roles, TLS) on top.
+/// persistence) and the values only known at run time (address, seeds, roles) on top; the
+/// cluster's remoting (<see cref="ClusterRemoting"/>: TLS or not) goes over everything.
 /// </summary>
 public static class ImgActorSystem
 {
@@ -31,9 +32,10 @@ public static class ImgActorSystem
         {
             overrides.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(options.Hostname)}");
             overrides.Add($"akka.remote.dot-netty.tcp.port = {options.Port}");
-            overrides.Add($"akka.remote.dot-netty.tcp.enable-ssl = {(options.Tls ? "on" : "off")}");
             overrides.Add($"akka.cluster.roles = [{string.Join(", ", options.Roles.Select(Quote))}]");
-            var seeds = options.SeedNodes.Select(s => Quote(MemberAddress(options.SystemName, s, options.Tls)));
+            var remoting = options.Remoting ?? ClusterRemoting.Insecure();
+            remoting.CheckHost(options.Hostname);
+            var seeds = options.SeedNodes.Select(s => Quote(remoting.SeedAddress(options.SystemName, s)));
             overrides.Add($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]");
         }
 
@@ -55,10 +57,9 @@ public static class ImgActorSystem
     {
         options ??= new ImgActorSystemOptions();
         var config = LoadConfig(mode, options);
-        var setup = BootstrapSetup.Create().WithConfig(config);
-        var system = options.Setup is { } extra
-            ? ActorSystem.Create(options.SystemName, ActorSystemSetup.Create(setup, extra))
-            : ActorSystem.Create(options.SystemName, setup);
+        var system = mode == ImgMode.Cluster
+            ? ActorSystem.Create(options.SystemName, (options.Remoting ?? ClusterRemoting.Insecure()).CreateSetup(config))
+            : ActorSystem.Create(options.SystemName, config);
         if (mode != ImgMode.Cluster)
             return system;
         try
@@ -76,21 +77,6 @@ public static class ImgActorSystem
             await system.Terminate().ConfigureAwait(false);
             throw;
         }
-    }
-
-    /// <summary>
-    /// The Akka address of a member given as <c>host:port</c> (or already as an address). The one
-    /// place that picks the scheme: a seed with the wrong one (<c>akka.tcp</c> to a TLS member) is
-    /// never answered and Akka logs every retry.
-    /// </summary>
-    public static string MemberAddress(string systemName, string member, bool tls)
-    {
-        var scheme = tls ? "akka.ssl.tcp" : "akka.tcp";
-        if (!member.Contains("://", StringComparison.Ordinal))
-            return $"{scheme}://{systemName}@{member}";
-        if (!member.StartsWith(scheme + "://", StringComparison.Ordinal))
-            throw new ArgumentException($"member address {member} does not use {scheme} (TLS is {(tls ? "on" : "off")})", nameof(member));
-        return member;
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

@@ -1,5 +1,5 @@
-using Akka.Actor.Setup;
 using Akka.Configuration;
+using Img.Messages.Security;
 
 namespace Img.Messages.Hosting;
 
@@ -25,16 +25,13 @@ public sealed record ImgActorSystemOptions
     public IReadOnlyList<string> Roles { get; init; } = [];
 
     /// <summary>
-    /// Cluster: members talk over TLS with mutual authentication (<see cref="Setup"/> carries the
-    /// certificates). Decides the address scheme of seeds given as <c>host:port</c>.
+    /// Cluster: how members talk (TLS with mutual authentication, or <c>--insecure</c> on loopback);
+    /// it also decides the scheme of every member address. Null: insecure.
     /// </summary>
-    public bool Tls { get; init; }
+    public ClusterRemoting? Remoting { get; init; }
 
     /// <summary>Configuration a role contributes (the coordinator's cache persistence), under <see cref="ExtraHocon"/>.</summary>
     public Config? RoleConfig { get; init; }
-
-    /// <summary>Programmatic setup (TLS certificates and their validation) added to the actor system's.</summary>
-    public Setup? Setup { get; init; }
 
     /// <summary>HOCON that overrides everything else (tests, tuning).</summary>
     public string? ExtraHocon { get; init; }

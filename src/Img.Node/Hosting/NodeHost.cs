@@ -8,6 +8,7 @@ using Img.Engine.Transfer;
 using Img.Engine.Transfer.Serving;
 using Img.Messages.Client;
 using Img.Messages.Hosting;
+using Img.Messages.Security;
 using Img.Messages.Vertices;
 using Img.Node.Remote;
 using Img.Node.Workers;
@@ -46,11 +47,26 @@ public sealed class NodeHost
 
     public async Task RunAsync(CancellationToken stop)
     {
+        if (_options.Insecure)
+            InsecureMode.RequireLoopback(_options.Bind.ToString(), "--bind");
+        else if (_options.Token is null)
+            throw new ClusterConnectionException("joining a secured cluster needs its token (--token-file, or IMG_CLUSTER_TOKEN)");
+        var first = await JoinAsync(stop).ConfigureAwait(false);
+        if (first is null)
+            return;
+        var member = first.Member;
         using var registries = new RegistryClients();
         await using var engine = NodeEngine.Create(_options.State, _content, _images, _options.Backend, registries);
-        await using var blobs = new BlobServer(_content, new BlobServerOptions { Bind = new(_options.Bind, _options.BlobPort) });
+        await using var blobs = new BlobServer(_content, new BlobServerOptions
+        {
+            Bind = new(_options.Bind, _options.BlobPort),
+            // peers and coordinators fetch with their member certificates; nobody else gets in
+            Tls = member is null ? null : ClusterTls.ServerOptions(member, requireClientCertificate: true),
+        });
         blobs.Start();
-        var blobEndpoint = $"http://{Host(_options.Advertise)}:{blobs.EndPoint.Port}";
+        var blobEndpoint = $"{(member is null ? "http" : "https")}://{Host(_options.Advertise)}:{blobs.EndPoint.Port}";
+        var peerClient = member is null ? PeerBlobSource.DefaultClientOptions : PeerBlobSource.DefaultClientOptions with { Handler = ClusterTls.CreateMemberHttpHandler(member) };
+        var remoting = member is null ? ClusterRemoting.Insecure() : ClusterRemoting.Secure(member);
         var scratch = Path.Join(_options.State.TempRoot, "node");
         Directory.CreateDirectory(scratch);
         var publisher = new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers);
@@ -58,30 +74,21 @@ public sealed class NodeHost
         var usage = new UsageMeter(_options.State);
         _ = usage.RunAsync(UsageInterval, stop);
 
+        var seeds = first.Seeds;
         while (!stop.IsCancellationRequested)
         {
-            IReadOnlyList<string> seeds;
-            try
-            {
-                seeds = await EnrollAsync(stop).ConfigureAwait(false);
-            }
-            catch (ClusterConnectionException e)
-            {
-                await _log.WriteLineAsync($"node {_options.Name}: {e.Message}; trying again").ConfigureAwait(false);
-                await Delay(RejoinDelay, stop).ConfigureAwait(false);
-                continue;
-            }
             var system = await ImgActorSystem.CreateAsync(ImgMode.Cluster, new ImgActorSystemOptions
             {
                 Hostname = _options.Advertise,
                 Port = _options.ClusterPort,
                 SeedNodes = seeds,
                 Roles = ["node"],
+                Remoting = remoting,
                 ExtraHocon = _options.ExtraHocon,
             }, stop).ConfigureAwait(false);
             var proxy = ClusterSharding.Get(system).StartProxy(VertexMessageExtractor.TypeName, "coordinator", new VertexMessageExtractor());
             var services = new ClusterNodeServices(system, _options.Name, _content, publisher, fetcher,
-                holders => new PeerBlobSource(holders), options => new RegistryClients(options), scratch);
+                holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch);
             usage.Report = u => services.Usage = u;
             var settings = new NodeWorkerSettings(_options.Name, _options.Slots, proxy, [], blobEndpoint) { Cluster = true };
             var worker = system.ActorOf(NodeWorkerActor.Props(engine.Executions, settings, services), NodeWorkerActor.Name);
@@ -106,24 +113,38 @@ public sealed class NodeHost
             }
             await _log.WriteLineAsync($"node {_options.Name}: no coordinator reachable for {_options.OrphanTimeout.TotalSeconds:0} s; joining again").ConfigureAwait(false);
             await system.Terminate().ConfigureAwait(false);
-            await Delay(RejoinDelay, stop).ConfigureAwait(false);
+            if (await JoinAsync(stop).ConfigureAwait(false) is not { } again)
+                return;
+            seeds = again.Seeds;
         }
     }
 
-    /// <summary>Asks a coordinator's client endpoint for the Akka addresses to join.</summary>
-    private async Task<IReadOnlyList<string>> EnrollAsync(CancellationToken stop)
+    /// <summary>Enrolls through a coordinator's client endpoint until one answers (null when stopped first).</summary>
+    private async Task<ClusterEnrollment.Result?> JoinAsync(CancellationToken stop)
     {
-        await using var connection = await ClusterConnection.ConnectAsync(_options.Join, new ClusterClientOptions { ClientName = "node " + _options.Name }, stop).ConfigureAwait(false);
-        connection.Send(new EnrollMember("node", _options.Name, ""));
-        await foreach (var message in connection.Incoming.ReadAllAsync(stop).ConfigureAwait(false))
+        var directory = ClusterDirectory.For(_options.State);
+        var hosts = MemberHosts.Collect([_options.Advertise, _options.Bind.ToString()]);
+        while (!stop.IsCancellationRequested)
         {
-            if (message is not MemberEnrolled enrolled)
-                continue;
-            if (enrolled.Error.Length > 0)
-                throw new ClusterConnectionException($"{connection.Address} refused to enroll node {_options.Name}: {enrolled.Error}");
-            return enrolled.Seeds;
+            try
+            {
+                return await ClusterEnrollment.JoinAsync(_options.Join, "node", _options.Name, _options.Insecure ? null : _options.Token, directory, hosts, stop).ConfigureAwait(false);
+            }
+            catch (ClusterRefusedException)
+            {
+                throw;
+            }
+            catch (ClusterConnectionException e)
+            {
+                await _log.WriteLineAsync($"node {_options.Name}: {e.Message}; trying again").ConfigureAwait(false);
+                await Delay(RejoinDelay, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
         }
-        throw new ClusterConnectionException($"{connection.Address} closed the connection while enrolling");
+        return null;
     }
 
     /// <summary>Waits for a stop (false) or for the member to be orphaned or terminated (true).</summary>

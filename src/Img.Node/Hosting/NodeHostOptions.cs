@@ -35,6 +35,9 @@ public sealed record NodeHostOptions
     /// <summary>No TLS and no token: loopback only.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>The cluster token (<c>--token-file</c>); required unless <see cref="Insecure"/>.</summary>
+    public Img.Messages.Security.ClusterToken? Token { get; init; }
+
     /// <summary>A node with no reachable coordinator for this long leaves its cluster and joins again (a restarted coordinator forms a new one).</summary>
     public TimeSpan OrphanTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -127,11 +127,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
     {
         if (request.Cluster is { } cluster)
         {
-            var backend = await ClusterBuildBackend.ConnectAsync(scope, registries, RegistryAccess.Credentials(context), request.Secrets,
+            return ClusterBuildBackend.Connect(scope, registries, RegistryAccess.Credentials(context), request.Secrets,
                 cluster.Addresses, cluster.Options, context.Error, ct);
-            if (context.Debug)
-                await context.Error.WriteLineAsync($"DEBUG: building on cluster coordinator {backend.Coordinator}");
-            return backend;
         }
         var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
         if (context.Debug)

@@ -1,14 +1,24 @@
 using Img.Messages.Client;
+using Img.Messages.Security;
 
 namespace Img.Cli.Commands.Cluster;
 
-/// <summary>Turns a cluster token into how a client connects (TLS pinned to the cluster's CA, and the secret for the hello).</summary>
+/// <summary>The cluster token a client or a joining member uses: <c>--cluster-token-file F</c> / <c>--token-file F</c>, else <c>IMG_CLUSTER_TOKEN</c>.</summary>
 internal static class ClusterCredentials
 {
-    public static ClusterClientOptions ClientOptions(string? token, string clientName)
+    /// <summary>The token, or null when none is given (an insecure loopback cluster).</summary>
+    /// <exception cref="UserFacingException">The token (file) is unreadable or malformed.</exception>
+    public static ClusterToken? Token(CommandContext context, string? tokenFile)
     {
-        if (token is null)
-            return new ClusterClientOptions { ClientName = clientName };
-        throw new UserFacingException("cluster tokens are not supported yet by this img (run the cluster with --insecure on loopback)");
+        try
+        {
+            return ClusterToken.Resolve(tokenFile is null ? null : context.ResolvePath(tokenFile), Environment.GetEnvironmentVariable);
+        }
+        catch (ClusterSecurityException e)
+        {
+            throw new UserFacingException(e.Message, 1, e);
+        }
     }
+
+    public static ClusterClientOptions ClientOptions(ClusterToken? token, string clientName) => ClusterEnrollment.ClientOptions(token, clientName);
 }

@@ -40,24 +40,7 @@ internal static class ClusterFlags
         }
         if (addresses.Count == 0)
             throw new UsageException($"invalid argument \"{list}\" for \"--cluster\" flag: no address", command);
-        var token = ReadToken(context, args, command);
+        var token = ClusterCredentials.Token(context, args.Value(TokenFile.Name));
         return new ClusterTarget(addresses, ClusterCredentials.ClientOptions(token, "img " + command));
-    }
-
-    private static string? ReadToken(CommandContext context, ParsedArgs args, string command)
-    {
-        if (args.Value(TokenFile.Name) is { } file)
-        {
-            try
-            {
-                return File.ReadAllText(context.ResolvePath(file)).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"invalid argument \"{file}\" for \"--cluster-token-file\" flag: {e.Message}", command);
-            }
-        }
-        var token = Environment.GetEnvironmentVariable(TokenVariable);
-        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
     }
 }

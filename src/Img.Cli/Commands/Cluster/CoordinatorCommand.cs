@@ -2,6 +2,7 @@ using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
 using Img.Coordinator.Hosting;
 using Img.Messages.Client;
+using Img.Messages.Security;
 
 namespace Img.Cli.Commands.Cluster;
 
@@ -20,11 +21,12 @@ public sealed class CoordinatorCommand : ICommand
     internal static readonly FlagSpec SeedFlag = new("seed", null, true, "Client address of a running coordinator to join (HOST:PORT)", Repeatable: true, ValueName: "string");
     internal static readonly FlagSpec NameFlag = new("name", null, true, "Name of this coordinator (default: host name and state directory)", ValueName: "string");
     internal static readonly FlagSpec InsecureFlag = new("insecure", null, false, "No TLS and no token (loopback addresses only)");
+    internal static readonly FlagSpec TokenFileFlag = new("token-file", null, true, "File holding the cluster token, to join --seed coordinators (env IMG_CLUSTER_TOKEN holds the token itself)", ValueName: "string");
 
     public string Name => "coordinator";
     public string Usage => "--listen HOST:PORT [OPTIONS]";
     public string Summary => "Run a build cluster coordinator";
-    public IReadOnlyList<FlagSpec> Flags => [ListenFlag, ClusterPortFlag, BlobPortFlag, AdvertiseFlag, DbFlag, SeedFlag, NameFlag, InsecureFlag];
+    public IReadOnlyList<FlagSpec> Flags => [ListenFlag, ClusterPortFlag, BlobPortFlag, AdvertiseFlag, DbFlag, SeedFlag, NameFlag, InsecureFlag, TokenFileFlag];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
@@ -35,8 +37,7 @@ public sealed class CoordinatorCommand : ICommand
         var insecure = args.Bool(InsecureFlag.Name);
         if (insecure && !System.Net.IPAddress.IsLoopback(listen.Address))
             throw new UsageException($"--insecure only listens on loopback addresses, not {listen.Address}", Name);
-        if (!insecure)
-            throw new UserFacingException("a secured cluster (TLS, tokens) is not available in this img yet: run with --insecure on a loopback address");
+        var token = insecure ? null : ClusterCredentials.Token(context, args.Value(TokenFileFlag.Name));
         var seeds = args.Values(SeedFlag.Name).SelectMany(ClusterAddress.ParseList).ToList();
         var (database, postgres) = PostgresUrl.Parse(args.Value(DbFlag.Name), Name);
 
@@ -54,6 +55,7 @@ public sealed class CoordinatorCommand : ICommand
                 Database = database,
                 Postgres = postgres,
                 Insecure = insecure,
+                Token = token,
                 ExtraHocon = Environment.GetEnvironmentVariable("IMG_CLUSTER_HOCON"),
             };
             CoordinatorHost host;
@@ -61,13 +63,20 @@ public sealed class CoordinatorCommand : ICommand
             {
                 host = await CoordinatorHost.StartAsync(options, cancellationToken);
             }
-            catch (ClusterConnectionException e)
+            catch (Exception e) when (e is ClusterConnectionException or ClusterSecurityException)
             {
                 throw new UserFacingException(e.Message, 1, e);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // a port in use, an address not on this host
+                throw new UserFacingException($"cannot listen: {e.Message} (choose other ports with --listen, --cluster-port, --blob-port)", 1, e);
             }
             await using (host)
             {
                 await context.Error.WriteLineAsync($"img coordinator {host.Name}: clients at {host.Endpoint.Endpoint}, members at {host.ClusterAddress}, blobs at {host.BlobEndpoint}");
+                if (host.Token is not null)
+                    await context.Error.WriteLineAsync($"img coordinator {host.Name}: the cluster's token is printed by: img --state {scope.State.Root} cluster token");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);

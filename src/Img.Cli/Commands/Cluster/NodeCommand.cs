@@ -2,6 +2,7 @@ using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
 using Img.Engine.Snapshots;
 using Img.Messages.Client;
+using Img.Messages.Security;
 using Img.Node.Hosting;
 
 namespace Img.Cli.Commands.Cluster;
@@ -18,11 +19,12 @@ public sealed class NodeCommand : ICommand
     internal static readonly FlagSpec BlobPortFlag = new("blob-port", null, true, "Port of the blob server (default: any)", ValueName: "int");
     internal static readonly FlagSpec BackendFlag = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
     internal static readonly FlagSpec InsecureFlag = new("insecure", null, false, "No TLS and no token (loopback addresses only)");
+    internal static readonly FlagSpec TokenFileFlag = new("token-file", null, true, "File holding the cluster token (env IMG_CLUSTER_TOKEN holds the token itself)", ValueName: "string");
 
     public string Name => "node";
     public string Usage => "--join HOST:PORT [OPTIONS]";
     public string Summary => "Run a build cluster node";
-    public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag];
+    public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag, TokenFileFlag];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
@@ -42,8 +44,8 @@ public sealed class NodeCommand : ICommand
         if (join.Count == 0)
             throw new UsageException("\"img node\" requires --join HOST:PORT", Name);
         var insecure = args.Bool(InsecureFlag.Name);
-        if (!insecure)
-            throw new UserFacingException("a secured cluster (TLS, tokens) is not available in this img yet: run with --insecure on a loopback address");
+        var token = insecure ? null : ClusterCredentials.Token(context, args.Value(TokenFileFlag.Name))
+            ?? throw new UsageException("\"img node\" needs the cluster token (--token-file FILE, or IMG_CLUSTER_TOKEN), or --insecure on loopback", Name);
         var slots = Environment.ProcessorCount * 2;
         if (args.Value(SlotsFlag.Name) is { } slotsValue && (!int.TryParse(slotsValue, out slots) || slots < 1))
             throw new UsageException($"invalid argument \"{slotsValue}\" for \"--slots\" flag: a number of 1 or more", Name);
@@ -69,9 +71,22 @@ public sealed class NodeCommand : ICommand
                 BlobPort = DaemonAddresses.Port(args.Value(BlobPortFlag.Name), 0, "--blob-port", Name),
                 Backend = backend,
                 Insecure = insecure,
+                Token = token,
                 ExtraHocon = Environment.GetEnvironmentVariable("IMG_CLUSTER_HOCON"),
             };
-            await new NodeHost(options, scope.Content, scope.Images, context.Error).RunAsync(cancellationToken);
+            try
+            {
+                await new NodeHost(options, scope.Content, scope.Images, context.Error).RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is ClusterConnectionException or ClusterSecurityException)
+            {
+                throw new UserFacingException(e.Message, 1, e);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // a port in use, an address not on this host
+                throw new UserFacingException($"cannot listen: {e.Message} (choose other ports with --listen, --cluster-port, --blob-port)", 1, e);
+            }
             return 0;
         }, CancellationToken.None);
     }

@@ -57,6 +57,9 @@ public sealed class FramedConnection : IAsyncDisposable
         {
             WriteError = e;
             _outbound.Writer.TryComplete();
+            // a connection that cannot write is over: the reader must not wait for answers that will never be asked for
+            if (!_closed.IsCancellationRequested)
+                await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,7 @@ using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
 using Img.Messages.Client;
+using Img.Messages.Client.Framing;
 
 namespace Img.Cli.Commands.Build.Backends;
 
@@ -27,6 +28,9 @@ namespace Img.Cli.Commands.Build.Backends;
 /// </summary>
 internal sealed class ClusterBuildBackend : IBuildBackend
 {
+    // the graph goes in one frame of the client protocol, with room for the checksum table
+    private const int MaxGraphBytes = FrameReader.MaxFrameBytes / 2;
+
     private readonly StateScope _scope;
     private readonly IReadOnlyList<string> _addresses;
     private readonly ClusterClientOptions _options;
@@ -35,12 +39,13 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly Dictionary<string, BuildContext> _contexts = new(StringComparer.Ordinal);
     private readonly ClusterSession _session;
     private readonly ICredentialStore? _credentials;
-    private ClusterConnection _connection;
+    private readonly Task<ClusterConnection> _connecting;
+    private ClusterConnection _connection = null!;
 
-    private ClusterBuildBackend(ClusterConnection connection, StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
+    private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
         IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
     {
-        _connection = connection;
+        _connecting = connecting;
         _credentials = credentials;
         _scope = scope;
         _addresses = addresses;
@@ -52,17 +57,25 @@ internal sealed class ClusterBuildBackend : IBuildBackend
 
     public IImageConfigResolver ImageConfigs { get; }
 
-    /// <summary>The coordinator currently answering.</summary>
-    public string Coordinator => _connection.Coordinator;
-
-    /// <exception cref="UserFacingException">No coordinator of <paramref name="addresses"/> could be reached, or the token was refused.</exception>
-    public static async Task<ClusterBuildBackend> ConnectAsync(StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
+    /// <summary>
+    /// Starts connecting (TCP, TLS, hello) in the background, so the handshakes overlap with the
+    /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
+    /// </summary>
+    public static ClusterBuildBackend Connect(StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
         IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken)
     {
+        var connecting = Task.Run(() => ClusterConnection.ConnectAsync(addresses, options, cancellationToken), cancellationToken);
+        return new ClusterBuildBackend(connecting, scope, registries, credentials, secrets, addresses, options, error);
+    }
+
+    /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
+    private async Task<ClusterConnection> ConnectedAsync()
+    {
+        if (_connection is not null)
+            return _connection;
         try
         {
-            var connection = await ClusterConnection.ConnectAsync(addresses, options, cancellationToken);
-            return new ClusterBuildBackend(connection, scope, registries, credentials, secrets, addresses, options, error);
+            return _connection = await _connecting;
         }
         catch (ClusterConnectionException e)
         {
@@ -78,8 +91,11 @@ internal sealed class ClusterBuildBackend : IBuildBackend
 
     public async Task<IBuildEvent> BuildAsync(StartBuild start, BuildGraph graph, Action<IBuildEvent> onProgress, CancellationToken cancellationToken)
     {
+        if (start.Graph.Length > MaxGraphBytes)
+            throw new UserFacingException($"the build graph is {start.Graph.Length} bytes; a cluster takes graphs of at most {MaxGraphBytes} bytes: move large content (heredocs, long RUN lines) into the build context");
         var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
         start = start with { Checksums = checksums };
+        await ConnectedAsync();
         await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));
         for (var attempt = 0; ; attempt++)
         {
@@ -179,6 +195,14 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     {
         foreach (var name in _contexts.Keys)
             _sources.Unregister(name);
-        await _connection.DisposeAsync();
+        try
+        {
+            // the connection in use (a reconnect replaced the first one, which it disposed)
+            await (_connection ?? await _connecting).DisposeAsync();
+        }
+        catch (Exception) when (_connecting.IsFaulted || _connecting.IsCanceled)
+        {
+            // reported where the build waited for it
+        }
     }
 }
