@@ -1,33 +1,38 @@
 #!/usr/bin/env bash
 # A local img build cluster on this machine, for trying cluster mode out: one coordinator and N
 # nodes, each an `img` daemon with its own state directory, all on 127.0.0.1 with --insecure
-# (no TLS, no token: loopback only).
+# (no TLS, no token: loopback only), and a registry on 127.0.0.1:5000 holding a busybox image
+# (cluster nodes pull base images from registries, never from a client's store).
 #
-#   scripts/cluster-local.sh [start] [-n NODES] [-s SLOTS] [-p PORT] [-d DIR] [-b IMG]
-#       starts the cluster, waits until every node has joined, prints the line to use it:
-#       eval "$(scripts/cluster-local.sh)"   # sets IMG_CLUSTER; then: img build -t app .
-#   scripts/cluster-local.sh status [-d DIR] [-b IMG]     img cluster status of that cluster
-#   scripts/cluster-local.sh stop [-d DIR] [--clean]      SIGTERM (nodes drain, then leave), then
-#                                                          the coordinator; --clean removes DIR
+#   scripts/cluster-local.sh [start] [N] [-s SLOTS] [-p PORT] [-d DIR] [-b IMG]
+#                                [--registry-port P | --no-registry]
+#       starts the registry (pushing 127.0.0.1:5000/busybox:latest, made from Debian's
+#       busybox-static as scripts/quickstart.sh makes it), the coordinator and N nodes, waits
+#       until every node has joined, and prints the line to use it:
+#       eval "$(scripts/cluster-local.sh 3)"   # sets IMG_CLUSTER; then: img build -t app .
+#   scripts/cluster-local.sh status [-d DIR] [-b IMG]    img cluster status of that cluster
+#   scripts/cluster-local.sh stop [-d DIR] [--clean]     SIGTERM to the nodes (they drain, then
+#                                                         leave), the coordinator, the registry;
+#                                                         --clean also removes DIR
 #
-# Defaults: IMG=./out/img, DIR=/tmp/img-cluster, 3 nodes, 2 slots each, coordinator port 7700
-# (clients on PORT, members on PORT+1, blobs on PORT+2). Logs are DIR/<daemon>.log, state
-# directories DIR/<daemon>/ (kept by stop, so a restarted cluster keeps its cache). The
-# environment variables IMG, IMG_CLUSTER_DIR, NODES, SLOTS and PORT set the same defaults.
-# Nodes pull base images from registries, never from a client's store: push your base image to
-# a registry the nodes can reach (a loopback registry works) and name it in FROM.
+# Defaults: IMG=./out/img, DIR=/tmp/img-cluster, 3 nodes (-n N works too), 2 slots each,
+# coordinator port 7700 (clients on PORT, members on PORT+1, blobs on PORT+2), registry port
+# 5000 (an answering registry already there is used as it is). Logs are DIR/<daemon>.log, state
+# directories DIR/<daemon>/, kept by stop: a cluster started again keeps its cache. The
+# environment variables IMG, IMG_CLUSTER_DIR, NODES, SLOTS, PORT and REGISTRY_PORT set the same
+# defaults.
 set -euo pipefail
 
 command=start
-if [[ $# -gt 0 && $1 != -* ]]; then
-  command=$1
-  shift
-fi
+case ${1:-} in
+  start|stop|status) command=$1; shift ;;
+esac
 img=${IMG:-./out/img}
 dir=${IMG_CLUSTER_DIR:-/tmp/img-cluster}
 nodes=${NODES:-3}
 slots=${SLOTS:-2}
 port=${PORT:-7700}
+registry_port=${REGISTRY_PORT:-5000}
 clean=false
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -36,13 +41,17 @@ while [[ $# -gt 0 ]]; do
     -p|--port) port=$2; shift 2 ;;
     -d|--dir) dir=$2; shift 2 ;;
     -b|--binary) img=$2; shift 2 ;;
+    --registry-port) registry_port=$2; shift 2 ;;
+    --no-registry) registry_port=; shift ;;
     --clean) clean=true; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    [0-9]*) nodes=$1; shift ;;
     *) echo "cluster-local.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+here=$(cd "$(dirname "$0")" && pwd)
 
-# one spelling of the directory: pid files are checked against the daemons' --state arguments
+# one spelling of the directory: pid files are checked against the daemons' arguments
 [[ $command == start ]] && mkdir -p "$dir"
 [[ -d $dir ]] && dir=$(cd "$dir" && pwd)
 
@@ -55,15 +64,22 @@ running() {
   [[ -r /proc/$pid/stat ]] && [[ $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) != Z ]]
 }
 
-# a pid file names a daemon of this cluster while that process still runs img on a state dir of $dir
+# a pid file names a process of this cluster while it runs with DIR/<name> among its arguments
+# (a daemon's --state, the registry's config): a reused pid is not taken for it
 alive() {
-  local pidfile=$1 pid
+  local pidfile=$1 pid name
   [[ -f $pidfile ]] || return 1
   pid=$(<"$pidfile")
-  [[ -n $pid ]] && running "$pid" && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$dir/$(basename "$pidfile" .pid)"
+  name=$(basename "$pidfile" .pid)
+  [[ -n $pid ]] && running "$pid" || return 1
+  local arg
+  while IFS= read -r -d '' arg; do
+    [[ $arg == "$dir/$name" || $arg == "$dir/$name/"* ]] && return 0
+  done <"/proc/$pid/cmdline" 2>/dev/null
+  return 1
 }
 
-# waits until a log holds a line, or the daemon exits, or the time runs out
+# waits until a log holds a line, or the process exits, or the time runs out
 wait_for() {
   local name=$1 text=$2 seconds=$3 waited=0
   while ! grep -qF -- "$text" "$dir/$name.log" 2>/dev/null; do
@@ -82,13 +98,12 @@ wait_for() {
   done
 }
 
-# starts one daemon detached from this shell (its own session: Ctrl-C here does not reach it)
+# starts a process detached from this shell (its own session: Ctrl-C here does not reach it)
 launch() {
   local name=$1
   shift
-  mkdir -p "$dir/$name"
   : >"$dir/$name.log"
-  setsid "$img" --state "$dir/$name" "$@" </dev/null >>"$dir/$name.log" 2>&1 &
+  setsid "$@" </dev/null >>"$dir/$name.log" 2>&1 &
   echo $! >"$dir/$name.pid"
 }
 
@@ -111,9 +126,54 @@ stop_one() {
   say "stopped $name"
 }
 
+# the distribution API's base endpoint answers 200 (or 401 behind auth)
+registry_answers() {
+  local status
+  status=$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$registry_port && printf 'GET /v2/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n1 <&3" 2>/dev/null) || return 1
+  [[ $status == *" 200 "* || $status == *" 401 "* ]]
+}
+
+# a registry on 127.0.0.1:REGISTRY_PORT (started here unless one answers) with busybox pushed
+start_registry() {
+  local address=127.0.0.1:$registry_port
+  if registry_answers; then
+    say "a registry already answers at $address: using it"
+  else
+    command -v docker-registry >/dev/null || die "docker-registry is not installed (Debian docker-registry, scripts/install-deps.sh), or pass --no-registry"
+    mkdir -p "$dir/registry/storage"
+    cat >"$dir/registry/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/registry/storage
+  delete:
+    enabled: true
+http:
+  addr: $address
+EOF
+    launch registry docker-registry serve "$dir/registry/config.yml"
+    local waited=0
+    until registry_answers; do
+      alive "$dir/registry.pid" || { tail -n 20 "$dir/registry.log" >&2; die "the registry did not start on $address"; }
+      (( waited++ < 300 )) || die "the registry did not answer on $address within 30 s"
+      sleep 0.1
+    done
+  fi
+  # the busybox image quickstart.sh imports, made again in a state directory of the script's own
+  local tar
+  tar=$(mktemp --suffix=.tar)
+  bash "$here/busybox-rootfs.sh" "$tar"
+  "$img" --state "$dir/seed" import -c 'CMD ["sh"]' "$tar" "$address/busybox:latest" >/dev/null
+  rm -f "$tar"
+  "$img" --state "$dir/seed" push -q "$address/busybox:latest" >/dev/null
+  say "registry at $address holds $address/busybox:latest"
+}
+
 start() {
   [[ -x $img ]] || die "no img binary at $img (publish it: dotnet publish src/Img.Cli -c Release -o out, or pass -b PATH)"
-  [[ $nodes =~ ^[0-9]+$ && $nodes -ge 1 ]] || die "-n takes a number of nodes (1 or more), not $nodes"
+  [[ $nodes =~ ^[0-9]+$ && $nodes -ge 1 ]] || die "the number of nodes must be 1 or more, not $nodes"
   [[ $slots =~ ^[0-9]+$ && $slots -ge 1 ]] || die "-s takes a number of slots (1 or more), not $slots"
   img=$(cd "$(dirname "$img")" && pwd)/$(basename "$img")
   for pidfile in "$dir"/*.pid; do
@@ -121,13 +181,18 @@ start() {
     alive "$pidfile" && die "a cluster already runs from $dir ($(basename "$pidfile" .pid) is up): run '$0 stop -d $dir' first"
     rm -f "$pidfile"
   done
+  if [[ -n $registry_port ]]; then
+    start_registry || { stop_all; exit 1; }
+  fi
   local address=127.0.0.1:$port
   echo "$address" >"$dir/address"
-  launch coordinator coordinator --listen "$address" --insecure --name coordinator
+  mkdir -p "$dir/coordinator"
+  launch coordinator "$img" --state "$dir/coordinator" coordinator --listen "$address" --insecure --name coordinator
   wait_for coordinator "img coordinator coordinator: clients at" 60 || { stop_all; exit 1; }
   say "coordinator up: clients at $address, members at 127.0.0.1:$((port + 1)), blobs at 127.0.0.1:$((port + 2))"
   for i in $(seq 1 "$nodes"); do
-    launch "n$i" node --join "$address" --insecure --name "n$i" --slots "$slots"
+    mkdir -p "$dir/n$i"
+    launch "n$i" "$img" --state "$dir/n$i" node --join "$address" --insecure --name "n$i" --slots "$slots"
   done
   for i in $(seq 1 "$nodes"); do
     wait_for "n$i" "node n$i joined as" 60 || { stop_all; exit 1; }
@@ -144,13 +209,14 @@ stop_all() {
   done
   wait
   stop_one coordinator
+  stop_one registry
 }
 
 case $command in
   start) start ;;
   stop)
     stop_all
-    if $clean; then
+    if $clean && [[ -d $dir ]]; then
       # a node killed hard may have left snapshot mounts behind
       grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l || true
       rm -rf "$dir"
@@ -162,5 +228,4 @@ case $command in
     [[ -f $dir/address ]] || die "no cluster was started from $dir"
     exec "$img" --state "$dir/client" cluster status --cluster "$(<"$dir/address")"
     ;;
-  *) die "unknown command $command: start, stop or status" ;;
 esac
