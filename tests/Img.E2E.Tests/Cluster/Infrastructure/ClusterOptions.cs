@@ -18,6 +18,13 @@ public sealed record ClusterOptions
     /// <summary>The nodes' <c>--backend</c>.</summary>
     public string Backend { get; init; } = "auto";
 
+    /// <summary>
+    /// A secured cluster: no <c>--insecure</c>; the first coordinator creates the authority, its
+    /// token (<c>img cluster token</c>) goes to a file that members join with (<c>--token-file</c>)
+    /// and clients use (<c>--cluster-token-file</c>).
+    /// </summary>
+    public bool Secured { get; init; }
+
     /// <summary>HOCON every daemon lays over its configuration (<c>IMG_CLUSTER_HOCON</c>), or null.</summary>
     public string? Hocon { get; init; }
 

@@ -7,7 +7,8 @@ namespace Img.E2E.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// A cluster of real processes of the published <c>img</c> for one test: a coordinator (<c>c1</c>,
-/// <c>--insecure</c> on 127.0.0.1, its three ports below the ephemeral range), optionally a second
+/// on 127.0.0.1, its three ports below the ephemeral range; <c>--insecure</c>, or secured with the
+/// token it creates, see <see cref="ClusterOptions.Secured"/>), optionally a second
 /// one (<c>c2 --seed c1</c>) and a PostgreSQL cache, and nodes <c>n1..nN</c> joining through every
 /// coordinator, each daemon on its own state directory. <see cref="StartAsync"/> returns once every
 /// daemon printed its ready line and <c>img cluster status</c> lists every node as ready. A client
@@ -87,7 +88,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
         for (var i = 1; i <= count; i++)
         {
             var port = PortBlock.Next();
-            var args = new List<string> { "coordinator", "--listen", $"127.0.0.1:{port}", "--insecure", "--name", $"c{i}" };
+            var args = new List<string> { "coordinator", "--listen", $"127.0.0.1:{port}", "--name", $"c{i}" };
+            args.AddRange(MemberSecurity());
             if (_options.Database is { } db)
                 args.AddRange(["--db", db]);
             if (i > 1)
@@ -96,8 +98,33 @@ public sealed class ClusterProcesses : IAsyncDisposable
             _coordinators.Add(coordinator);
             coordinator.Start();
             await coordinator.WaitForLogAsync($"img coordinator c{i}: clients at", _options.StartTimeout);
+            if (i == 1 && _options.Secured)
+                await WriteTokenAsync(coordinator);
         }
     }
+
+    /// <summary>The file holding the cluster token (a secured cluster), or null.</summary>
+    public string? TokenFile { get; private set; }
+
+    /// <summary>The token of a secured cluster, read with <c>img cluster token</c> from the first coordinator's state, into a 0600 file.</summary>
+    private async Task WriteTokenAsync(DaemonProcess coordinator)
+    {
+        var result = await new ImgCli(_fixture, coordinator.State).RunAsync(["cluster", "token"], timeout: StatusTimeout);
+        if (result.ExitCode != 0 || result.Out.Trim().Length == 0)
+            throw new DaemonException($"img cluster token failed:\n{result}", coordinator);
+        var file = Path.Combine(NewDirectory("token"), "token");
+        await File.WriteAllTextAsync(file, "");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(file, result.Out.Trim() + "\n");
+        TokenFile = file;
+    }
+
+    /// <summary>How a member joins: <c>--insecure</c>, or the token file once the cluster has one.</summary>
+    private IEnumerable<string> MemberSecurity() =>
+        !_options.Secured ? ["--insecure"] : TokenFile is null ? [] : ["--token-file", TokenFile];
+
+    /// <summary>The flags a client needs besides <c>--cluster</c>: the token file of a secured cluster.</summary>
+    public IReadOnlyList<string> ClientSecurity => TokenFile is null ? [] : ["--cluster-token-file", TokenFile];
 
     /// <summary>Starts nodes (in parallel), waits for their joined lines and for the status to list them all as ready.</summary>
     public async Task<IReadOnlyList<DaemonProcess>> AddNodesAsync(params (string Name, int Slots)[] nodes)
@@ -106,7 +133,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
         foreach (var (name, slots) in nodes)
         {
             var node = new DaemonProcess(_fixture, name, "node", NewDirectory(name),
-                ["node", "--join", Addresses, "--insecure", "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend],
+                ["node", "--join", Addresses, .. MemberSecurity(), "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend],
                 _options.Hocon);
             _nodes.Add(node);
             started.Add(node);
@@ -162,7 +189,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
 
     // its own state directory: the client's may be locked by a build running at the same time
     private Task<ProcessResult> StatusRunAsync(string address) =>
-        new ImgCli(_fixture, _statusState).RunAsync(["cluster", "status", "--cluster", address], timeout: StatusTimeout);
+        new ImgCli(_fixture, _statusState).RunAsync(["cluster", "status", "--cluster", address, .. ClientSecurity], timeout: StatusTimeout);
 
     /// <summary><c>img build --cluster ADDRESSES --progress=plain ARGS CONTEXT</c> from <see cref="Client"/>; fails with the daemons' logs if it exceeds its time or exits non-zero.</summary>
     public async Task<ProcessResult> BuildAsync(string context, params string[] args)
@@ -173,7 +200,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
 
     /// <summary>A build from <paramref name="cli"/> through <paramref name="cluster"/>, left running (to be raced or signalled).</summary>
     public StartedProcess StartBuild(ImgCli cli, string cluster, string context, params string[] args) =>
-        cli.StartBuild(context, ["--cluster", cluster, .. args]);
+        cli.StartBuild(context, ["--cluster", cluster, .. ClientSecurity, .. args]);
 
     /// <summary>Runs a build to its end (success or not) within <paramref name="timeout"/>; a hang fails the test with every log.</summary>
     public async Task<ProcessResult> RunBuildAsync(ImgCli cli, string cluster, string context, TimeSpan timeout, params string[] args)
