@@ -88,7 +88,7 @@ public sealed class ClusterBuildTests(ImgFixture fixture, BaseImageRegistry regi
         Assert.True(stageNodes.Distinct().Count() >= 2, $"the four independent stages all ran on {stageNodes[0]}:\n{build.Error}");
         Assert.Equal("one\ntwo\nthree\nfour\n", (await cluster.Client.UnpackAsync("e2e/cluster-parallel")).Text("/all"));
         var ran = runs.Values.SelectMany(v => v).ToList();
-        var status = await cluster.WaitForStatusAsync(s => s.Executed >= ran.Count, $"{ran.Count} executed vertices", TimeSpan.FromSeconds(10));
+        var status = await cluster.WaitForStatusAsync(s => s.Settled(ran.Count), $"{ran.Count} executed vertices, nothing running", TimeSpan.FromSeconds(15));
         Assert.Equal(ran.Count, status.Executed);
         foreach (var node in cluster.Nodes)
             Assert.Equal(ran.Count(n => n == node.Name), status.Node(node.Name)!.Executed);

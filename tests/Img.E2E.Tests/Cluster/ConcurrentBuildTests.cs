@@ -44,7 +44,7 @@ public sealed class ConcurrentBuildTests(ImgFixture fixture, BaseImageRegistry r
             Assert.True(where.Count == 1, $"\"{step}\" ran on {string.Join(" and ", where)}: twice");
         }
         Assert.Contains(ran, s => s.Contains("RUN sleep 2 && echo left", StringComparison.Ordinal));
-        var status = await cluster.WaitForStatusAsync(s => s.Executed >= ran.Count, $"{ran.Count} executed vertices", TimeSpan.FromSeconds(10));
+        var status = await cluster.WaitForStatusAsync(s => s.Settled(ran.Count), $"{ran.Count} executed vertices, nothing running", TimeSpan.FromSeconds(15));
         Assert.True(status.Executed == ran.Count,
             $"the nodes executed {status.Executed} vertices for {ran.Count} distinct steps:\n{string.Join('\n', ran)}\n{status.Text}\n--- a ---\n{results[0].Error}\n--- b ---\n{results[1].Error}");
     }

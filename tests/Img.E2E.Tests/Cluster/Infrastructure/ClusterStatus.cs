@@ -12,6 +12,13 @@ public sealed record ClusterStatus(string Coordinator, long CacheRecords, IReadO
     /// <summary>The sum of every node's executed-vertex counter.</summary>
     public long Executed => Nodes.Sum(n => n.Executed);
 
+    /// <summary>
+    /// Whether the counters are final for work done so far: they come with heartbeats, a few
+    /// seconds late, and a heartbeat that says nothing runs or waits on any node was sent after
+    /// every execution it counts.
+    /// </summary>
+    public bool Settled(long executed) => Executed >= executed && Nodes.All(n => n.Running == 0 && n.Queued == 0);
+
     public NodeStatus? Node(string name) => Nodes.FirstOrDefault(n => n.Node == name);
 
     public static ClusterStatus Parse(string text)
