@@ -75,6 +75,10 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case NodeHeartbeat beat:
+                // a node still in an older cluster (this coordinator restarted) keeps sending: it
+                // counts once it has joined this one, else work sent to it answers nowhere
+                if (_cluster && !IsUpMember(Sender.Path.Address))
+                    break;
                 _nodesByAddress[Sender.Path.Address] = beat.Node;
                 _workers[beat.Node] = Sender;
                 if (_awaited.Remove(Sender.Path.Address) && _awaited.Count == 0)
@@ -114,6 +118,9 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
                 break;
         }
     }
+
+    private bool IsUpMember(Address address) =>
+        Cluster.Get(Context.System).State.Members.Any(m => m.Address.Equals(address) && m.Status == Akka.Cluster.MemberStatus.Up);
 
     private void Lost(Address address)
     {
