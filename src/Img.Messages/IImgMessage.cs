@@ -77,4 +77,6 @@ namespace Img.Messages;
 [Union(55, typeof(MemberEnrolled))]
 [Union(56, typeof(CountCacheRecords))]
 [Union(57, typeof(CacheRecordsCounted))]
+[Union(58, typeof(ResolveImageConfig))]
+[Union(59, typeof(ImageConfigResolved))]
 public interface IImgMessage;

@@ -108,6 +108,12 @@ public sealed class ClientConnectionActor : UntypedActor
             case ImagePushed pushed:
                 _connection.Send(pushed);
                 break;
+            case ResolveImageConfig resolve:
+                var connection = _connection;
+                _services.ImageConfigs.ResolveAsync(resolve, _closed.Token).ContinueWith(t =>
+                    connection.Send(t.IsCompletedSuccessfully ? t.Result : new ImageConfigResolved(resolve.RequestId, [], "", t.Exception?.GetBaseException().Message ?? "cancelled")),
+                    TaskScheduler.Default);
+                break;
             case ConnectionClosed:
                 Context.Stop(Self);
                 break;

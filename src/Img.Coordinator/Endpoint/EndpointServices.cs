@@ -8,7 +8,8 @@ namespace Img.Coordinator.Endpoint;
 /// <param name="Coordinator">This coordinator's name, reported to clients.</param>
 /// <param name="Content">The coordinator's content store: context files and listings clients upload.</param>
 /// <param name="Peers">HTTP to the nodes' blob servers (mutual TLS in a secured cluster).</param>
-/// <param name="Enrollment">Issues certificates to joining members; null on an insecure cluster.</param>
+/// <param name="Enrollment">Answers joining members (certificates on a secured cluster).</param>
+/// <param name="ImageConfigs">Base image configs for clients converting Dockerfiles.</param>
 public sealed record EndpointServices(
     string Coordinator,
     IActorRef Builds,
@@ -17,4 +18,5 @@ public sealed record EndpointServices(
     IContentStore Content,
     NodeDirectory Nodes,
     HttpClient Peers,
-    IMemberEnrollment Enrollment);
+    IMemberEnrollment Enrollment,
+    ImageConfigCache ImageConfigs);

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Img.Coordinator.Builds;
 using Img.Coordinator.Endpoint;
 using Img.Engine.Content.Local;
+using Img.Engine.Images.Local;
 using Img.Engine.Transfer.Serving;
 using Img.Messages.Client;
 using Img.Messages.Hosting;
@@ -86,7 +87,8 @@ public sealed class CoordinatorHost : IAsyncDisposable
                 ?? throw new InvalidDataException("a build submitted to a cluster must carry the client's content checksums")), blobEndpoint);
             var peers = new HttpClient(member is null ? new SocketsHttpHandler() : ClusterTls.CreateMemberHttpHandler(member)) { Timeout = Timeout.InfiniteTimeSpan };
             IMemberEnrollment enrollment = authority is null ? new InsecureEnrollment(system) : new SecureEnrollment(authority, system);
-            var services = new EndpointServices(options.Name, runtime.Builds, runtime.Scheduler, runtime.Cache, content, runtime.Nodes, peers, enrollment);
+            var imageConfigs = new ImageConfigCache(content, LocalImageStore.Open(options.State));
+            var services = new EndpointServices(options.Name, runtime.Builds, runtime.Scheduler, runtime.Cache, content, runtime.Nodes, peers, enrollment, imageConfigs);
             var endpoint = member is null
                 ? new ClientEndpoint(options.Listen, system, services, secure: null, authorize: _ => true)
                 : new ClientEndpoint(options.Listen, system, services,

@@ -21,4 +21,6 @@ namespace Img.Messages.Client;
 [Union(12, typeof(ImagePushed))]
 [Union(13, typeof(EnrollMember))]
 [Union(14, typeof(MemberEnrolled))]
+[Union(15, typeof(ResolveImageConfig))]
+[Union(16, typeof(ImageConfigResolved))]
 public interface IClientMessage : IImgMessage;

@@ -42,8 +42,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly Task<ClusterConnection> _connecting;
     private ClusterConnection _connection = null!;
 
-    private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
+    private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
     {
         _connecting = connecting;
         _credentials = credentials;
@@ -51,7 +51,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _addresses = addresses;
         _options = options;
         _error = error;
-        ImageConfigs = new RemoteImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, registries));
+        ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries);
         _session = new ClusterSession(() => _connection, _contexts, secrets);
     }
 
@@ -61,11 +61,11 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Starts connecting (TCP, TLS, hello) in the background, so the handshakes overlap with the
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
-    public static ClusterBuildBackend Connect(StateScope scope, RegistryClients registries, ICredentialStore? credentials, IReadOnlyDictionary<string, string> secrets,
+    public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
         IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken)
     {
         var connecting = Task.Run(() => ClusterConnection.ConnectAsync(addresses, options, cancellationToken), cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, registries, credentials, secrets, addresses, options, error);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
