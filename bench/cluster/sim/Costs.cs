@@ -22,6 +22,28 @@ internal static class Costs
 
     private static readonly byte[] NoVertex = new byte[8];
 
+    public sealed record GraphCosts(double EncodeMs, double DecodeMs, double KeysMs);
+
+    /// <summary>What a build does before its first lookup: the graph encoded (CLI), decoded and keyed (BuildsActor / the build's coordinator).</summary>
+    public static GraphCosts Graph(BuildGraph graph)
+    {
+        var clock = Stopwatch.StartNew();
+        var bytes = Img.Messages.Graphs.BuildGraphCodec.Encode(graph);
+        var encode = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var decoded = Img.Messages.Graphs.BuildGraphCodec.Decode(bytes);
+        var decode = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        CacheKeyCalculator.ComputeAsync(decoded, new NoChecksums(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return new GraphCosts(encode, decode, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private sealed class NoChecksums : IContentChecksumProvider
+    {
+        public ValueTask<Img.Engine.Content.Digest> ChecksumAsync(SourceOp source, ContentSelection selection, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no context");
+    }
+
     /// <summary>
     /// <paramref name="nodes"/> nodes × <paramref name="slots"/>: every slot filled (average cost of a
     /// dispatch from empty to full), then <paramref name="queued"/> more requests wait, then

@@ -23,7 +23,12 @@ using Img.Node.Workers;
 //
 //   dotnet run -c Release --project bench/cluster/sim -- [--vertices 10000] [--steps 50] [--levels 10]
 //       [--nodes 1000,100] [--slots 2] [--scale-ms 1] [--seed 42] [--workload monorepo|flat|both]
-//       [--flat-seconds 0] [--cpu-split] [--no-costs] [--timeout-s 900]
+//       [--flat-seconds 60] [--cpu-split] [--no-costs] [--costs-only] [--timeout-s 1800]
+//
+// Workloads: monorepo (packages of chained steps in dependency levels: the critical path matters)
+// and flat (as many independent vertices: every slot busy, so the dispatch rate matters); both by
+// default. --cpu-split puts the scheduler, the builds and the vertex entities on dedicated threads
+// and reports their CPU time.
 //
 // Prints a markdown report (bench/cluster/run.sh puts it in the results file).
 var opts = Options.Parse(args);
@@ -61,13 +66,13 @@ foreach (var group in results.GroupBy(r => r.Workload))
     Console.WriteLine($"Critical path {w.CriticalPathSeconds:F0} s, total work {w.TotalWorkSeconds:F0} s of build time " +
                       $"(= {w.CriticalPathSeconds * opts.ScaleMs / 1000:F3} s and {w.TotalWorkSeconds * opts.ScaleMs / 1000:F1} s of wall time at the scale).");
     Console.WriteLine();
-    Console.WriteLine("| nodes × slots | wall s | vertices run | dispatches/s | critical-path bound s | work bound s | makespan / critical path | makespan / max(bounds) | makespan / critical path as slept | dispatch latency p50 / p90 / p99 / max ms | first dispatch ms | utilisation | nodes used | peak running | CPU s (per vertex µs) |");
+    Console.WriteLine("| nodes × slots | wall s | vertices run | dispatches/s | critical-path bound s | work bound s | makespan / critical path | makespan / max(bounds) | makespan / critical path as slept | dispatch latency p50 / p90 / p99 / max ms | keys computed / first dispatch ms | utilisation | nodes used | peak running | CPU s (per vertex µs) |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
     foreach (var r in group)
     {
         var bound = Math.Max(r.CriticalPathMs, r.WorkBoundMs);
         Console.WriteLine($"| {r.Nodes} × {r.Slots} | {(r.TimedOut ? "timeout " : "")}{r.WallMs / 1000:F2} | {r.Ran}{(r.Repeats > 0 ? $" ({r.Repeats} repeated)" : "")} | {r.Ran / (r.WallMs / 1000):F0} | {r.CriticalPathMs / 1000:F3} | {r.WorkBoundMs / 1000:F3} | {r.WallMs / r.CriticalPathMs:F2} | {r.WallMs / bound:F2} | {r.WallMs / r.ActualPathMs:F2} | " +
-                          $"{r.LatencyMs[0]:F1} / {r.LatencyMs[1]:F1} / {r.LatencyMs[2]:F1} / {r.LatencyMs[3]:F1} | {r.FirstDispatchMs:F0} | {r.Utilisation:P1} | {r.NodesUsed} | {r.PeakRunning} | {r.CpuMs / 1000:F1} ({r.CpuMs * 1000 / Math.Max(1, r.Ran):F0}) |");
+                          $"{r.LatencyMs[0]:F1} / {r.LatencyMs[1]:F1} / {r.LatencyMs[2]:F1} / {r.LatencyMs[3]:F1} | {r.KeysMs:F0} / {r.FirstDispatchMs:F0} | {r.Utilisation:P1} | {r.NodesUsed} | {r.PeakRunning} | {r.CpuMs / 1000:F1} ({r.CpuMs * 1000 / Math.Max(1, r.Ran):F0}) |");
     }
     Console.WriteLine();
     if (opts.CpuSplit)
@@ -88,8 +93,8 @@ foreach (var group in results.GroupBy(r => r.Workload))
                       "makespan / it is what the actors add along the chain (dispatch latencies and the final answer).");
     Console.WriteLine();
     Console.WriteLine("Dispatch latency: from the end of a vertex's last input (in the simulated engine) to its start on a node " +
-                      "(the build's coordinator, the vertex entity, the scheduler, the worker); first dispatch: build submitted to the base's start " +
-                      $"(cache keys, {w.Count} lookups). Timer lateness (a sleep's overshoot, part of the makespan, not of the latency) averaged " +
+                      "(the build's coordinator, the vertex entity, the scheduler, the worker; in flat, mostly the wait for a free slot); keys computed: build submitted to " +
+                      $"BuildStarted (the build's cache keys); first dispatch: to the base's start (after the lookups of the target, the merge, the base and one step: all {w.Count} are asked at once). Timer lateness (a sleep's overshoot, part of the makespan, not of the latency) averaged " +
                       string.Join(", ", group.Select(r => $"{r.LatenessMs:F2} ms at {r.Nodes} nodes")) + ".");
     Console.WriteLine();
 }
@@ -100,28 +105,31 @@ if (!opts.NoCosts)
     Console.WriteLine();
     Console.WriteLine("`SchedulerState` (the scheduler actor's decisions) with every slot taken, 1,000 requests waiting, each with an input on a random node; and `BuildState` (the build coordinator's) replaying a cold build of the graph above.");
     Console.WriteLine();
-    Console.WriteLine("| nodes × slots | dispatch, filling the slots µs | request that must wait µs | release + next dispatch µs | heartbeat (full) µs | NodeDirectory publish µs |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| nodes × slots | dispatch, filling the slots µs | request that must wait µs | release + next dispatch µs | heartbeat (full) µs | NodeDirectory publish µs | dispatches/s at most (1 / release + dispatch) | heartbeats alone, share of a core |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var nodes in opts.Nodes.Append(10).Distinct().OrderBy(n => n))
     {
         Costs.Scheduler(Math.Min(nodes, 10), opts.Slots, 50, 50); // JIT
         var c = Costs.Scheduler(nodes, opts.Slots, cycles: nodes >= 1000 ? 500 : 2000);
-        Console.WriteLine($"| {c.Nodes} × {c.Slots} | {c.FillUs:F1} | {c.QueueUs:F1} | {c.ReleaseDispatchUs:F1} | {c.HeartbeatUs:F1} | {c.PublishUs:F1} |");
+        // every node beats once a second, and the actor publishes the directory after each message
+        var beats = c.Nodes * (c.HeartbeatUs + c.PublishUs) / 1e6;
+        Console.WriteLine($"| {c.Nodes} × {c.Slots} | {c.FillUs:F1} | {c.QueueUs:F1} | {c.ReleaseDispatchUs:F1} | {c.HeartbeatUs:F1} | {c.PublishUs:F1} | {1e6 / (c.ReleaseDispatchUs + c.PublishUs):F0} | {beats:P0} |");
     }
     Console.WriteLine();
-    Console.WriteLine("| graph | vertices | lookups answered | µs per lookup answer | completions | µs per completion | whole build ms |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-    foreach (var w in workloads)
+    Console.WriteLine("The fan-in rows: one merge of every RUN (graphs built by `BuildGraphBuilder.Build` and decoded by `BuildGraphCodec.Decode` " +
+                      "walk a vertex's `Inputs`, which a MergeOp, FileOp or ExecOp recomputes with a quadratic de-duplication on every access).");
+    Console.WriteLine();
+    Console.WriteLine("| graph | vertices | encode ms | decode ms | cache keys ms | lookups answered | µs per lookup answer | completions | µs per completion | whole build ms (the build coordinator's CPU floor) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Costs.Build(Workload.Monorepo(4, 5, 2, 7).Graph); // JIT
+    Costs.Graph(Workload.Monorepo(4, 5, 2, 7).Graph);
+    var sizes = new[] { 1000, 2500, 5000 }.Where(v => v < opts.Vertices)
+        .SelectMany(v => new[] { Workload.Monorepo(Math.Max(1, v / opts.Steps), opts.Steps, opts.Levels, opts.Seed), Workload.Flat(v, 1, opts.Seed) });
+    foreach (var w in sizes.Concat(workloads).Concat(new[] { 250, 500, 1000 }.Select(n => Workload.FanIn(n, opts.Seed))))
     {
-        Costs.Build(Workload.Monorepo(4, 5, 2, 7).Graph); // JIT
+        var g = Costs.Graph(w.Graph);
         var c = Costs.Build(w.Graph);
-        Console.WriteLine($"| {w.Name} | {c.Vertices} | {c.Probes} | {c.ProbeUs:F0} | {c.Completions} | {c.CompleteUs:F0} | {c.TotalMs:F0} |");
-    }
-    foreach (var v in new[] { 1000, 2500, 5000 }.Where(v => v < opts.Vertices))
-    {
-        var small = Workload.Monorepo(Math.Max(1, v / opts.Steps), opts.Steps, opts.Levels, opts.Seed);
-        var c = Costs.Build(small.Graph);
-        Console.WriteLine($"| monorepo ({small.Count}) | {c.Vertices} | {c.Probes} | {c.ProbeUs:F0} | {c.Completions} | {c.CompleteUs:F0} | {c.TotalMs:F0} |");
+        Console.WriteLine($"| {w.Name} | {c.Vertices} | {g.EncodeMs:F0} | {g.DecodeMs:F0} | {g.KeysMs:F0} | {c.Probes} | {c.ProbeUs:F0} | {c.Completions} | {c.CompleteUs:F0} | {c.TotalMs:F0} |");
     }
     Console.WriteLine();
 }
@@ -132,7 +140,7 @@ internal sealed record Options(int Vertices, int Steps, int Levels, int[] Nodes,
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options(10000, 50, 10, [1000, 100], 2, 1.0, 42, "monorepo", 0, false, false, 900);
+        var o = new Options(10000, 50, 10, [1000, 100], 2, 1.0, 42, "both", 60, false, false, 1800);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -159,7 +167,7 @@ internal sealed record Options(int Vertices, int Steps, int Levels, int[] Nodes,
 }
 
 internal sealed record RunResult(Workload Workload, int Nodes, int Slots, double WallMs, bool TimedOut, int Ran, int Repeats, double CriticalPathMs, double WorkBoundMs,
-    double[] LatencyMs, double FirstDispatchMs, double Utilisation, int NodesUsed, int PeakRunning, double CpuMs, double LatenessMs, Dictionary<string, double> RoleCpuMs, double ActualPathMs);
+    double[] LatencyMs, double FirstDispatchMs, double Utilisation, int NodesUsed, int PeakRunning, double CpuMs, double LatenessMs, Dictionary<string, double> RoleCpuMs, double ActualPathMs, double KeysMs);
 
 internal static class Simulation
 {
@@ -250,11 +258,19 @@ internal static class Simulation
         throw new TimeoutException($"the scheduler did not see {count} nodes");
     }
 
+    /// <summary>When the build reported <see cref="BuildStarted"/> (its cache keys computed), Stopwatch ticks.</summary>
+    private static long _keysComputedAt;
+
     private static async Task<(IBuildEvent? Outcome, bool TimedOut)> Build(ActorSystem system, CoordinatorRuntime runtime, Workload workload, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(workload.Graph), "sim");
-        var outcome = await BuildClient.RunAsync(system, runtime.Builds, start, null, cancel.Token);
+        _keysComputedAt = 0;
+        var outcome = await BuildClient.RunAsync(system, runtime.Builds, start, e =>
+        {
+            if (e is BuildStarted)
+                _keysComputedAt = Stopwatch.GetTimestamp();
+        }, cancel.Token);
         return (outcome, cancel.IsCancellationRequested);
     }
 
@@ -298,7 +314,7 @@ internal static class Simulation
             w.CriticalPathSeconds * opts.ScaleMs, w.TotalWorkSeconds * opts.ScaleMs / (nodes * opts.Slots),
             [P(0.5), P(0.9), P(0.99), latencies.Count == 0 ? double.NaN : latencies[^1]], first,
             busy / (wallMs * nodes * opts.Slots), rec.Node.Where(n => n >= 0).Distinct().Count(), peak, cpuMs,
-            ran == 0 ? 0 : Ms(rec.Lateness) / ran, roleCpu, ActualPath());
+            ran == 0 ? 0 : Ms(rec.Lateness) / ran, roleCpu, ActualPath(), _keysComputedAt == 0 ? double.NaN : Ms(_keysComputedAt - t0));
 
         // the critical path again, with the step times as the simulated engine slept them (timer lateness included)
         double ActualPath()

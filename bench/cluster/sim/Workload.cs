@@ -111,7 +111,9 @@ internal sealed class Workload
 
     /// <summary>
     /// Scheduler throughput: <paramref name="count"/> independent RUNs on one base, each
-    /// <paramref name="seconds"/> long, merged and exported: as wide as a graph can be.
+    /// <paramref name="seconds"/> long, merged by groups of 100 and the groups merged (no single
+    /// merge of thousands of inputs: a vertex's inputs are recomputed on every access, with a
+    /// quadratic de-duplication, so decoding a graph with one such merge is cubic in its fan-in).
     /// </summary>
     public static Workload Flat(int count, double seconds, int seed)
     {
@@ -123,14 +125,31 @@ internal sealed class Workload
             return b.Add(op, new OpMetadata(description));
         }
         var @base = Add(new SourceOp(SourceKind.Image, $"127.0.0.1:5000/library/busybox@sha256:{seed:x8}{new string('1', 56)}"), "FROM busybox", 0);
-        var runs = new OpInput[count];
-        for (var i = 0; i < count; i++)
-            runs[i] = Add(new ExecOp(@base, ["/bin/sh", "-c", $"task {i}"], ["PATH=/bin"], "/", ""), $"t{i:D5} RUN", seconds);
-        var merge = Add(new MergeOp(runs), "merge", 0);
+        var groups = new List<OpInput>();
+        for (var g = 0; g * 100 < count; g++)
+        {
+            var runs = new List<OpInput>();
+            for (var i = g * 100; i < Math.Min(count, (g + 1) * 100); i++)
+                runs.Add(Add(new ExecOp(@base, ["/bin/sh", "-c", $"task {i}"], ["PATH=/bin"], "/", ""), $"t{i:D5} RUN", seconds));
+            groups.Add(Add(new MergeOp(runs), $"merge {g:D3}", 0));
+        }
+        var merge = Add(new MergeOp(groups), "merge", 0);
         var export = Add(new ImageConfigOp(merge, new ImageConfig { Os = "linux", Architecture = "amd64" }), "export", 0);
         var graph = b.Build(export.Digest);
         return new Workload("flat", graph, graph.Vertices.Select(v => durations[v.Metadata.Description]).ToArray(),
-            $"{count} independent RUNs of {seconds} s on one base, merged");
+            $"{count} independent RUNs of {seconds} s on one base, merged by 100s");
+    }
+
+    /// <summary><paramref name="count"/> independent RUNs merged by ONE merge (a final stage copying from every package): for the fan-in costs.</summary>
+    public static Workload FanIn(int count, int seed)
+    {
+        var b = new BuildGraphBuilder();
+        var @base = b.Add(new SourceOp(SourceKind.Image, $"127.0.0.1:5000/library/busybox@sha256:{seed:x8}{new string('2', 56)}"), new OpMetadata("FROM busybox"));
+        var runs = Enumerable.Range(0, count).Select(i => b.Add(new ExecOp(@base, ["/bin/sh", "-c", $"task {i}"], ["PATH=/bin"], "/", ""), new OpMetadata($"t{i:D5} RUN"))).ToList();
+        var merge = b.Add(new MergeOp(runs), new OpMetadata("merge"));
+        var export = b.Add(new ImageConfigOp(merge, new ImageConfig { Os = "linux", Architecture = "amd64" }), new OpMetadata("export"));
+        var graph = b.Build(export.Digest);
+        return new Workload($"fan-in {count}", graph, new double[graph.Vertices.Count], $"{count} RUNs, one merge of all");
     }
 
     private static double Gaussian(Random rng)
