@@ -24,7 +24,8 @@
 #             warm cluster, standalone img, and BuildKit (dockerd from bench/builds/setup.sh).
 #             Target: cluster <= BuildKit.
 #   sim       the simulation (bench/cluster/sim): 10,000 vertices on 1,000 and 100 nodes x 2 slots
-#             (SIM_ARGS adds or overrides arguments).
+#             (SIM_ARGS adds or overrides arguments), then the monorepo at 1,000 nodes again with
+#             --cpu-split (CPU time by actor; SIM_SPLIT=0 skips it).
 #   engine    the engine-level transfer numbers (dotnet test ... TransferThroughput), printed as is.
 # Default: stages8 dispatch transfer cached sim. Results: bench/cluster/results/<date>-<time>.md
 # (medians, ratios, target checks, raw CSV); build logs under $BENCH_DIR/logs/<date>-<time>/.
@@ -345,6 +346,15 @@ if has_case sim; then
   else
     fail "simulation" "$LOGS/sim.log"
     SIM_REPORT=$(cat "$LOGS/sim.md" 2>/dev/null)
+  fi
+  # where the CPU goes, by actor (dedicated threads); SIM_SPLIT=0 skips it
+  if [ "${SIM_SPLIT:-1}" = 1 ]; then
+    # shellcheck disable=SC2086
+    if dotnet run -c Release --no-build --project "$HERE/sim" -- --workload monorepo --nodes 1000 ${SIM_ARGS:-} --cpu-split --no-costs > "$LOGS/sim-split.md" 2>> "$LOGS/sim.log"; then
+      SIM_REPORT+=$'\n\n'"$(sed -n '/^### /,$p' "$LOGS/sim-split.md" | sed 's/^### /### --cpu-split: /')"
+    else
+      fail "simulation --cpu-split" "$LOGS/sim.log"
+    fi
   fi
   NOTES[sim]="simulation: $(awk -v a="$sim_start" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s in all"
 fi

@@ -51,7 +51,8 @@ internal static class Costs
     /// heartbeats while full (each node's once a second: every one runs the dispatch loop).
     /// Each request's one input is located on a random node, as a step's base is.
     /// </summary>
-    public static SchedulerCosts Scheduler(int nodes, int slots, int queued = 1000, int cycles = 2000, int seed = 1)
+    /// <param name="builds">The waiting requests belong to this many builds (each build's queue is tried in turn on every message).</param>
+    public static SchedulerCosts Scheduler(int nodes, int slots, int queued = 1000, int cycles = 2000, int seed = 1, int builds = 1)
     {
         var rng = new Random(seed);
         var state = new SchedulerState();
@@ -61,7 +62,7 @@ internal static class Costs
         for (var n = 0; n < nodes; n++)
             state.OnHeartbeat(Beat(n, 0), now);
         var next = 0;
-        RunVertex Run() => new(new CacheKey($"k{next++}"), NoVertex, [new CacheResult("snap", Location: Name(rng.Next(nodes)))], null, null, "build-1");
+        RunVertex Run() => new(new CacheKey($"k{next}"), NoVertex, [new CacheResult("snap", Location: Name(rng.Next(nodes)))], null, null, $"build-{next++ % builds}");
         var placed = new Queue<(string Node, CacheKey Key)>();
         void Note(IReadOnlyList<SchedulerDecision> decisions)
         {

@@ -23,11 +23,11 @@ using Img.Node.Workers;
 //
 //   dotnet run -c Release --project bench/cluster/sim -- [--vertices 10000] [--steps 50] [--levels 10]
 //       [--nodes 1000,100] [--slots 2] [--scale-ms 1] [--seed 42] [--workload monorepo|flat|both]
-//       [--flat-seconds 60] [--cpu-split] [--no-costs] [--costs-only] [--timeout-s 1800]
+//       [--flat-seconds 60] [--builds 10] [--cpu-split] [--no-costs] [--costs-only] [--timeout-s 600]
 //
-// Workloads: monorepo (packages of chained steps in dependency levels: the critical path matters)
-// and flat (as many independent vertices: every slot busy, so the dispatch rate matters); both by
-// default. --cpu-split puts the scheduler, the builds and the vertex entities on dedicated threads
+// Workloads: monorepo (one build: packages of chained steps in dependency levels, the critical path
+// matters) and flat (--builds builds at once, each of independent vertices: every slot busy, and
+// each build small, so the scheduler's dispatch rate matters); both by default. --cpu-split puts the scheduler, the builds and the vertex entities on dedicated threads
 // and reports their CPU time.
 //
 // Prints a markdown report (bench/cluster/run.sh puts it in the results file).
@@ -43,7 +43,7 @@ var workloads = new List<Workload>();
 if (opts.Workload is "monorepo" or "both")
     workloads.Add(Workload.Monorepo(Math.Max(1, opts.Vertices / opts.Steps), opts.Steps, opts.Levels, opts.Seed));
 if (opts.Workload is "flat" or "both")
-    workloads.Add(Workload.Flat(opts.Vertices, opts.FlatSeconds, opts.Seed));
+    workloads.Add(Workload.Flat(opts.Vertices, opts.FlatSeconds, opts.Seed, opts.Builds));
 
 var results = new List<RunResult>();
 foreach (var workload in opts.CostsOnly ? [] : workloads)
@@ -66,7 +66,7 @@ foreach (var group in results.GroupBy(r => r.Workload))
     Console.WriteLine($"Critical path {w.CriticalPathSeconds:F0} s, total work {w.TotalWorkSeconds:F0} s of build time " +
                       $"(= {w.CriticalPathSeconds * opts.ScaleMs / 1000:F3} s and {w.TotalWorkSeconds * opts.ScaleMs / 1000:F1} s of wall time at the scale).");
     Console.WriteLine();
-    Console.WriteLine("| nodes × slots | wall s | vertices run | dispatches/s | critical-path bound s | work bound s | makespan / critical path | makespan / max(bounds) | makespan / critical path as slept | dispatch latency p50 / p90 / p99 / max ms | keys computed / first dispatch ms | utilisation | nodes used | peak running | CPU s (per vertex µs) |");
+    Console.WriteLine("| nodes × slots | wall s | vertices run | dispatches/s | critical-path bound s | work bound s | makespan / critical path | makespan / max(bounds) | makespan / critical path as slept | dispatch latency p50 / p90 / p99 / max ms | keys computed / first dispatch ms (first build) | utilisation | nodes used | peak running | CPU s (per vertex µs) |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
     foreach (var r in group)
     {
@@ -105,15 +105,18 @@ if (!opts.NoCosts)
     Console.WriteLine();
     Console.WriteLine("`SchedulerState` (the scheduler actor's decisions) with every slot taken, 1,000 requests waiting, each with an input on a random node; and `BuildState` (the build coordinator's) replaying a cold build of the graph above.");
     Console.WriteLine();
-    Console.WriteLine("| nodes × slots | dispatch, filling the slots µs | request that must wait µs | release + next dispatch µs | heartbeat (full) µs | NodeDirectory publish µs | dispatches/s at most (1 / release + dispatch) | heartbeats alone, share of a core |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| nodes × slots | dispatch, filling the slots µs | request that must wait µs | release + next dispatch µs | heartbeat (full) µs | NodeDirectory publish µs | dispatches/s at most (1 / release + dispatch + publish) | heartbeats alone, share of a core | with 20 builds waiting: request / release + dispatch / heartbeat µs | heartbeats alone, share of a core |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
     foreach (var nodes in opts.Nodes.Append(10).Distinct().OrderBy(n => n))
     {
         Costs.Scheduler(Math.Min(nodes, 10), opts.Slots, 50, 50); // JIT
-        var c = Costs.Scheduler(nodes, opts.Slots, cycles: nodes >= 1000 ? 500 : 2000);
+        var c = Costs.Scheduler(nodes, opts.Slots, cycles: nodes >= 1000 ? 300 : 2000);
+        var m = Costs.Scheduler(nodes, opts.Slots, queued: 1000, cycles: nodes >= 1000 ? 30 : 500, builds: 20);
         // every node beats once a second, and the actor publishes the directory after each message
         var beats = c.Nodes * (c.HeartbeatUs + c.PublishUs) / 1e6;
-        Console.WriteLine($"| {c.Nodes} × {c.Slots} | {c.FillUs:F1} | {c.QueueUs:F1} | {c.ReleaseDispatchUs:F1} | {c.HeartbeatUs:F1} | {c.PublishUs:F1} | {1e6 / (c.ReleaseDispatchUs + c.PublishUs):F0} | {beats:P0} |");
+        var beats20 = m.Nodes * (m.HeartbeatUs + m.PublishUs) / 1e6;
+        Console.WriteLine($"| {c.Nodes} × {c.Slots} | {c.FillUs:F1} | {c.QueueUs:F1} | {c.ReleaseDispatchUs:F1} | {c.HeartbeatUs:F1} | {c.PublishUs:F1} | {1e6 / (c.ReleaseDispatchUs + c.PublishUs):F0} | {beats:P0} | " +
+                          $"{m.QueueUs:F0} / {m.ReleaseDispatchUs:F0} / {m.HeartbeatUs:F0} | {beats20:P0} |");
     }
     Console.WriteLine();
     Console.WriteLine("The fan-in rows: one merge of every RUN (graphs built by `BuildGraphBuilder.Build` and decoded by `BuildGraphCodec.Decode` " +
@@ -136,11 +139,11 @@ if (!opts.NoCosts)
 Console.WriteLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Split(' ')[..3].Aggregate((a, b) => a + " " + b)}.");
 return results.Any(r => r.TimedOut || r.Ran < r.Workload.Count) ? 1 : 0;
 
-internal sealed record Options(int Vertices, int Steps, int Levels, int[] Nodes, int Slots, double ScaleMs, int Seed, string Workload, double FlatSeconds, bool CpuSplit, bool NoCosts, int TimeoutSeconds, bool CostsOnly = false)
+internal sealed record Options(int Vertices, int Steps, int Levels, int[] Nodes, int Slots, double ScaleMs, int Seed, string Workload, double FlatSeconds, bool CpuSplit, bool NoCosts, int TimeoutSeconds, bool CostsOnly = false, int Builds = 10)
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options(10000, 50, 10, [1000, 100], 2, 1.0, 42, "both", 60, false, false, 1800);
+        var o = new Options(10000, 50, 10, [1000, 100], 2, 1.0, 42, "both", 60, false, false, 600);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -158,6 +161,7 @@ internal sealed record Options(int Vertices, int Steps, int Levels, int[] Nodes,
                 "--cpu-split" => o with { CpuSplit = true },
                 "--no-costs" => o with { NoCosts = true },
                 "--costs-only" => o with { CostsOnly = true },
+                "--builds" => o with { Builds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--timeout-s" => o with { TimeoutSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
@@ -261,17 +265,24 @@ internal static class Simulation
     /// <summary>When the build reported <see cref="BuildStarted"/> (its cache keys computed), Stopwatch ticks.</summary>
     private static long _keysComputedAt;
 
+    /// <summary>Builds every graph of <paramref name="workload"/> at once; the outcome is the first failure, else the last completion.</summary>
     private static async Task<(IBuildEvent? Outcome, bool TimedOut)> Build(ActorSystem system, CoordinatorRuntime runtime, Workload workload, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(workload.Graph), "sim");
         _keysComputedAt = 0;
-        var outcome = await BuildClient.RunAsync(system, runtime.Builds, start, e =>
+        var outcomes = await Task.WhenAll(workload.Graphs.Select(graph =>
         {
-            if (e is BuildStarted)
-                _keysComputedAt = Stopwatch.GetTimestamp();
-        }, cancel.Token);
-        return (outcome, cancel.IsCancellationRequested);
+            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(graph), "sim");
+            return BuildClient.RunAsync(system, runtime.Builds, start, e =>
+            {
+                if (e is BuildStarted)
+                    Interlocked.CompareExchange(ref _keysComputedAt, Stopwatch.GetTimestamp(), 0);
+            }, cancel.Token);
+        }));
+        var failed = outcomes.Where(o => o is BuildFailed).ToList();
+        if (failed.Count > 1)
+            Console.Error.WriteLine($"  {failed.Count} of {outcomes.Length} builds failed");
+        return (failed.FirstOrDefault() ?? outcomes.LastOrDefault(), cancel.IsCancellationRequested);
     }
 
     private static RunResult Analyse(Workload w, int nodes, Options opts, Recorder rec, long t0, long t1, bool timedOut, double cpuMs, Dictionary<string, double> roleCpu)

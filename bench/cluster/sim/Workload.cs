@@ -11,18 +11,32 @@ namespace Img.Bench.ClusterSim;
 internal sealed class Workload
 {
     private Workload(string name, BuildGraph graph, double[] seconds, string shape)
+        : this(name, [graph], seconds, shape)
+    {
+    }
+
+    /// <param name="graphs">Built at the same time, one build each; <paramref name="seconds"/> covers their vertices in order.</param>
+    private Workload(string name, IReadOnlyList<BuildGraph> graphs, double[] seconds, string shape)
     {
         Name = name;
-        Graph = graph;
+        Graphs = graphs;
         Seconds = seconds;
         Shape = shape;
         Index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < graph.Vertices.Count; i++)
-            Index.Add(graph.Vertices[i].Metadata.Description, i);
-        var byDigest = new Dictionary<OpDigest, int>();
-        for (var i = 0; i < graph.Vertices.Count; i++)
-            byDigest.Add(graph.Vertices[i].Digest, i);
-        Inputs = graph.Vertices.Select(v => v.Inputs.Select(input => byDigest[input.Digest]).Distinct().ToArray()).ToArray();
+        var inputs = new List<int[]>();
+        var offset = 0;
+        foreach (var graph in graphs)
+        {
+            var byDigest = new Dictionary<OpDigest, int>();
+            for (var i = 0; i < graph.Vertices.Count; i++)
+            {
+                Index.Add(graph.Vertices[i].Metadata.Description, offset + i);
+                byDigest.Add(graph.Vertices[i].Digest, offset + i);
+            }
+            inputs.AddRange(graph.Vertices.Select(v => v.Inputs.Select(input => byDigest[input.Digest]).Distinct().ToArray()));
+            offset += graph.Vertices.Count;
+        }
+        Inputs = inputs.ToArray();
         var finish = new double[seconds.Length];
         for (var i = 0; i < seconds.Length; i++)
             finish[i] = seconds[i] + (Inputs[i].Length == 0 ? 0 : Inputs[i].Max(j => finish[j]));
@@ -32,10 +46,13 @@ internal sealed class Workload
 
     public string Name { get; }
 
-    /// <summary>Vertices in topological order (inputs first), as the graph lists them.</summary>
-    public BuildGraph Graph { get; }
+    /// <summary>The graphs built at once (one build each); vertices in topological order (inputs first), as each graph lists them.</summary>
+    public IReadOnlyList<BuildGraph> Graphs { get; }
 
-    /// <summary>Simulated build time of each vertex, by position in <see cref="BuildGraph.Vertices"/>.</summary>
+    /// <summary>The first graph.</summary>
+    public BuildGraph Graph => Graphs[0];
+
+    /// <summary>Simulated build time of each vertex, by position in the graphs' <see cref="BuildGraph.Vertices"/>, one graph after the other.</summary>
     public double[] Seconds { get; }
 
     /// <summary>Positions of each vertex's inputs.</summary>
@@ -115,7 +132,19 @@ internal sealed class Workload
     /// merge of thousands of inputs: a vertex's inputs are recomputed on every access, with a
     /// quadratic de-duplication, so decoding a graph with one such merge is cubic in its fan-in).
     /// </summary>
-    public static Workload Flat(int count, double seconds, int seed)
+    public static Workload Flat(int count, double seconds, int seed, int builds = 1)
+    {
+        if (builds > 1)
+        {
+            var parts = Enumerable.Range(0, builds).Select(k => FlatGraph(count / builds, seconds, seed * 1000 + k, $"b{k:D3}/")).ToList();
+            return new Workload("flat", parts.Select(p => p.Graph).ToList(), parts.SelectMany(p => p.Seconds).ToArray(),
+                $"{builds} builds at once, each {count / builds} independent RUNs of {seconds} s on one base, merged by 100s");
+        }
+        var one = FlatGraph(count, seconds, seed, "");
+        return new Workload("flat", one.Graph, one.Seconds, $"{count} independent RUNs of {seconds} s on one base, merged by 100s");
+    }
+
+    private static (BuildGraph Graph, double[] Seconds) FlatGraph(int count, double seconds, int seed, string tag)
     {
         var b = new BuildGraphBuilder();
         var durations = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -124,20 +153,19 @@ internal sealed class Workload
             durations[description] = s;
             return b.Add(op, new OpMetadata(description));
         }
-        var @base = Add(new SourceOp(SourceKind.Image, $"127.0.0.1:5000/library/busybox@sha256:{seed:x8}{new string('1', 56)}"), "FROM busybox", 0);
+        var @base = Add(new SourceOp(SourceKind.Image, $"127.0.0.1:5000/library/busybox@sha256:{seed:x8}{new string('1', 56)}"), tag + "FROM busybox", 0);
         var groups = new List<OpInput>();
         for (var g = 0; g * 100 < count; g++)
         {
             var runs = new List<OpInput>();
             for (var i = g * 100; i < Math.Min(count, (g + 1) * 100); i++)
-                runs.Add(Add(new ExecOp(@base, ["/bin/sh", "-c", $"task {i}"], ["PATH=/bin"], "/", ""), $"t{i:D5} RUN", seconds));
-            groups.Add(Add(new MergeOp(runs), $"merge {g:D3}", 0));
+                runs.Add(Add(new ExecOp(@base, ["/bin/sh", "-c", $"{tag}task {i}"], ["PATH=/bin"], "/", ""), $"{tag}t{i:D5} RUN", seconds));
+            groups.Add(Add(new MergeOp(runs), $"{tag}merge {g:D3}", 0));
         }
-        var merge = Add(new MergeOp(groups), "merge", 0);
-        var export = Add(new ImageConfigOp(merge, new ImageConfig { Os = "linux", Architecture = "amd64" }), "export", 0);
+        var merge = groups.Count == 1 ? groups[0] : Add(new MergeOp(groups), tag + "merge", 0);
+        var export = Add(new ImageConfigOp(merge, new ImageConfig { Os = "linux", Architecture = "amd64" }), tag + "export", 0);
         var graph = b.Build(export.Digest);
-        return new Workload("flat", graph, graph.Vertices.Select(v => durations[v.Metadata.Description]).ToArray(),
-            $"{count} independent RUNs of {seconds} s on one base, merged by 100s");
+        return (graph, graph.Vertices.Select(v => durations[v.Metadata.Description]).ToArray());
     }
 
     /// <summary><paramref name="count"/> independent RUNs merged by ONE merge (a final stage copying from every package): for the fan-in costs.</summary>
