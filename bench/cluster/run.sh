@@ -340,8 +340,9 @@ SIM_REPORT=""
 if has_case sim; then
   echo "sim: building and running bench/cluster/sim (SIM_ARGS: ${SIM_ARGS:-none})" >&2
   sim_start=$(now)
+  dotnet build -c Release "$HERE/sim" -v quiet -nologo > "$LOGS/sim-build.log" 2>&1 || fail "building the simulation" "$LOGS/sim-build.log"
   # shellcheck disable=SC2086
-  if dotnet run -c Release --project "$HERE/sim" -- ${SIM_ARGS:-} > "$LOGS/sim.md" 2> "$LOGS/sim.log"; then
+  if dotnet run -c Release --no-build --project "$HERE/sim" -- ${SIM_ARGS:-} > "$LOGS/sim.md" 2> "$LOGS/sim.log"; then
     SIM_REPORT=$(cat "$LOGS/sim.md")
   else
     fail "simulation" "$LOGS/sim.log"
