@@ -77,4 +77,5 @@ namespace Img.Messages;
 [Union(55, typeof(MemberEnrolled))]
 [Union(56, typeof(CountCacheRecords))]
 [Union(57, typeof(CacheRecordsCounted))]
+[Union(58, typeof(BuildWarning))]
 public interface IImgMessage;

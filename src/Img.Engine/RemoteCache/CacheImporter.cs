@@ -21,10 +21,13 @@ public static class CacheImporter
 
     /// <param name="location">The source as results will name it (<see cref="CacheLocation"/>).</param>
     /// <param name="manifest">The manifest the user's reference resolved to.</param>
+    /// <param name="manifestBytes">Its bytes, when the caller has them (verified against its digest).</param>
     /// <exception cref="InvalidDataException">Neither a cache of this img's version nor an image with an inline cache.</exception>
-    public static async Task<CacheImport> ImportAsync(string location, ICacheBlobSource source, Descriptor manifest, CancellationToken ct)
+    public static async Task<CacheImport> ImportAsync(string location, ICacheBlobSource source, Descriptor manifest, CancellationToken ct, byte[]? manifestBytes = null)
     {
-        var manifestBytes = await source.ReadAsync(manifest, MaxManifestSize, ct).ConfigureAwait(false);
+        if (manifestBytes is not null && Digest.Compute(manifestBytes).ToString() != manifest.Digest)
+            throw new InvalidDataException($"manifest {manifest.Digest} does not match its digest");
+        manifestBytes ??= await source.ReadAsync(manifest, MaxManifestSize, ct).ConfigureAwait(false);
         ImageManifest document;
         try
         {
@@ -64,6 +67,7 @@ public static class CacheImporter
     {
         var needs = new Dictionary<string, IReadOnlyList<Descriptor>>(StringComparer.Ordinal);
         var problems = new List<string>();
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in description.Records)
         {
             if (record.Image is not { } image)
@@ -76,6 +80,7 @@ public static class CacheImporter
                 var bytes = await source.ReadAsync(image, MaxManifestSize, ct).ConfigureAwait(false);
                 var manifest = JsonSerializer.Deserialize<ImageManifest>(bytes) ?? throw new JsonException("null manifest");
                 needs[record.Key] = [image, manifest.Config, .. manifest.Layers];
+                present.Add(image.Digest);
             }
             catch (Exception e) when (e is InvalidDataException or JsonException or ResultUnavailableException or RegistryException or HttpRequestException or IOException)
             {
@@ -83,8 +88,7 @@ public static class CacheImporter
                 needs[record.Key] = [image with { Size = -1 }];
             }
         }
-        var blobs = needs.Values.SelectMany(b => b).Where(b => b.Size >= 0).DistinctBy(b => b.Digest, StringComparer.Ordinal).ToList();
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        var blobs = needs.Values.SelectMany(b => b).Where(b => b.Size >= 0 && !present.Contains(b.Digest)).DistinctBy(b => b.Digest, StringComparer.Ordinal).ToList();
         await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (blob, c) =>
         {
             bool exists;

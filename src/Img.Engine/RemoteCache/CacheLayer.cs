@@ -19,8 +19,8 @@ public sealed record CacheLayer(
     [property: JsonPropertyName("baseManifest"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BaseManifest = null,
     [property: JsonPropertyName("format"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ResultLayerFormat? Format = null)
 {
-    /// <summary>The layer of a result lineage written with <paramref name="format"/>.</summary>
-    public static CacheLayer From(ResultLayer layer, ResultLayerFormat format) => new(
+    /// <summary>The layer of a result lineage whose step blobs were written with <paramref name="format"/> (null: not known).</summary>
+    public static CacheLayer From(ResultLayer layer, ResultLayerFormat? format) => new(
         layer.Kind,
         new Descriptor { MediaType = layer.Blob.MediaType, Digest = layer.Blob.Digest, Size = layer.Blob.Size },
         layer.DiffId, layer.Description, layer.Created.ToUniversalTime(), layer.BaseManifest,

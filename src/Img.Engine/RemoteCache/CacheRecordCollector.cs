@@ -15,6 +15,7 @@ namespace Img.Engine.RemoteCache;
 public sealed class CacheRecordCollector
 {
     private readonly IReadOnlyList<BuildVertex> _selected;
+    private readonly HashSet<OpDigest> _minimal;
     private readonly IReadOnlyDictionary<OpDigest, CacheKey> _keys;
     private readonly Dictionary<CacheKey, CacheResult?> _results = new();
     private readonly HashSet<CacheKey> _missing = [];
@@ -23,6 +24,7 @@ public sealed class CacheRecordCollector
     public CacheRecordCollector(BuildGraph graph, IReadOnlyDictionary<OpDigest, CacheKey> keys, CacheExportMode mode, Func<OpDigest, CacheResult?> results)
     {
         _selected = CacheExportSelection.Select(graph, mode);
+        _minimal = CacheExportSelection.Select(graph, CacheExportMode.Min).Select(v => v.Digest).ToHashSet();
         _keys = keys;
         foreach (var vertex in _selected)
         {
@@ -63,7 +65,7 @@ public sealed class CacheRecordCollector
             var isImage = vertex.Op is ImageConfigOp;
             if (isImage ? result.Image is null : SnapshotReference.Parse(result.SnapshotId).Kind == SnapshotReferenceKind.Local)
                 continue;
-            records.Add(new CacheExportRecord(key, vertex.Inputs.Select(i => _keys[i.Digest]).ToArray(), result, isImage));
+            records.Add(new CacheExportRecord(key, vertex.Inputs.Select(i => _keys[i.Digest]).ToArray(), result, isImage, _minimal.Contains(vertex.Digest)));
         }
         return records;
     }

@@ -67,10 +67,10 @@ public sealed class NodeHost
         var blobEndpoint = $"{(member is null ? "http" : "https")}://{Host(_options.Advertise)}:{blobs.EndPoint.Port}";
         var peerClient = member is null ? PeerBlobSource.DefaultClientOptions : PeerBlobSource.DefaultClientOptions with { Handler = ClusterTls.CreateMemberHttpHandler(member) };
         var remoting = member is null ? ClusterRemoting.Insecure() : ClusterRemoting.Secure(member);
-        var scratch = Path.Join(_options.State.TempRoot, "node");
+        var scratch = NodeEngine.ScratchOf(_options.State);
         Directory.CreateDirectory(scratch);
-        var publisher = new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers);
-        var fetcher = new ResultFetcher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers, scratch);
+        var publisher = engine.Publisher;
+        var fetcher = engine.Fetcher;
         var usage = new UsageMeter(_options.State);
         _ = usage.RunAsync(UsageInterval, stop);
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Img.Engine.Content;
 using Img.Engine.Oci;
 using Img.Engine.References;
+using Img.Engine.RemoteCache;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
 using Img.Engine.Solver;
@@ -35,12 +36,14 @@ public sealed class ClusterNodeServices : INodeServices
     private readonly Func<RegistryClientOptions, RegistryClients> _registries;
     private readonly string _scratch;
     private readonly ConcurrentDictionary<(string Location, string Snapshot), string> _fetched = new();
+    private readonly ImportedResultFetcher _imports;
 
     /// <param name="sources">A blob source over the given holders (members' mutual TLS when the cluster is secured).</param>
     /// <param name="registries">Registry clients for a push, with the pushing client's logins.</param>
     public ClusterNodeServices(ActorSystem system, string node, IContentStore content, ResultPublisher publisher, ResultFetcher fetcher,
         Func<IReadOnlyList<Uri>, IBlobSource> sources, Func<RegistryClientOptions, RegistryClients> registries, string scratch)
     {
+        _imports = new ImportedResultFetcher(content, fetcher);
         _system = system;
         _node = node;
         _content = content;
@@ -58,6 +61,16 @@ public sealed class ClusterNodeServices : INodeServices
 
     public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
     {
+        if (ImportedInputs.Any(run.Inputs))
+        {
+            // imported from a --cache-from cache: fetched from its registry with the client's logins
+            using var clients = _registries(new RegistryClientOptions
+            {
+                InsecureRegistries = run.Session?.InsecureRegistries ?? [],
+                Credentials = new PushCredentials(Logins(run.Session?.CacheLogins ?? [])),
+            });
+            run = run with { Inputs = await ImportedInputs.LocalizeAsync(run.Inputs, _imports, new CacheSources(clients, directories: false), _node, cancellationToken).ConfigureAwait(false) };
+        }
         var inputs = run.Inputs.ToArray();
         var lost = new List<int>();
         var errors = new List<string>();
@@ -110,13 +123,10 @@ public sealed class ClusterNodeServices : INodeServices
 
     public async Task<string> PushAsync(PushImage push, CancellationToken cancellationToken)
     {
-        var store = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
-        foreach (var login in push.Logins)
-            store[login.Registry] = new RegistryCredential(login.Username, login.Password, login.IdentityToken.Length > 0 ? login.IdentityToken : null);
         using var registries = _registries(new RegistryClientOptions
         {
             InsecureRegistries = push.InsecureRegistries,
-            Credentials = new PushCredentials(store),
+            Credentials = new PushCredentials(Logins(push.Logins)),
         });
         foreach (var name in push.References)
         {
@@ -126,6 +136,14 @@ public sealed class ClusterNodeServices : INodeServices
             await new ImagePusher(registries, _content, images).PushAsync(reference, cancellationToken).ConfigureAwait(false);
         }
         return "";
+    }
+
+    private static Dictionary<string, RegistryCredential> Logins(IReadOnlyList<RegistryLogin> logins)
+    {
+        var store = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
+        foreach (var login in logins)
+            store[login.Registry] = new RegistryCredential(login.Username, login.Password, login.IdentityToken.Length > 0 ? login.IdentityToken : null);
+        return store;
     }
 
     /// <summary>The pushing client's logins, for this push only.</summary>

@@ -9,6 +9,8 @@ using Img.Engine.References;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
 using Img.Engine.Solver;
+using Img.Engine.Transfer;
+using Img.Engine.Worker.Export;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
@@ -188,6 +190,15 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             }
             step.Status($"pushing manifest for {tag}@{manifest.Digest}", clock.Elapsed);
         }
+    }
+
+    public Task<IReadOnlyList<ResultManifest>> PublishResultsAsync(IReadOnlyList<CacheResult> results, ImageExportOptions layers, CachePushTarget? push, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("cache export through a cluster");
+
+    public async Task<Stream> OpenBlobAsync(Descriptor blob, string location, CancellationToken cancellationToken)
+    {
+        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, blob, location, cancellationToken);
+        return new ContentReaderStream(await _scope.Content.OpenAsync(blob, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()
