@@ -22,6 +22,8 @@ public static class OciLayoutCache
     public const string DefaultTag = "latest";
     private const string TempPrefix = ".tmp-";
 
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The cache manifest <paramref name="tag"/> names.</summary>
     /// <exception cref="InvalidDataException">No layout, no such tag, or an unreadable index.</exception>
     public static async Task<Descriptor> ResolveAsync(string directory, string tag, CancellationToken ct)
@@ -66,7 +68,7 @@ public static class OciLayoutCache
             MediaType = MediaTypes.OciIndex,
             Manifests = [.. (previous?.Manifests ?? []).Where(m => m.Annotations?.GetValueOrDefault(OciLayout.RefNameAnnotation) != tag), entry],
         };
-        await ReplaceAsync(Path.Join(directory, OciLayout.IndexFile), JsonSerializer.SerializeToUtf8Bytes(index), ct).ConfigureAwait(false);
+        await ReplaceAsync(Path.Join(directory, OciLayout.IndexFile), JsonSerializer.SerializeToUtf8Bytes(index, Json), ct).ConfigureAwait(false);
         status?.Invoke($"writing cache manifest {artifact.ManifestDescriptor.Digest}");
         await CollectGarbageAsync(directory, index, ct).ConfigureAwait(false);
         return artifact.ManifestDescriptor;
