@@ -78,4 +78,6 @@ namespace Img.Messages;
 [Union(56, typeof(CountCacheRecords))]
 [Union(57, typeof(CacheRecordsCounted))]
 [Union(58, typeof(BuildWarning))]
+[Union(59, typeof(PublishCache))]
+[Union(60, typeof(CachePublished))]
 public interface IImgMessage;

@@ -143,6 +143,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 {
                     BlobChunk c => c.RequestId,
                     ImagePushed p => p.RequestId,
+                    CachePublished p => p.RequestId,
                     _ => 0L,
                 };
                 if (id != 0 && _requests.TryGetValue(id, out var request))

@@ -21,4 +21,6 @@ namespace Img.Messages.Client;
 [Union(12, typeof(ImagePushed))]
 [Union(13, typeof(EnrollMember))]
 [Union(14, typeof(MemberEnrolled))]
+[Union(15, typeof(PublishCache))]
+[Union(16, typeof(CachePublished))]
 public interface IClientMessage : IImgMessage;

@@ -88,7 +88,8 @@ public sealed class NodeHost
             }, stop).ConfigureAwait(false);
             var proxy = ClusterSharding.Get(system).StartProxy(VertexMessageExtractor.TypeName, "coordinator", new VertexMessageExtractor());
             var services = new ClusterNodeServices(system, _options.Name, _content, publisher, fetcher,
-                holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch);
+                holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch,
+                layers => new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers, layers));
             usage.Report = u => services.Usage = u;
             var settings = new NodeWorkerSettings(_options.Name, _options.Slots, proxy, [], blobEndpoint) { Cluster = true };
             var worker = system.ActorOf(NodeWorkerActor.Props(engine.Executions, settings, services), NodeWorkerActor.Name);

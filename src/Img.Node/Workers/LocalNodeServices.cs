@@ -46,6 +46,9 @@ public sealed class LocalNodeServices : INodeServices
     public Task<string> PushAsync(PushImage push, CancellationToken cancellationToken) =>
         throw new NotSupportedException("a standalone node pushes from the local store");
 
+    public Task<IReadOnlyList<byte[]>> PublishCacheAsync(PublishCache request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("a standalone build exports its cache from the local store");
+
     public (long Blobs, long Snapshots) Usage => (0, 0);
 
     public string Location => "";

@@ -21,11 +21,15 @@ internal sealed class CacheRecordsDescriber(IBuildBackend backend, CacheImports 
         CachePushTarget? push, CancellationToken ct)
     {
         var selected = records.Where(r => mode == CacheExportMode.Max || r.Minimal).ToList();
-        var layers = new ImageExportOptions { Compression = compression ?? LayerCompressionOptions.Default };
-        if (layers.Compression == ResultPublisher.DefaultTransferOptions.Compression)
-            layers = ResultPublisher.DefaultTransferOptions;
+        var layers = CacheLayers.Options(compression);
         var made = selected.Where(r => !r.IsImage && r.Result.Imported is null)
             .Select(r => r.Result).DistinctBy(r => (r.SnapshotId, r.Location)).ToList();
+        if (push is not null)
+        {
+            // the images of export records go up with the layers, from where they are
+            var images = selected.Where(r => r.IsImage && r.Result.Imported is null).Select(r => r.Result).ToList();
+            push = push with { Images = images.Select(r => r.Image!).ToArray(), ImagesLocation = images.FirstOrDefault()?.Location ?? "" };
+        }
         var published = await backend.PublishResultsAsync(made, layers, push, ct);
         var lineages = new Dictionary<(string, string), ResultManifest>();
         for (var i = 0; i < made.Count; i++)
