@@ -77,7 +77,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var warnings = new List<string>();
             var imported = request.CacheFrom.Count == 0 || request.NoCache
                 ? []
-                : await new CacheImportStep(context, registries, display).ImportAsync(request.CacheFrom, request.Platform, warnings, ct);
+                : await new CacheImportStep(context, registries, display, request.Cluster is not null).ImportAsync(request.CacheFrom, request.Platform, warnings, ct);
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName)
             {
                 CacheImports = imported.Select(c => new CacheImportSource(c.Source, c.Blob, c.Description.ToBytes())).ToArray(),

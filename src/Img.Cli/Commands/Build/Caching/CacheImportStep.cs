@@ -13,8 +13,10 @@ namespace Img.Cli.Commands.Build.Caching;
 /// (<c>importing cache manifest from REF</c>, as BuildKit): only the manifest, the description and
 /// the presence of its blobs; never a layer. A source that cannot be read (absent, another img
 /// version, not a cache) fails its step and becomes a warning: the build runs without it.
+/// Through a cluster (<paramref name="cluster"/>), a directory's steps are left out: nodes cannot read
+/// a client's directory, so only an image it holds whole is used (this client delivers it).
 /// </summary>
-internal sealed class CacheImportStep(CommandContext context, RegistryClients registries, IProgressWriter display)
+internal sealed class CacheImportStep(CommandContext context, RegistryClients registries, IProgressWriter display, bool cluster = false)
 {
     public async Task<IReadOnlyList<ImportedCache>> ImportAsync(IReadOnlyList<CacheSpec> specs, Platform? platform, ICollection<string> warnings, CancellationToken ct)
     {
@@ -25,6 +27,15 @@ internal sealed class CacheImportStep(CommandContext context, RegistryClients re
             try
             {
                 var import = await ReadAsync(spec, platform, ct);
+                if (cluster && spec.Type == CacheSpecType.Local)
+                {
+                    var steps = import.Cache.Description.Records.Count(r => !r.IsImage);
+                    import = import with
+                    {
+                        Cache = import.Cache with { Description = import.Cache.Description.Where(r => r.IsImage) },
+                        Warnings = [.. import.Warnings, $"{steps} step records are not used: cluster nodes cannot read a client's directory (use type=registry with --cluster)"],
+                    };
+                }
                 foreach (var warning in import.Warnings)
                 {
                     step.Status(warning);
