@@ -5,5 +5,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   runc uidmap fuse-overlayfs fuse3 util-linux passwd tar \
-  docker-registry apache2-utils skopeo umoci podman busybox-static xz-utils bzip2 zstd libzstd1 >/dev/null
+  docker-registry apache2-utils skopeo umoci podman busybox-static xz-utils bzip2 zstd libzstd1 \
+  postgresql >/dev/null
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 1; }

@@ -75,6 +75,10 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case NodeHeartbeat beat:
+                // a node still in an older cluster (this coordinator restarted) keeps sending: it
+                // counts once it has joined this one, else work sent to it answers nowhere
+                if (_cluster && !IsUpMember(Sender.Path.Address))
+                    break;
                 _nodesByAddress[Sender.Path.Address] = beat.Node;
                 _workers[beat.Node] = Sender;
                 if (_awaited.Remove(Sender.Path.Address) && _awaited.Count == 0)
@@ -115,6 +119,9 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
         }
     }
 
+    private bool IsUpMember(Address address) =>
+        Cluster.Get(Context.System).State.Members.Any(m => m.Address.Equals(address) && m.Status == Akka.Cluster.MemberStatus.Up);
+
     private void Lost(Address address)
     {
         _awaited.Remove(address);
@@ -135,6 +142,10 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
                         worker.Tell(dispatch.Run, Self);
                     else
                         Context.ActorSelection(dispatch.Worker).Tell(dispatch.Run, Self);
+                    break;
+                case NoNodeAction none:
+                    if (_requesters.Remove(none.Run.Key, out var waiting))
+                        waiting.Tell(new VertexRunFailed(none.Run.Key, $"no node of the cluster could take the step for {SchedulerState.NoNodeTimeout.TotalSeconds:0} s (img cluster status lists the nodes)", 0));
                     break;
                 case InputsLostAction lost:
                     if (_requesters.Remove(lost.Run.Key, out var requester))

@@ -27,6 +27,11 @@ public sealed class SchedulerState
     /// <summary>A node not heard from for this long is lost.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Vertices that wait this long while no node at all can take work fail: a build never waits forever for a cluster without nodes.</summary>
+    public static readonly TimeSpan NoNodeTimeout = TimeSpan.FromSeconds(60);
+
+    private DateTimeOffset? _noNodeSince;
+
     private readonly Dictionary<string, NodeEntry> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<CacheKey, Placement> _placed = new();
     private readonly Dictionary<string, LinkedList<RunVertex>> _queues = new(StringComparer.Ordinal);
@@ -107,6 +112,23 @@ public sealed class SchedulerState
         var decisions = new List<SchedulerDecision>();
         foreach (var node in _nodes.Values.Where(n => n.Available && now - n.LastHeard > HeartbeatTimeout).ToList())
             decisions.AddRange(OnNodeLost(node.Name));
+        if (_waiting.Count == 0 || _nodes.Values.Any(n => n.Available && !n.Draining))
+        {
+            _noNodeSince = null;
+            return decisions;
+        }
+        _noNodeSince ??= now;
+        if (now - _noNodeSince < NoNodeTimeout)
+            return decisions;
+        foreach (var queue in _queues.Values)
+        {
+            foreach (var run in queue)
+                decisions.Add(new NoNodeAction(run));
+        }
+        _queues.Clear();
+        _turns.Clear();
+        _waiting.Clear();
+        _noNodeSince = null;
         return decisions;
     }
 

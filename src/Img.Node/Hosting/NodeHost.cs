@@ -100,14 +100,13 @@ public sealed class NodeHost
             if (!orphaned)
             {
                 await _log.WriteLineAsync($"node {_options.Name}: draining").ConfigureAwait(false);
-                try
-                {
-                    await worker.Ask<NodeDrained>(DrainNode.Instance, _options.DrainTimeout).ConfigureAwait(false);
-                }
-                catch (AskTimeoutException)
-                {
+                // a system that dies meanwhile (downed by the split brain resolver) would never answer
+                var drained = worker.Ask<NodeDrained>(DrainNode.Instance, _options.DrainTimeout);
+                var ended = await Task.WhenAny(drained, system.WhenTerminated).ConfigureAwait(false);
+                if (ended == drained && drained.IsFaulted)
                     await _log.WriteLineAsync($"node {_options.Name}: vertices still running after {_options.DrainTimeout}; leaving anyway").ConfigureAwait(false);
-                }
+                else if (ended != drained)
+                    _ = drained.ContinueWith(t => t.Exception, TaskScheduler.Default);
                 await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
                 await _log.WriteLineAsync($"node {_options.Name} left the cluster").ConfigureAwait(false);
                 return;

@@ -124,4 +124,29 @@ public class SchedulerStateTests
 
     [Fact]
     public void ResultsOfThisProcessAreAlwaysAvailable() => Assert.True(new SchedulerState().IsHolderAvailable(""));
+
+    [Fact]
+    public void VerticesFailWhenNoNodeCanTakeWorkForLong()
+    {
+        var state = new SchedulerState();
+        state.OnSchedule(Run("k1"));
+        Assert.Empty(state.OnTick(T0));
+        Assert.Empty(state.OnTick(T0 + SchedulerState.NoNodeTimeout - TimeSpan.FromSeconds(1)));
+        var failed = state.OnTick(T0 + SchedulerState.NoNodeTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal("k1", Assert.IsType<NoNodeAction>(Assert.Single(failed)).Run.Key.Value);
+        Assert.Equal(0, state.Queued);
+    }
+
+    [Fact]
+    public void AQueueBehindBusyNodesWaitsAsLongAsItTakes()
+    {
+        var state = new SchedulerState();
+        state.OnHeartbeat(Beat("a", 1), T0);
+        state.OnSchedule(Run("k1"));
+        state.OnSchedule(Run("k2"));
+        var later = T0 + SchedulerState.NoNodeTimeout * 3;
+        state.OnHeartbeat(Beat("a", 1), later);
+        Assert.Empty(state.OnTick(later));
+        Assert.Equal(1, state.Queued);
+    }
 }

@@ -77,7 +77,7 @@ public sealed class RootlessDecisionTests
         var uses = Walk(Commands, "").Where(c => c.Use != UserNamespaceUse.None).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
         Assert.Equal(
             [("build", UserNamespaceUse.Required), ("du", UserNamespaceUse.WhenAvailable), ("image prune", UserNamespaceUse.WhenAvailable),
-             ("prune", UserNamespaceUse.WhenAvailable), ("unpack", UserNamespaceUse.Required)],
+             ("node", UserNamespaceUse.Required), ("prune", UserNamespaceUse.WhenAvailable), ("unpack", UserNamespaceUse.Required)],
             uses);
     }
 

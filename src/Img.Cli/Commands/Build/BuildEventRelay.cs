@@ -21,6 +21,7 @@ internal sealed class BuildEventRelay(IProgressWriter display, BuildGraph graph,
 {
     private readonly Stopwatch _exportClock = new();
     private BuildId _buildId;
+    private string _contextNode = "";
 
     /// <summary>The exporter, still open once the build has completed.</summary>
     public IProgressStep ExportStep => new Exporter(this);
@@ -62,10 +63,13 @@ internal sealed class BuildEventRelay(IProgressWriter display, BuildGraph graph,
 
     private void RelayContext(IBuildEvent e, BuildVertex v)
     {
-        if (e is VertexStarted)
+        if (e is VertexStarted started)
+        {
+            _contextNode = started.Node;
             return; // shown once the size is known
+        }
         var clock = Stopwatch.StartNew();
-        display.Write(new VertexStarted(_buildId, v.Digest, v.Metadata.Description));
+        display.Write(new VertexStarted(_buildId, v.Digest, v.Metadata.Description, _contextNode));
         display.Status(v.Digest, "transferring context: " + DecimalBytes.Format(contextSize()), clock.Elapsed);
         var ms = e is VertexCompleted c ? c.DurationMs : (long)clock.Elapsed.TotalMilliseconds;
         display.Write(new VertexCompleted(_buildId, v.Digest, v.Metadata.Description, ms));

@@ -81,8 +81,7 @@ public static class ContextMaterializer
         var entries = listing.Entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
         foreach (var entry in entries)
         {
-            var clean = ArchivePath.Clean(entry.Path);
-            if (entry.Path.Length == 0 || entry.Path.StartsWith('/') || clean != entry.Path || entry.Path.Split('/').Any(p => p is ".." or "." or ""))
+            if (entry.Path.Length == 0 || entry.Path.StartsWith('/') || !IsClean(entry.Path) || entry.Path.Split('/').Any(p => p is ".." or "." or ""))
                 throw new InvalidDataException($"context listing: refusing unsafe path \"{entry.Path}\"");
             if (!seen.Add(entry.Path))
                 throw new InvalidDataException($"context listing: \"{entry.Path}\" is listed twice");
@@ -97,6 +96,19 @@ public static class ContextMaterializer
                 throw new InvalidDataException($"context listing: file \"{entry.Path}\" has no valid digest");
         }
         return entries;
+    }
+
+    // a path that climbs out makes Clean throw the tar reader's exception: a listing's caller expects InvalidDataException
+    private static bool IsClean(string path)
+    {
+        try
+        {
+            return ArchivePath.Clean(path) == path;
+        }
+        catch (UnsafeArchiveEntryException)
+        {
+            return false;
+        }
     }
 
     private static string Parent(string path)

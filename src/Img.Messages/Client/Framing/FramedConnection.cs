@@ -15,6 +15,7 @@ public sealed class FramedConnection : IAsyncDisposable
     private readonly Channel<IImgMessage> _outbound = Channel.CreateUnbounded<IImgMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _writing;
+    private int _disposed;
 
     public FramedConnection(Stream stream)
     {
@@ -36,6 +37,8 @@ public sealed class FramedConnection : IAsyncDisposable
     /// <summary>Waits until every frame queued so far is written (or writing failed).</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+            return;
         _outbound.Writer.TryComplete();
         await Task.WhenAny(_writing, Task.Delay(timeout)).ConfigureAwait(false);
     }
@@ -65,6 +68,9 @@ public sealed class FramedConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // closing twice (a lost connection, then its owner's dispose) is harmless
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _outbound.Writer.TryComplete();
         await _closed.CancelAsync().ConfigureAwait(false);
         try

@@ -235,7 +235,7 @@ public sealed class BlobServerTests : IAsyncLifetime
         await socket.ConnectAsync(endpoint);
         await socket.SendAsync("GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         var buffer = new byte[4096];
-        Assert.True(await socket.ReceiveAsync(buffer) > 0); // answered, and the connection stays open
+        await ReceiveWholeResponseAsync(socket, buffer); // answered, and the connection stays open
         Assert.Equal(1, server.ConnectionCount);
 
         await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -243,6 +243,26 @@ public sealed class BlobServerTests : IAsyncLifetime
         Assert.Equal(0, n);
         using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await Assert.ThrowsAsync<SocketException>(() => late.ConnectAsync(endpoint));
+    }
+
+    /// <summary>Reads one response whole (head and Content-Length body): TCP may deliver it in pieces.</summary>
+    private static async Task ReceiveWholeResponseAsync(Socket socket, byte[] buffer)
+    {
+        var received = 0;
+        while (true)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(received));
+            Assert.True(n > 0, "the server closed the connection before answering");
+            received += n;
+            var text = System.Text.Encoding.ASCII.GetString(buffer, 0, received);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0)
+                continue;
+            var length = System.Text.RegularExpressions.Regex.Match(text, @"(?im)^content-length:\s*(\d+)");
+            var body = length.Success ? int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (received >= end + 4 + body)
+                return;
+        }
     }
 
     [Fact]

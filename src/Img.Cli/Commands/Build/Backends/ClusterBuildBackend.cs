@@ -111,7 +111,6 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             if (attempt >= _addresses.Count)
                 throw new UserFacingException($"lost the connection to coordinator {lost.Coordinator} ({lost.Address}) and no other coordinator of --cluster answered");
             await _error.WriteLineAsync($"WARNING: lost the connection to coordinator {lost.Coordinator} ({lost.Address}); submitting the build again");
-            await lost.DisposeAsync();
             var others = _addresses.Where(a => a != lost.Address).Append(lost.Address).ToList();
             try
             {
@@ -119,8 +118,10 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             }
             catch (ClusterConnectionException e)
             {
+                // the lost connection stays _connection: DisposeAsync closes it, once (a second close throws)
                 throw new UserFacingException($"lost the connection to coordinator {lost.Coordinator} ({lost.Address}): {e.Message}", 1, e);
             }
+            await lost.DisposeAsync();
         }
     }
 
