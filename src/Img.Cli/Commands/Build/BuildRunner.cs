@@ -122,11 +122,20 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var sources = new CacheSources(registries);
             var imports = new CacheImports(imported);
             var blobs = new ExportBlobs(scope.Content, backend, imported, sources, target.Location);
-            if (request.CacheTo.Any(c => c.Type == CacheSpecType.Inline))
+            if (request.CacheTo.FirstOrDefault(c => c.Type == CacheSpecType.Inline) is { } inline)
             {
-                relay.ExportStep.Status("preparing layers for inline cache");
-                manifest = await new InlineCacheEmbedder(backend, scope.Content, imports).EmbedAsync(manifest, records, blobs, ct);
-                target = target with { Image = manifest };
+                try
+                {
+                    manifest = await new InlineCacheEmbedder(backend, scope.Content, imports).EmbedAsync(manifest, records, blobs, ct);
+                    target = target with { Image = manifest };
+                    relay.ExportStep.Status("preparing layers for inline cache");
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is not (OperationCanceledException or UserFacingException))
+                {
+                    if (!inline.IgnoreError)
+                        throw new UserFacingException(SolveErrors.Failed("exporting cache to inline: " + e.Message), 1, e);
+                    warnings.Add($"exporting cache to inline: {e.Message} (ignored: ignore-error=true)");
+                }
             }
             var outputs = new BuildOutputs(context, scope, display, registries);
             if (target.Imported is not null)

@@ -36,8 +36,7 @@ internal sealed class CacheExporter(CommandContext context, RegistryClients regi
                 await WriteAsync(spec, description, step, ct);
                 step.Done();
             }
-            catch (Exception e) when (e is RegistryException or HttpRequestException or IOException or InvalidDataException or UnauthorizedAccessException
-                                          or ContentNotFoundException or ResultUnavailableException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
             {
                 var message = $"exporting cache to {spec.Name}: {e.Message}";
                 step.Fail(e.Message);

@@ -44,8 +44,7 @@ internal sealed class CacheImportStep(CommandContext context, RegistryClients re
                 caches.Add(import.Cache);
                 step.Done();
             }
-            catch (Exception e) when (e is RegistryException or InvalidDataException or IOException or HttpRequestException
-                                          or UnauthorizedAccessException or ResultUnavailableException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
             {
                 step.Fail(e.Message);
                 warnings.Add($"cache {spec.Name} is not used: {e.Message}");
