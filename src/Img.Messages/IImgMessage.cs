@@ -79,4 +79,7 @@ namespace Img.Messages;
 [Union(57, typeof(CacheRecordsCounted))]
 [Union(58, typeof(ResolveImageConfig))]
 [Union(59, typeof(ImageConfigResolved))]
+[Union(60, typeof(BuildWarning))]
+[Union(61, typeof(PublishCache))]
+[Union(62, typeof(CachePublished))]
 public interface IImgMessage;

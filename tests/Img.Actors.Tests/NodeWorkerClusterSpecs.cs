@@ -128,6 +128,8 @@ public sealed class NodeWorkerClusterSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
 
         public Task<string> PushAsync(PushImage push, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<byte[]>> PublishCacheAsync(PublishCache request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public (long Blobs, long Snapshots) Usage => (0, 0);
 
         public string Location => "n1";

@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Img.Engine.Registry;
+using Img.Engine.RemoteCache;
 using Img.Engine.Snapshots;
 using Img.Engine.Solver;
 using Img.Engine.Worker;
 using Img.Messages.Hosting;
 using Img.Node.Hosting;
+using Img.Node.Workers;
 
 namespace Img.Cli.Hosting;
 
@@ -50,12 +52,16 @@ public sealed class StandaloneEngine : IAsyncDisposable
         // get more slots than cores, as BuildKit runs them unbounded (bench: 4 distinct stages
         // 6.1 s with 2 slots, 4.1 s with 8).
         var slots = Math.Max(8, Environment.ProcessorCount);
-        var runtime = StartActorsAsync(system, node, slots);
+        var runtime = StartActorsAsync(system, node, registries, slots);
         return new StandaloneEngine(node, registries, runtime);
     }
 
-    private static async Task<StandaloneRuntime> StartActorsAsync(Task<ActorSystem> system, NodeEngine node, int slots) =>
-        StandaloneRuntime.Start(await system.ConfigureAwait(false), node.Executions, _ => node.Executor.Checksums, slots, node.Availability);
+    private static async Task<StandaloneRuntime> StartActorsAsync(Task<ActorSystem> system, NodeEngine node, RegistryClients registries, int slots) =>
+        StandaloneRuntime.Start(await system.ConfigureAwait(false), node.Executions, _ => node.Executor.Checksums, slots, node.Availability,
+            new LocalNodeServices(node.Imports, new CacheSources(registries)));
+
+    /// <summary>Recreates imported results here (the CLI's delivery of an imported image does not need it; exports of records carried forward may).</summary>
+    public NodeEngine Node => _node;
 
     public Task<StandaloneRuntime> RuntimeAsync() => _runtime;
 

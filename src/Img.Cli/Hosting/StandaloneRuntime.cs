@@ -53,11 +53,13 @@ public sealed class StandaloneRuntime : IAsyncDisposable
     }
 
     /// <summary>The actors on a system <see cref="CreateSystemAsync"/> made.</summary>
-    public static StandaloneRuntime Start(ActorSystem system, IVertexExecutor executor, Func<StartBuild, IContentChecksumProvider> checksums, int slots, IResultAvailability? availability = null)
+    /// <param name="services">The node's services (cache imports); default: none.</param>
+    public static StandaloneRuntime Start(ActorSystem system, IVertexExecutor executor, Func<StartBuild, IContentChecksumProvider> checksums, int slots, IResultAvailability? availability = null,
+        INodeServices? services = null)
     {
         var coordinator = CoordinatorRuntime.StartLocal(system, checksums, availability);
         var settings = new NodeWorkerSettings("local", slots, coordinator.Vertices, [coordinator.Scheduler]);
-        var worker = system.ActorOf(NodeWorkerActor.Props(executor, settings), NodeWorkerActor.Name);
+        var worker = system.ActorOf(NodeWorkerActor.Props(executor, settings, services), NodeWorkerActor.Name);
         return new StandaloneRuntime(coordinator, worker);
     }
 

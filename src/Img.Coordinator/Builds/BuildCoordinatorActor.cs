@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Img.Engine.Graph;
+using Img.Engine.RemoteCache;
 using Img.Engine.Solver;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
@@ -32,6 +33,15 @@ namespace Img.Coordinator.Builds;
 /// build (<see cref="OpenContext"/>, <see cref="ReadSecret"/>) goes on to the requester, the
 /// client's connection.
 /// </para>
+/// <para>
+/// Cache imports (<c>--cache-from</c>, <see cref="CacheImports"/>) answer a lookup the local
+/// records miss; a result imported that way names its record instead of a snapshot, and the node
+/// that needs its filesystem fetches it. An import that turns out unusable (its node reports the
+/// input lost) is forgotten, reported as a <see cref="BuildWarning"/>, and the step runs. With a
+/// cache export asked for (<see cref="CacheExportMode"/>), the build looks up the results it
+/// settled without having them (<see cref="CacheRecordCollector"/>) before it reports
+/// <see cref="BuildCompleted"/> with the records.
+/// </para>
 /// </summary>
 public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
 {
@@ -59,9 +69,16 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
     private readonly Dictionary<OpDigest, long> _startedAt = new();
     private IReadOnlyDictionary<OpDigest, CacheKey> _keys = new Dictionary<OpDigest, CacheKey>();
     private BuildState _state;
+    private readonly CacheImports _imports;
+    private readonly CacheExportMode _export;
+    private CacheRecordCollector? _collector;
+    private CacheResult? _target;
 
-    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null)
+    public BuildCoordinatorActor(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null,
+        CacheImports? imports = null, CacheExportMode export = CacheExportMode.None)
     {
+        _imports = imports ?? CacheImports.None;
+        _export = export;
         _availability = availability ?? AlwaysAvailable.Instance;
         _session = session;
         _settled = settled ?? Task.CompletedTask;
@@ -88,6 +105,14 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                 {
                     _stale.Add(r.Key);
                     hit = null;
+                }
+                hit ??= _imports.Find(r.Key);
+                if (_collector is not null)
+                {
+                    _collector.OnProbed(r.Key, hit);
+                    if (_collector.IsComplete)
+                        Succeed();
+                    return;
                 }
                 ForEachVertex(r.Key, v => Carry(_state.OnProbed(v, hit)));
                 break;
@@ -122,7 +147,7 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                     return;
                 if (f.LostInputs is { Count: > 0 } lost)
                 {
-                    ForEachVertex(f.Key, v => InputsLost(v, lost));
+                    ForEachVertex(f.Key, v => InputsLost(v, lost, f.Error));
                     return;
                 }
                 ForEachVertex(f.Key, v =>
@@ -152,8 +177,9 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
         }
     }
 
-    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null) =>
-        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums, availability, session, settled));
+    public static Props Props(BuildId id, BuildGraph graph, IActorRef requester, IActorRef vertices, IContentChecksumProvider checksums, IResultAvailability? availability = null, BuildSession? session = null, Task? settled = null,
+        CacheImports? imports = null, CacheExportMode export = CacheExportMode.None) =>
+        Akka.Actor.Props.Create(() => new BuildCoordinatorActor(id, graph, requester, vertices, checksums, availability, session, settled, imports, export));
 
     protected override void PreStart()
     {
@@ -211,7 +237,8 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                     _vertices.Tell(solve);
                     break;
                 case BuildSucceededAction done:
-                    Finish(new BuildCompleted(_id, done.Target, _clock.ElapsedMilliseconds));
+                    _target = done.Target;
+                    CollectCacheRecords();
                     return;
                 case BuildFailedAction failed:
                     Finish(new BuildFailed(_id, failed.Vertex, failed.Error));
@@ -220,7 +247,7 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
         }
     }
 
-    private void InputsLost(OpDigest vertex, IReadOnlyList<int> positions)
+    private void InputsLost(OpDigest vertex, IReadOnlyList<int> positions, string error)
     {
         var inputs = _graph[vertex].Inputs;
         var lost = positions.Where(p => p >= 0 && p < inputs.Count).Select(p => inputs[p].Digest).ToHashSet();
@@ -228,8 +255,40 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
         {
             // the record names a result nobody holds: the producer runs again and replaces it
             _stale.Add(_keys[input]);
+            if (_state.ResultOf(input)?.Imported is not null)
+            {
+                _imports.Forget(_keys[input]);
+                _requester.Tell(new BuildWarning(_id, $"the imported cache of {Describe(input)} could not be used, so it runs: {error}"));
+            }
         }
         Carry(_state.OnInputsLost(vertex, lost));
+    }
+
+    /// <summary>The build succeeded: with a cache export, the results it settled without having them are looked up first.</summary>
+    private void CollectCacheRecords()
+    {
+        if (_export == CacheExportMode.None)
+        {
+            Succeed();
+            return;
+        }
+        _collector = new CacheRecordCollector(_graph, _keys, _export, v => _state.IsCovered(v) ? null : _state.ResultOf(v));
+        if (_collector.IsComplete)
+        {
+            Succeed();
+            return;
+        }
+        foreach (var key in _collector.Missing)
+        {
+            _probes[key] = DateTime.UtcNow;
+            _vertices.Tell(new LookupVertex(key));
+        }
+    }
+
+    private void Succeed()
+    {
+        var records = _collector?.Records().Select(r => new ExportedCacheRecord(r.Key, r.Inputs, r.Result, r.IsImage, r.Minimal)).ToArray();
+        Finish(new BuildCompleted(_id, _target!, _clock.ElapsedMilliseconds, records));
     }
 
     private void Heard(CacheKey key)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Img.Engine.RemoteCache;
 using Img.Engine.Solver;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
@@ -78,13 +79,35 @@ public sealed class BuildsActor : UntypedActor
                 Sender.Tell(new BuildFailed(start.BuildId, null, error));
                 return;
             }
-            var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint);
-            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled), name);
+            var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint, start.CacheLogins, start.InsecureRegistries);
+            var imports = ImportsOf(start, Sender);
+            Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled,
+                imports, start.CacheExport), name);
         }
         catch (InvalidDataException e) // BuildGraphCodec turns every decoding failure into one
         {
             Sender.Tell(new BuildFailed(start.BuildId, null, "invalid build graph: " + e.Message));
         }
+    }
+
+    /// <summary>The build's cache imports; one this coordinator cannot read is left out with a warning (the client read it, so another img version sent it).</summary>
+    private static CacheImports ImportsOf(StartBuild start, IActorRef requester)
+    {
+        if (start.CacheImports is not { Count: > 0 } sources)
+            return CacheImports.None;
+        var imports = new List<ImportedCache>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                imports.Add(new ImportedCache(source.Source, source.Blob, CacheDescription.Parse(source.Description)));
+            }
+            catch (InvalidDataException e)
+            {
+                requester.Tell(new BuildWarning(start.BuildId, $"cache {source.Source} is not used: {e.Message}"));
+            }
+        }
+        return new CacheImports(imports);
     }
 
     private static string? Oversized(Engine.Graph.BuildGraph graph)

@@ -91,6 +91,12 @@ public sealed class ClientConnectionActor : UntypedActor
             case PushImage push:
                 Push(push);
                 break;
+            case PublishCache cache:
+                PublishCache(cache);
+                break;
+            case CachePublished published:
+                _connection.Send(published);
+                break;
             case GetClusterStatus:
                 StatusAsync(Context.System).PipeTo(Self, success: s => (object)s, failure: e => new ClusterStatusResult(_services.Coordinator, [], [], -1, 0, 0));
                 break;
@@ -194,6 +200,18 @@ public sealed class ClientConnectionActor : UntypedActor
         }
         Context.ActorSelection(holder.Worker).Ask<ImagePushed>(push, PushTimeout)
             .PipeTo(Self, success: p => p, failure: e => new ImagePushed(push.RequestId, "push: " + e.Message));
+    }
+
+    private void PublishCache(PublishCache cache)
+    {
+        var holder = _services.Nodes.Find(cache.Location);
+        if (holder is null)
+        {
+            _connection.Send(new CachePublished(cache.RequestId, [], $"node {cache.Location}, which holds results the cache export needs, is not in the cluster any more"));
+            return;
+        }
+        Context.ActorSelection(holder.Worker).Ask<CachePublished>(cache, PushTimeout)
+            .PipeTo(Self, success: p => p, failure: e => new CachePublished(cache.RequestId, [], "cache export: " + e.Message));
     }
 
     // runs off the actor's thread: nothing here may touch Context

@@ -3,7 +3,7 @@ using Img.Engine.Content;
 namespace Img.Engine.Registry;
 
 /// <summary>A read-only view of a content reader's stream that disposes the reader with it.</summary>
-internal sealed class ContentReaderStream(IContentReader reader) : Stream
+public sealed class ContentReaderStream(IContentReader reader) : Stream
 {
     private readonly Stream _inner = reader.Stream;
 

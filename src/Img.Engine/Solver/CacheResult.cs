@@ -13,4 +13,10 @@ namespace Img.Engine.Solver;
 /// <param name="DiffId">The uncompressed layer digest (the image config's <c>rootfs.diff_ids</c> entry).</param>
 /// <param name="Image">Export vertices: the image manifest produced.</param>
 /// <param name="Location">Where the snapshot lives (a node's blob endpoint); "" = this process.</param>
-public sealed record CacheResult(string SnapshotId, Descriptor? Layer = null, Digest? DiffId = null, Descriptor? Image = null, string Location = "");
+/// <param name="Imported">
+/// A result of a cache import (<c>--cache-from</c>), not of this cluster: <paramref name="SnapshotId"/> is "" and
+/// <paramref name="Location"/> "" until a node fetches its layers (<c>RemoteCache.ImportedResultFetcher</c>) and
+/// replaces it by a local result; <paramref name="Image"/> is set for an export vertex's image.
+/// </param>
+public sealed record CacheResult(string SnapshotId, Descriptor? Layer = null, Digest? DiffId = null, Descriptor? Image = null, string Location = "",
+    ImportedResult? Imported = null);

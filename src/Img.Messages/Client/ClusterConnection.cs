@@ -144,6 +144,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                     BlobChunk c => c.RequestId,
                     ImagePushed p => p.RequestId,
                     ImageConfigResolved r => r.RequestId,
+                    CachePublished p => p.RequestId,
                     _ => 0L,
                 };
                 if (id != 0 && _requests.TryGetValue(id, out var request))

@@ -23,4 +23,6 @@ namespace Img.Messages.Client;
 [Union(14, typeof(MemberEnrolled))]
 [Union(15, typeof(ResolveImageConfig))]
 [Union(16, typeof(ImageConfigResolved))]
+[Union(17, typeof(PublishCache))]
+[Union(18, typeof(CachePublished))]
 public interface IClientMessage : IImgMessage;

@@ -6,7 +6,8 @@ namespace Img.Messages.Client;
 /// <summary>
 /// The client asks for a built image to be pushed by the node that holds it, straight to the
 /// registry, under each reference; the client's logins for those registries go along, for this
-/// push only. Answered with <c>ImagePushed</c>.
+/// push only. Documents: blobs the client wrote that the node lacks (an inline cache's rewritten
+/// config and manifest), stored on the node before the push. Answered with <c>ImagePushed</c>.
 /// </summary>
 [MessagePackObject]
 public sealed record PushImage(
@@ -15,4 +16,5 @@ public sealed record PushImage(
     [property: Key(2)] string Location,
     [property: Key(3)] IReadOnlyList<string> References,
     [property: Key(4)] IReadOnlyList<RegistryLogin> Logins,
-    [property: Key(5)] IReadOnlyList<string> InsecureRegistries) : IClientMessage;
+    [property: Key(5)] IReadOnlyList<string> InsecureRegistries,
+    [property: Key(6)] IReadOnlyList<byte[]>? Documents = null) : IClientMessage;

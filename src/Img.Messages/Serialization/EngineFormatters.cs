@@ -56,13 +56,21 @@ internal sealed class EngineFormatters :
             writer.WriteNil();
             return;
         }
-        writer.WriteArrayHeader(5);
+        // a sixth field only for imported results: every journal's bytes stay what they were
+        writer.WriteArrayHeader(value.Imported is null ? 5 : 6);
         writer.Write(value.SnapshotId);
         Serialize(ref writer, value.Layer, options);
         if (value.DiffId is { } diffId) writer.Write(diffId.ToString());
         else writer.WriteNil();
         Serialize(ref writer, value.Image, options);
         writer.Write(value.Location);
+        if (value.Imported is { } imported)
+        {
+            writer.WriteArrayHeader(3);
+            writer.Write(imported.Source);
+            Serialize(ref writer, imported.Description, options);
+            writer.Write(imported.Key.Value);
+        }
     }
 
     CacheResult? IMessagePackFormatter<CacheResult?>.Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -78,9 +86,23 @@ internal sealed class EngineFormatters :
         Digest? diffId = reader.TryReadNil() ? null : Digest.Parse(ReadString(ref reader));
         var image = descriptors.Deserialize(ref reader, options);
         var location = ReadString(ref reader);
-        for (var n = 5; n < count; n++)
+        ImportedResult? imported = null;
+        if (count > 5 && !reader.TryReadNil())
+        {
+            var fields = reader.ReadArrayHeader();
+            if (fields < 3)
+                throw new MessagePackSerializationException($"imported result: expected at least 3 fields, got {fields}");
+            var source = ReadString(ref reader);
+            var description = descriptors.Deserialize(ref reader, options)
+                ?? throw new MessagePackSerializationException("imported result: no description");
+            var key = new CacheKey(ReadString(ref reader));
+            for (var n = 3; n < fields; n++)
+                reader.Skip();
+            imported = new ImportedResult(source, description, key);
+        }
+        for (var n = 6; n < count; n++)
             reader.Skip();
-        return new CacheResult(snapshot, layer, diffId, image, location);
+        return new CacheResult(snapshot, layer, diffId, image, location, imported);
     }
 
     private static string ReadString(ref MessagePackReader reader) =>

@@ -2,9 +2,11 @@ using Img.Engine.Content;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Images;
 using Img.Engine.Registry;
+using Img.Engine.RemoteCache;
 using Img.Engine.Snapshots;
 using Img.Engine.Solver;
 using Img.Engine.State;
+using Img.Engine.Transfer;
 using Img.Engine.Worker;
 
 namespace Img.Node.Hosting;
@@ -20,13 +22,28 @@ public sealed class NodeEngine : IAsyncDisposable
     // Executions left running get this long to stop and clean up (runc kill retries for up to 10 s).
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private NodeEngine(SnapshotterSelection snapshotter, VertexExecutor executor)
+    private NodeEngine(SnapshotterSelection snapshotter, VertexExecutor executor, IContentStore content, string scratch)
     {
         Snapshotter = snapshotter;
         Executor = executor;
         Executions = new DrainingVertexExecutor(executor);
         Availability = new SnapshotAvailability(snapshotter.Snapshotter);
+        Publisher = new ResultPublisher(snapshotter.Snapshotter, content, executor.Layers);
+        Fetcher = new ResultFetcher(snapshotter.Snapshotter, content, executor.Layers, scratch);
+        Imports = new ImportedResultFetcher(content, Fetcher);
     }
+
+    /// <summary>Makes this node's results fetchable (layer blobs + result manifests).</summary>
+    public ResultPublisher Publisher { get; }
+
+    /// <summary>Recreates results of other nodes here.</summary>
+    public ResultFetcher Fetcher { get; }
+
+    /// <summary>Recreates results imported from a cache (<c>--cache-from</c>) here.</summary>
+    public ImportedResultFetcher Imports { get; }
+
+    /// <summary>Where temporary mount points of fetches go.</summary>
+    public static string ScratchOf(StateDirectory state) => Path.Join(state.TempRoot, "node");
 
     public SnapshotterSelection Snapshotter { get; }
 
@@ -55,7 +72,7 @@ public sealed class NodeEngine : IAsyncDisposable
             Registries = registries,
             Secrets = secrets ?? new Dictionary<string, string>(),
         });
-        return new NodeEngine(snapshotter, executor);
+        return new NodeEngine(snapshotter, executor, content, ScratchOf(state));
     }
 
     /// <summary>Stops what still runs (the actors are gone by then, so nothing new starts) and waits for its cleanup.</summary>

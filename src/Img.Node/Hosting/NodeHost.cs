@@ -67,10 +67,10 @@ public sealed class NodeHost
         var blobEndpoint = $"{(member is null ? "http" : "https")}://{Host(_options.Advertise)}:{blobs.EndPoint.Port}";
         var peerClient = member is null ? PeerBlobSource.DefaultClientOptions : PeerBlobSource.DefaultClientOptions with { Handler = ClusterTls.CreateMemberHttpHandler(member) };
         var remoting = member is null ? ClusterRemoting.Insecure() : ClusterRemoting.Secure(member);
-        var scratch = Path.Join(_options.State.TempRoot, "node");
+        var scratch = NodeEngine.ScratchOf(_options.State);
         Directory.CreateDirectory(scratch);
-        var publisher = new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers);
-        var fetcher = new ResultFetcher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers, scratch);
+        var publisher = engine.Publisher;
+        var fetcher = engine.Fetcher;
         var usage = new UsageMeter(_options.State);
         _ = usage.RunAsync(UsageInterval, stop);
 
@@ -88,7 +88,8 @@ public sealed class NodeHost
             }, stop).ConfigureAwait(false);
             var proxy = ClusterSharding.Get(system).StartProxy(VertexMessageExtractor.TypeName, "coordinator", new VertexMessageExtractor());
             var services = new ClusterNodeServices(system, _options.Name, _content, publisher, fetcher,
-                holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch);
+                holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch,
+                layers => new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers, layers));
             usage.Report = u => services.Usage = u;
             var settings = new NodeWorkerSettings(_options.Name, _options.Slots, proxy, [], blobEndpoint) { Cluster = true };
             var worker = system.ActorOf(NodeWorkerActor.Props(engine.Executions, settings, services), NodeWorkerActor.Name);

@@ -3,6 +3,8 @@ using Akka.Actor;
 using Img.Engine.Content;
 using Img.Engine.Oci;
 using Img.Engine.References;
+using Img.Engine.RemoteCache;
+using Img.Engine.Worker.Export;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
 using Img.Engine.Solver;
@@ -35,12 +37,18 @@ public sealed class ClusterNodeServices : INodeServices
     private readonly Func<RegistryClientOptions, RegistryClients> _registries;
     private readonly string _scratch;
     private readonly ConcurrentDictionary<(string Location, string Snapshot), string> _fetched = new();
+    private readonly ImportedResultFetcher _imports;
+    private readonly Func<ImageExportOptions, ResultPublisher>? _publishers;
 
     /// <param name="sources">A blob source over the given holders (members' mutual TLS when the cluster is secured).</param>
     /// <param name="registries">Registry clients for a push, with the pushing client's logins.</param>
+    /// <param name="publishers">A publisher writing step layers with other settings (a cache export's compression); null: only the default one.</param>
     public ClusterNodeServices(ActorSystem system, string node, IContentStore content, ResultPublisher publisher, ResultFetcher fetcher,
-        Func<IReadOnlyList<Uri>, IBlobSource> sources, Func<RegistryClientOptions, RegistryClients> registries, string scratch)
+        Func<IReadOnlyList<Uri>, IBlobSource> sources, Func<RegistryClientOptions, RegistryClients> registries, string scratch,
+        Func<ImageExportOptions, ResultPublisher>? publishers = null)
     {
+        _publishers = publishers;
+        _imports = new ImportedResultFetcher(content, fetcher);
         _system = system;
         _node = node;
         _content = content;
@@ -58,6 +66,16 @@ public sealed class ClusterNodeServices : INodeServices
 
     public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
     {
+        if (ImportedInputs.Any(run.Inputs))
+        {
+            // imported from a --cache-from cache: fetched from its registry with the client's logins
+            using var clients = _registries(new RegistryClientOptions
+            {
+                InsecureRegistries = run.Session?.InsecureRegistries ?? [],
+                Credentials = new PushCredentials(Logins(run.Session?.CacheLogins ?? [])),
+            });
+            run = run with { Inputs = await ImportedInputs.LocalizeAsync(run.Inputs, _imports, new CacheSources(clients, directories: false), _node, cancellationToken).ConfigureAwait(false) };
+        }
         var inputs = run.Inputs.ToArray();
         var lost = new List<int>();
         var errors = new List<string>();
@@ -110,13 +128,12 @@ public sealed class ClusterNodeServices : INodeServices
 
     public async Task<string> PushAsync(PushImage push, CancellationToken cancellationToken)
     {
-        var store = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
-        foreach (var login in push.Logins)
-            store[login.Registry] = new RegistryCredential(login.Username, login.Password, login.IdentityToken.Length > 0 ? login.IdentityToken : null);
+        foreach (var document in push.Documents ?? [])
+            await _content.WriteBlobAsync(document, Digest.Compute(document), cancellationToken).ConfigureAwait(false);
         using var registries = _registries(new RegistryClientOptions
         {
             InsecureRegistries = push.InsecureRegistries,
-            Credentials = new PushCredentials(store),
+            Credentials = new PushCredentials(Logins(push.Logins)),
         });
         foreach (var name in push.References)
         {
@@ -126,6 +143,52 @@ public sealed class ClusterNodeServices : INodeServices
             await new ImagePusher(registries, _content, images).PushAsync(reference, cancellationToken).ConfigureAwait(false);
         }
         return "";
+    }
+
+    public async Task<IReadOnlyList<byte[]>> PublishCacheAsync(PublishCache request, CancellationToken cancellationToken)
+    {
+        var options = CacheLayers.Options(request.Compression, request.Level);
+        var publisher = options == ResultPublisher.DefaultTransferOptions ? _publisher
+            : _publishers?.Invoke(options) ?? throw new InvalidOperationException($"this node writes cache layers with the default compression only, not {request.Compression}");
+        var manifests = new List<byte[]>();
+        var blobs = new List<Descriptor>();
+        foreach (var snapshot in request.Snapshots)
+        {
+            var descriptor = await publisher.PublishAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            var bytes = await _content.ReadAllBytesAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            manifests.Add(bytes);
+            blobs.AddRange(ResultManifest.Parse(bytes).Layers.Select(l => l.Blob));
+        }
+        if (request.Registry.Length == 0)
+            return manifests;
+        using var registries = _registries(new RegistryClientOptions
+        {
+            InsecureRegistries = request.InsecureRegistries,
+            Credentials = new PushCredentials(Logins(request.Logins)),
+        });
+        var client = registries.Get(request.Registry);
+        foreach (var image in request.Images)
+        {
+            var document = await _content.ReadJsonAsync<ImageManifest>(image, cancellationToken).ConfigureAwait(false);
+            blobs.Add(document.Config);
+            blobs.AddRange(document.Layers);
+        }
+        await Parallel.ForEachAsync(blobs.DistinctBy(b => b.Digest, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (blob, c) => await client.PushBlobAsync(request.Repository, blob, _content, null, c).ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (var image in request.Images)
+        {
+            var bytes = await _content.ReadAllBytesAsync(image, cancellationToken).ConfigureAwait(false);
+            await client.PutManifestAsync(request.Repository, image.Digest, bytes, image.MediaType, cancellationToken).ConfigureAwait(false);
+        }
+        return manifests;
+    }
+
+    private static Dictionary<string, RegistryCredential> Logins(IReadOnlyList<RegistryLogin> logins)
+    {
+        var store = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
+        foreach (var login in logins)
+            store[login.Registry] = new RegistryCredential(login.Username, login.Password, login.IdentityToken.Length > 0 ? login.IdentityToken : null);
+        return store;
     }
 
     /// <summary>The pushing client's logins, for this push only.</summary>

@@ -29,6 +29,12 @@ public interface INodeServices
     /// <summary>Pushes an image this node holds straight to its registry, with the client's logins.</summary>
     Task<string> PushAsync(PushImage push, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A cache export's part on this node: the lineage (result manifest bytes) of each snapshot, step
+    /// layers in the compression asked; with a registry, every blob pushed there from here.
+    /// </summary>
+    Task<IReadOnlyList<byte[]>> PublishCacheAsync(PublishCache request, CancellationToken cancellationToken);
+
     /// <summary>Bytes in the content store and in snapshots, as last measured.</summary>
     (long Blobs, long Snapshots) Usage { get; }
 

@@ -105,6 +105,12 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
                     success: _ => new ImagePushed(push.RequestId, ""),
                     failure: e => new ImagePushed(push.RequestId, Describe(e)));
                 break;
+            case PublishCache cache:
+                var exporter = Sender;
+                _services.PublishCacheAsync(cache, CancellationToken.None).PipeTo(exporter,
+                    success: m => new CachePublished(cache.RequestId, m, ""),
+                    failure: e => new CachePublished(cache.RequestId, [], Describe(e)));
+                break;
             case Beat:
                 SendHeartbeat();
                 ForgetOldResults();

@@ -71,7 +71,9 @@ public static class MessageSamples
                 Descriptor(name + ".layer", variant),
                 Digest.FromHex(Hex(name + ".diff", variant)),
                 Descriptor(name + ".image", variant),
-                $"http://127.0.0.1:{9000 + seed}");
+                $"http://127.0.0.1:{9000 + seed}",
+                // the second variant is a result imported from a cache (a sixth field)
+                variant % 2 == 1 ? new ImportedResult($"registry:127.0.0.1:5000/{name}", Descriptor(name + ".cache", variant), new CacheKey("sha256:" + Hex(name + ".key", variant))) : null);
         }
         if (t.IsSZArray)
         {

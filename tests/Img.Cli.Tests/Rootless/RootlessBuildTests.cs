@@ -58,6 +58,43 @@ public sealed class RootlessBuildTests(RootlessFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_cache_exported_by_a_user_warms_a_fresh_state_of_that_user_and_keeps_the_owners()
+    {
+        fixture.Require();
+        var u = fixture.Full;
+        u.WriteFile("cached/file", "hello\n");
+        u.WriteFile("cached/Dockerfile", "FROM busybox\nRUN touch /f && chown 1000:1000 /f\nCOPY --chown=1000:1000 file /c\n");
+        var (first, fresh, cache) = (Path.Join(u.Work, "cache-state-1"), Path.Join(u.Work, "cache-state-2"), Path.Join(u.Work, "ci-cache"));
+        foreach (var dir in new[] { first, fresh, cache })
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        // both states get the very same base image (an import is stamped with its time, a load is not)
+        var import = await Img(u, "--state", first, "import", "base.tar", "busybox");
+        Assert.True(import.Exit == 0, import.ToString());
+        Assert.True((await Img(u, "--state", first, "save", "-o", "busybox-image.tar", "busybox")).Exit == 0);
+        Assert.True((await Img(u, "--state", fresh, "load", "-i", "busybox-image.tar")).Exit == 0);
+
+        var export = await Img(u, "--state", first, "build", "--progress=plain", "-t", "rootless-cache", "--cache-to", "type=local,dest=ci-cache", "cached");
+        Assert.True(export.Exit == 0, export.ToString());
+        Assert.Contains("exporting cache to client directory", export.Err);
+        Assert.True(File.Exists(Path.Join(cache, "index.json")));
+
+        var warm = await Img(u, "--state", fresh, "build", "--progress=plain", "-t", "rootless-cache", "--cache-from", "type=local,src=ci-cache", "cached");
+        Assert.True(warm.Exit == 0, warm.ToString());
+        Assert.Matches(@"\[2/3\] RUN touch /f && chown 1000:1000 /f\n#\d+ CACHED", warm.Err);
+        Assert.Matches(@"\[3/3\] COPY --chown=1000:1000 file /c\n#\d+ CACHED", warm.Err);
+        Assert.DoesNotContain("WARNING", warm.Err);
+
+        var save = await Img(u, "--state", fresh, "save", "-o", "cached.tar", "rootless-cache");
+        Assert.True(save.Exit == 0, save.ToString());
+        var files = ReadImageFiles(Path.Join(u.Work, "cached.tar"));
+        Assert.Equal((1000, 1000), (files["f"].Uid, files["f"].Gid));
+        Assert.Equal((1000, 1000), (files["c"].Uid, files["c"].Gid));
+        Assert.Equal("hello\n", files["c"].Text);
+    }
+
+    [Fact]
     public async Task Unpack_as_a_user_with_subuid_ranges_maps_image_owners_to_subordinate_ids()
     {
         fixture.Require();

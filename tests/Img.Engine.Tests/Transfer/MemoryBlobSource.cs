@@ -34,6 +34,14 @@ internal sealed class MemoryBlobSource : IBlobSource
 
     public void Forget(string digest) => _blobs.TryRemove(digest, out _);
 
+    /// <summary>Holds one more blob (a cache description) and describes it.</summary>
+    public Descriptor Add(byte[] bytes, string mediaType)
+    {
+        var digest = Digest.Compute(bytes).ToString();
+        _blobs[digest] = bytes;
+        return new Descriptor { MediaType = mediaType, Digest = digest, Size = bytes.Length };
+    }
+
     public override string ToString() => Holder;
 
     public async Task<ContentInfo> FetchAsync(Descriptor blob, IContentIngester destination, CancellationToken ct)

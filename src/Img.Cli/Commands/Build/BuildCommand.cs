@@ -1,4 +1,5 @@
 using Img.Cli.CommandLine;
+using Img.Cli.Commands.Build.Caching;
 using Img.Cli.Commands.Cluster;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
@@ -29,6 +30,8 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Backend = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
     internal static readonly FlagSpec Quiet = new("quiet", 'q', false, "Suppress the build output and print image ID on success");
     internal static readonly FlagSpec ImageIdFile = new("iidfile", null, true, "Write the image ID to a file", ValueName: "string");
+    internal static readonly FlagSpec CacheFrom = new("cache-from", null, true, "External cache sources (e.g., \"user/app:cache\", \"type=local,src=path/to/dir\")", Repeatable: true);
+    internal static readonly FlagSpec CacheTo = new("cache-to", null, true, "Cache export destinations (e.g., \"user/app:cache\", \"type=local,dest=path/to/dir\")", Repeatable: true);
     internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
     internal static readonly FlagSpec ClusterTokenFile = ClusterFlags.TokenFile;
 
@@ -42,7 +45,7 @@ public sealed class BuildCommand : ICommand
     public IReadOnlyList<FlagSpec> Flags =>
     [
         Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
-        ImageIdFile, RegistryAccess.InsecureRegistry, Cluster, ClusterTokenFile,
+        ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, Cluster, ClusterTokenFile,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
@@ -62,6 +65,8 @@ public sealed class BuildCommand : ICommand
         if (network is not ("default" or "host" or "none"))
             throw new UsageException($"invalid argument \"{network}\" for \"--network\" flag: must be default, host or none", Name);
         var outputs = args.Values(Output.Name).Select(OutputSpec.Parse).ToList();
+        var cacheFrom = args.Values(CacheFrom.Name).Select(CacheSpec.ParseImport).ToList();
+        var cacheTo = args.Values(CacheTo.Name).Select(CacheSpec.ParseExport).ToList();
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
@@ -90,6 +95,8 @@ public sealed class BuildCommand : ICommand
             InsecureRegistries = args.Values(RegistryAccess.InsecureRegistry.Name),
             NetworkMode = network,
             Cluster = cluster,
+            CacheFrom = cacheFrom,
+            CacheTo = cacheTo,
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };

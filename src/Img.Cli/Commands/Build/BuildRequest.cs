@@ -37,6 +37,10 @@ public sealed record BuildRequest
     public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
     /// <summary>The client's <c>SOURCE_DATE_EPOCH</c> environment variable (a build arg of that name wins).</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
+    /// <summary><c>--cache-from</c>: caches whose records answer local misses.</summary>
+    public IReadOnlyList<Caching.CacheSpec> CacheFrom { get; init; } = [];
+    /// <summary><c>--cache-to</c>: where the build's cache is written.</summary>
+    public IReadOnlyList<Caching.CacheSpec> CacheTo { get; init; } = [];
     /// <summary><c>--cluster</c> / <c>IMG_CLUSTER</c>: build on a cluster instead of in this process.</summary>
     public ClusterTarget? Cluster { get; init; }
 }

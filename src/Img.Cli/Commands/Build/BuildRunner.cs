@@ -3,12 +3,14 @@ using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
 using Img.Cli.Commands.Build.Backends;
+using Img.Cli.Commands.Build.Caching;
 using Img.Engine.Context;
 using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.Registry;
+using Img.Engine.RemoteCache;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds;
 using Img.Messages.Builds.Commands;
@@ -72,13 +74,29 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             ShowDockerignoreStep(buildContext);
 
             _trace.Mark("Dockerfile converted");
-            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName);
+            var warnings = new List<string>();
+            var imported = request.CacheFrom.Count == 0 || request.NoCache
+                ? []
+                : await new CacheImportStep(context, registries, display, request.Cluster is not null).ImportAsync(request.CacheFrom, request.Platform, warnings, ct);
+            var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName)
+            {
+                CacheImports = imported.Select(c => new CacheImportSource(c.Source, c.Blob, c.Description.ToBytes())).ToArray(),
+                CacheExport = request.CacheTo.Count == 0 ? CacheExportMode.None : request.CacheTo.Max(c => c.Mode),
+                InsecureRegistries = request.InsecureRegistries,
+            };
+            if (request.Cluster is not null && request.CacheFrom.Count > 0)
+                start = start with { CacheLogins = await RegistryLogins.ForAsync(request.CacheFrom.Where(c => c.Reference is not null).Select(c => c.Reference!.Registry).Distinct(StringComparer.Ordinal), RegistryAccess.Credentials(context), ct) };
             // Counted when the context step ends: the cache keys have scanned the tree by then.
             var relay = new BuildEventRelay(display, conversion.Graph, ContextName,
                 () => SizeOrZero(ContextTransferSize.ComputeAsync(buildContext, conversion.ContextPaths, ct)));
             var logs = new VertexLogTail();
             var outcome = await backend.BuildAsync(start, conversion.Graph, e =>
             {
+                if (e is BuildWarning warning)
+                {
+                    warnings.Add(warning.Message);
+                    return;
+                }
                 logs.Observe(e);
                 relay.Relay(e);
             }, ct);
@@ -90,17 +108,47 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 // As in BuildKit, one failure cancels the steps still running (other stages).
                 display.Cancel();
                 display.Complete();
+                await WarnAsync(warnings);
                 await ReportFailureAsync(failed, conversion.Graph, logs, text);
                 return 1;
             }
 
             _trace.Mark("graph solved");
             var completed = (BuildCompleted)outcome;
-            var manifest = completed.Target.Image
+            var target = completed.Target;
+            var manifest = target.Image
                 ?? throw new UserFacingException("the build produced no image");
-            await backend.DeliverAsync(new BuildOutputs(context, scope, display, registries), request, completed.Target, relay.ExportStep, ct);
-            display.Complete();
+            var records = completed.CacheRecords ?? [];
+            var sources = new CacheSources(registries);
+            var imports = new CacheImports(imported);
+            var blobs = new ExportBlobs(scope.Content, backend, imported, sources, target.Location);
+            if (request.CacheTo.FirstOrDefault(c => c.Type == CacheSpecType.Inline) is { } inline)
+            {
+                try
+                {
+                    manifest = await new InlineCacheEmbedder(backend, scope.Content, imports).EmbedAsync(manifest, records, blobs, ct);
+                    target = target with { Image = manifest };
+                    relay.ExportStep.Status("preparing layers for inline cache");
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is not (OperationCanceledException or UserFacingException))
+                {
+                    if (!inline.IgnoreError)
+                        throw new UserFacingException(SolveErrors.Failed("exporting cache to inline: " + e.Message), 1, e);
+                    warnings.Add($"exporting cache to inline: {e.Message} (ignored: ignore-error=true)");
+                }
+            }
+            var outputs = new BuildOutputs(context, scope, display, registries);
+            if (target.Imported is not null)
+                await ImportedImageDelivery.DeliverAsync(outputs, request, target, relay.ExportStep, scope.Content, registries, sources, ct);
+            else
+                await backend.DeliverAsync(outputs, request, target, relay.ExportStep, ct);
             _trace.Mark("outputs delivered");
+            var exporter = new CacheExporter(context, registries, display, new CacheRecordsDescriber(backend, imports, blobs), blobs, request.InsecureRegistries);
+            var cacheFailure = await exporter.ExportAsync(request.CacheTo, records, warnings, ct);
+            display.Complete();
+            await WarnAsync(warnings);
+            if (cacheFailure is not null)
+                throw new UserFacingException(SolveErrors.Failed(cacheFailure));
 
             var image = await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
                 new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
@@ -122,6 +170,13 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
     }
 
+    /// <summary>What did not fail the build but should be known (unusable caches), after the progress, as buildx prints its warnings.</summary>
+    private async Task WarnAsync(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+            await context.Error.WriteLineAsync("WARNING: " + warning);
+    }
+
     /// <summary>This process, or the cluster of <c>--cluster</c> / <c>IMG_CLUSTER</c>.</summary>
     private async Task<IBuildBackend> StartBackendAsync(RegistryClients registries, CancellationToken ct)
     {
@@ -133,7 +188,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
-        return new StandaloneBuildBackend(engine, _trace);
+        return new StandaloneBuildBackend(engine, scope.Content, _trace, lazyBaseImages: request.CacheFrom.Count > 0 && !request.NoCache);
     }
 
     /// <summary>Reads .dockerignore; a bad pattern fails the step that shows it.</summary>

@@ -18,12 +18,32 @@ public static class ImageDocuments
     public static byte[] Config(ImageConfig config)
     {
         using var document = JsonDocument.Parse(ImageJson.Serialize(config));
+        return SortedObject(document.RootElement.EnumerateObject().Select(p => (p.Name, p.Value)));
+    }
+
+    /// <summary>
+    /// A config's bytes with one more top-level field (replaced when present), in the same shape
+    /// (an inline cache: BuildKit adds <c>moby.buildkit.cache.v0</c> the same way).
+    /// </summary>
+    public static byte[] ConfigWith(ReadOnlySpan<byte> config, string name, JsonElement value)
+    {
+        using var document = JsonDocument.Parse(config.ToArray());
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException("image config is not a JSON object");
+        return SortedObject(document.RootElement.EnumerateObject().Where(p => p.Name != name).Select(p => (p.Name, p.Value)).Append((name, value)));
+    }
+
+    private static byte[] SortedObject(IEnumerable<(string Name, JsonElement Value)> properties)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ImageJson.Options.Encoder }))
         {
             writer.WriteStartObject();
-            foreach (var property in document.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
-                property.WriteTo(writer);
+            foreach (var (name, value) in properties.OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
             writer.WriteEndObject();
         }
         return EscapeHtml(buffer.ToArray());

@@ -12,4 +12,5 @@ namespace Img.Messages.Builds.Events;
 [Union(5, typeof(VertexLog))]
 [Union(6, typeof(BuildCompleted))]
 [Union(7, typeof(BuildFailed))]
+[Union(8, typeof(BuildWarning))]
 public interface IBuildEvent : IWithBuildId, IImgMessage;

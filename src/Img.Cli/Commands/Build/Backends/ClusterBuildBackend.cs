@@ -8,7 +8,10 @@ using Img.Engine.Oci;
 using Img.Engine.References;
 using Img.Engine.Registry;
 using Img.Engine.Registry.Credentials;
+using Img.Engine.RemoteCache;
 using Img.Engine.Solver;
+using Img.Engine.Transfer;
+using Img.Engine.Worker.Export;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
@@ -165,11 +168,18 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                 async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
         }
+        // the documents go along: an inline cache rewrites the config and manifest here, not on the node
+        var documents = new[]
+        {
+            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, manifest, cancellationToken),
+            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, document.Config, cancellationToken),
+        };
         await outputs.DeliverAsync(request, manifest, exporter, cancellationToken,
-            (tags, step, ct) => PushAsync(tags, manifest, location, request, step, ct));
+            (tags, step, ct) => PushAsync(tags, manifest, location, request, documents, step, ct));
     }
 
-    private async Task PushAsync(IReadOnlyList<ImageReference> tags, Descriptor manifest, string location, BuildRequest request, IProgressStep step, CancellationToken cancellationToken)
+    private async Task PushAsync(IReadOnlyList<ImageReference> tags, Descriptor manifest, string location, BuildRequest request, IReadOnlyList<byte[]> documents,
+        IProgressStep step, CancellationToken cancellationToken)
     {
         var logins = await RegistryLogins.ForAsync(tags.Select(t => t.Registry).Distinct(StringComparer.Ordinal), _credentials, cancellationToken);
         foreach (var tag in tags)
@@ -178,7 +188,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             var (id, answers) = _connection.OpenRequest();
             try
             {
-                _connection.Send(new PushImage(id, manifest, location, [tag.ToString()], logins, request.InsecureRegistries));
+                _connection.Send(new PushImage(id, manifest, location, [tag.ToString()], logins, request.InsecureRegistries, documents));
                 var answer = await answers.ReadAsync(cancellationToken) as ImagePushed;
                 if (answer is null || answer.Error.Length > 0)
                     throw new UserFacingException($"pushing {tag}: {answer?.Error ?? "no answer"}");
@@ -189,6 +199,47 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             }
             step.Status($"pushing manifest for {tag}@{manifest.Digest}", clock.Elapsed);
         }
+    }
+
+    /// <summary>
+    /// Each node holding some of the results publishes them (and, for a registry cache, pushes their
+    /// blobs and the images named straight from where they are); the lineages come back here.
+    /// </summary>
+    public async Task<IReadOnlyList<ResultManifest>> PublishResultsAsync(IReadOnlyList<CacheResult> results, ImageExportOptions layers, CachePushTarget? push, CancellationToken cancellationToken)
+    {
+        var lineages = new ResultManifest[results.Count];
+        var (compression, level) = CacheLayers.Describe(layers);
+        var logins = push is null ? [] : await RegistryLogins.ForAsync([push.Registry], _credentials, cancellationToken);
+        var locations = results.Select(r => r.Location).Append(push?.ImagesLocation ?? "").Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var location in locations)
+        {
+            var positions = Enumerable.Range(0, results.Count).Where(i => results[i].Location == location).ToArray();
+            var images = push is not null && push.ImagesLocation == location ? push.Images : [];
+            var (id, answers) = _connection.OpenRequest();
+            try
+            {
+                _connection.Send(new PublishCache(id, location, positions.Select(i => results[i].SnapshotId).ToArray(), compression, level,
+                    push?.Registry ?? "", push?.Repository ?? "", logins, push?.InsecureRegistries ?? [], images));
+                var answer = await answers.ReadAsync(cancellationToken) as CachePublished;
+                if (answer is null || answer.Error.Length > 0)
+                    throw new IOException($"node {location}: {answer?.Error ?? "no answer"}");
+                if (answer.Manifests.Count != positions.Length)
+                    throw new IOException($"node {location} published {answer.Manifests.Count} results of {positions.Length}");
+                for (var i = 0; i < positions.Length; i++)
+                    lineages[positions[i]] = ResultManifest.Parse(answer.Manifests[i]);
+            }
+            finally
+            {
+                _connection.CloseRequest(id);
+            }
+        }
+        return lineages;
+    }
+
+    public async Task<Stream> OpenBlobAsync(Descriptor blob, string location, CancellationToken cancellationToken)
+    {
+        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, blob, location, cancellationToken);
+        return new ContentReaderStream(await _scope.Content.OpenAsync(blob, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,12 @@ using Img.Cli.Progress;
 using Img.Coordinator.Builds;
 using Img.Engine.Context;
 using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Content;
 using Img.Engine.Graph;
+using Img.Engine.Oci;
+using Img.Engine.Registry;
+using Img.Engine.Transfer;
+using Img.Engine.Worker.Export;
 using Img.Engine.Solver;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
@@ -11,12 +16,19 @@ using Img.Messages.Builds.Events;
 
 namespace Img.Cli.Commands.Build.Backends;
 
-/// <summary>The cluster collapsed into this process: <see cref="StandaloneEngine"/>.</summary>
-internal sealed class StandaloneBuildBackend(StandaloneEngine engine, StartupTrace trace) : IBuildBackend
+/// <summary>
+/// The cluster collapsed into this process: <see cref="StandaloneEngine"/>. Base images are pulled
+/// whole while the Dockerfile converts (their layers are needed anyway), except with cache imports
+/// (<paramref name="lazyBaseImages"/>): then only their manifests and configs, and the layers when a
+/// step runs on them.
+/// </summary>
+internal sealed class StandaloneBuildBackend(StandaloneEngine engine, IContentStore content, StartupTrace trace, bool lazyBaseImages = false) : IBuildBackend
 {
     private readonly List<string> _served = [];
 
-    public IImageConfigResolver ImageConfigs { get; } = new LocalImageConfigResolver(engine.Executor.Locator);
+    public IImageConfigResolver ImageConfigs { get; } = lazyBaseImages
+        ? new RemoteImageConfigResolver(engine.Executor.Locator)
+        : new LocalImageConfigResolver(engine.Executor.Locator);
 
     public void ServeContext(string name, BuildContext context)
     {
@@ -33,6 +45,24 @@ internal sealed class StandaloneBuildBackend(StandaloneEngine engine, StartupTra
 
     public Task DeliverAsync(BuildOutputs outputs, BuildRequest request, CacheResult target, IProgressStep exporter, CancellationToken cancellationToken) =>
         outputs.DeliverAsync(request, target.Image!, exporter, cancellationToken);
+
+    /// <summary>Published here, read from the local store: a cache export pushes from it.</summary>
+    public async Task<IReadOnlyList<ResultManifest>> PublishResultsAsync(IReadOnlyList<CacheResult> results, ImageExportOptions layers, CachePushTarget? push, CancellationToken cancellationToken)
+    {
+        var publisher = layers == ResultPublisher.DefaultTransferOptions
+            ? engine.Node.Publisher
+            : new ResultPublisher(engine.Snapshotter.Snapshotter, content, engine.Executor.Layers, layers);
+        var lineages = new ResultManifest[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            var descriptor = await publisher.PublishAsync(results[i].SnapshotId, cancellationToken);
+            lineages[i] = ResultManifest.Parse(await content.ReadAllBytesAsync(descriptor, cancellationToken));
+        }
+        return lineages;
+    }
+
+    public async Task<Stream> OpenBlobAsync(Descriptor blob, string location, CancellationToken cancellationToken) =>
+        new ContentReaderStream(await content.OpenAsync(blob, cancellationToken));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,48 @@
+using Img.Engine.RemoteCache;
+using Img.Engine.Solver;
+using Img.Engine.Transfer;
+
+namespace Img.Node.Workers;
+
+/// <summary>
+/// Makes a job's imported inputs (<see cref="CacheResult.Imported"/>: records of a
+/// <c>--cache-from</c> cache) local snapshots before it runs: blobs fetched from the cache and
+/// verified, layers checked against the recorded diffIDs. An input that cannot be had fails the
+/// job with its position (<see cref="InputsLostException"/>), so the build forgets the record
+/// and runs its step.
+/// </summary>
+public static class ImportedInputs
+{
+    public static bool Any(IReadOnlyList<CacheResult> inputs) => inputs.Any(i => i.Imported is not null);
+
+    /// <param name="location">What the local results are located as (the node's name, "" in one process).</param>
+    public static async Task<IReadOnlyList<CacheResult>> LocalizeAsync(IReadOnlyList<CacheResult> inputs, ImportedResultFetcher fetcher, ICacheSourceResolver sources,
+        string location, CancellationToken cancellationToken)
+    {
+        var result = inputs.ToArray();
+        var lost = new List<int>();
+        var errors = new List<string>();
+        await Task.WhenAll(result.Select(async (input, i) =>
+        {
+            if (input.Imported is not { } imported)
+                return;
+            try
+            {
+                var fetched = await fetcher.FetchAsync(imported, sources.Open(imported.Source), cancellationToken).ConfigureAwait(false);
+                result[i] = new CacheResult(fetched.Snapshot, Location: location);
+            }
+            catch (Exception e) when (e is ResultUnavailableException or InvalidDataException or InvalidOperationException or FormatException or IOException
+                                      && !cancellationToken.IsCancellationRequested)
+            {
+                lock (lost)
+                {
+                    lost.Add(i);
+                    errors.Add(e.Message);
+                }
+            }
+        })).ConfigureAwait(false);
+        if (lost.Count > 0)
+            throw new InputsLostException([.. lost.Order()], string.Join("; ", errors));
+        return result;
+    }
+}
