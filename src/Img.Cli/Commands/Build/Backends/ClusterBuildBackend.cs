@@ -43,12 +43,15 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly ClusterSession _session;
     private readonly ICredentialStore? _credentials;
     private readonly Task<ClusterConnection> _connecting;
+    private readonly StartupTrace _trace;
     private ClusterConnection _connection = null!;
+    private bool _firstEventSeen;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace)
     {
         _connecting = connecting;
+        _trace = trace;
         _credentials = credentials;
         _scope = scope;
         _addresses = addresses;
@@ -65,10 +68,15 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken)
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken)
     {
-        var connecting = Task.Run(() => ClusterConnection.ConnectAsync(addresses, options, cancellationToken), cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error);
+        var connecting = Task.Run(async () =>
+        {
+            var connection = await ClusterConnection.ConnectAsync(addresses, options, cancellationToken);
+            trace.Mark($"connected to coordinator {connection.Coordinator}");
+            return connection;
+        }, cancellationToken);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
@@ -98,11 +106,13 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             throw new UserFacingException($"the build graph is {start.Graph.Length} bytes; a cluster takes graphs of at most {MaxGraphBytes} bytes: move large content (heredocs, long RUN lines) into the build context");
         var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
         start = start with { Checksums = checksums };
+        _trace.Mark("context checksums taken");
         await ConnectedAsync();
         await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));
         for (var attempt = 0; ; attempt++)
         {
             _connection.Send(start);
+            _trace.Mark("build submitted");
             var outcome = await FollowAsync(onProgress, cancellationToken);
             if (outcome is not null)
                 return outcome;
@@ -138,6 +148,11 @@ internal sealed class ClusterBuildBackend : IBuildBackend
                     case BuildCompleted or BuildFailed:
                         return (IBuildEvent)message;
                     case IBuildEvent e:
+                        if (!_firstEventSeen)
+                        {
+                            _firstEventSeen = true;
+                            _trace.Mark("first build event");
+                        }
                         onProgress(e);
                         break;
                     case ContextListRequest or ContextFilesRequest or SecretRequest:
