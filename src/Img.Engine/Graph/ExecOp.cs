@@ -33,5 +33,4 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
         Root = Root is null ? null : map(Root),
         Mounts = Mounts.Select(m => m.Source is null ? m : m with { Source = map(m.Source) }).ToArray(),
     };
-
 }

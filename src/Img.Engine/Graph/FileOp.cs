@@ -21,5 +21,4 @@ public sealed record FileOp(OpInput? Base, IReadOnlyList<FileAction> Actions) : 
         Base = Base is null ? null : map(Base),
         Actions = Actions.Select(a => a is FileCopyAction { Source: not null } c ? c with { Source = map(c.Source) } : a).ToArray(),
     };
-
 }

@@ -39,5 +39,4 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
     public override IReadOnlyList<OpInput> Inputs => Distinct([Root]);
 
     public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with { Root = Root is null ? null : map(Root) };
-
 }

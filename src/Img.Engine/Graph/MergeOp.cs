@@ -12,5 +12,4 @@ public sealed record MergeOp(IReadOnlyList<OpInput> Layers) : BuildOp
     public override IReadOnlyList<OpInput> Inputs => Distinct(Layers);
 
     public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with { Layers = Layers.Select(map).ToArray() };
-
 }

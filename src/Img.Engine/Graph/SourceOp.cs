@@ -40,5 +40,4 @@ public sealed record SourceOp(SourceKind SourceKind, string Identifier) : BuildO
     public override IReadOnlyList<OpInput> Inputs => [];
 
     public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this;
-
 }
