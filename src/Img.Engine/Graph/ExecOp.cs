@@ -13,7 +13,18 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
     public SecurityMode Security { get; init; } = SecurityMode.Sandbox;
     public IReadOnlyList<ExecMount> Mounts { get; init; } = [];
 
-    public override string Kind => "exec";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<ExecOp> Schema { get; } = new OpSchema<ExecOp>("exec", () => new(null, [], [], "", ""))
+        .Input("root", x => x.Root, (x, v) => x with { Root = v })
+        .Strings("args", x => x.Args, (x, v) => x with { Args = v })
+        .Strings("env", x => x.Env, (x, v) => x with { Env = v })
+        .String("cwd", x => x.Cwd, (x, v) => x with { Cwd = v })
+        .String("user", x => x.User, (x, v) => x with { User = v })
+        .Enum("network", x => x.Network, (x, v) => x with { Network = v })
+        .Enum("security", x => x.Security, (x, v) => x with { Security = v })
+        .Records("mounts", ExecMount.Schema, x => x.Mounts, (x, v) => x with { Mounts = v });
+
+    public override string Kind => Schema.Kind;
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Mounts.Select(m => m.Source).Prepend(Root));
 
@@ -22,16 +33,4 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
         Root = Root is null ? null : map(Root),
         Mounts = Mounts.Select(m => m.Source is null ? m : m with { Source = map(m.Source) }).ToArray(),
     };
-
-    public override void Encode(CanonicalWriter w)
-    {
-        w.Field("root").Input(Root);
-        w.Field("args").Strings(Args);
-        w.Field("env").Strings(Env);
-        w.Field("cwd").String(Cwd);
-        w.Field("user").String(User);
-        w.Field("network").Int((int)Network);
-        w.Field("security").Int((int)Security);
-        w.Field("mounts").List(Mounts, (writer, m) => m.Encode(writer));
-    }
 }
