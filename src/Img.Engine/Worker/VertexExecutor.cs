@@ -61,7 +61,7 @@ public sealed class VertexExecutor : IVertexExecutor
         var session = job.Session ?? _localSession;
         var result = job.Vertex.Op switch
         {
-            SourceOp { SourceKind: SourceKind.Image } image => await _images.ExecuteAsync(job, image, cancellationToken).ConfigureAwait(false),
+            SourceOp { SourceKind: SourceKind.Image or SourceKind.OciLayout } image => await _images.ExecuteAsync(job, image, cancellationToken).ConfigureAwait(false),
             SourceOp { SourceKind: SourceKind.Local } local => Local(local, job.Session is not null),
             SourceOp { SourceKind: SourceKind.Http } http => await _http.ExecuteAsync(job, http, cancellationToken).ConfigureAwait(false),
             SourceOp source => throw new NotSupportedException($"{source.SourceKind} sources are not supported ({source.Identifier})"),

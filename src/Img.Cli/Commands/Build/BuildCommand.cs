@@ -23,6 +23,7 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", ValueName: "string");
     internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
     internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
+    internal static readonly FlagSpec BuildContext = new("build-context", null, true, "Additional build contexts (e.g., name=path)", Repeatable: true);
     internal static readonly FlagSpec ProgressFlag = new("progress", null, true, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", ValueName: "string");
     internal static readonly FlagSpec Output = new("output", 'o', true, "Output destination (format: \"type=local,dest=path\")", Repeatable: true);
     internal static readonly FlagSpec Push = new("push", null, false, "Shorthand for \"--output=type=registry\"");
@@ -44,7 +45,7 @@ public sealed class BuildCommand : ICommand
 
     public IReadOnlyList<FlagSpec> Flags =>
     [
-        Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
+        Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
         ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, Cluster, ClusterTokenFile,
     ];
 
@@ -67,6 +68,7 @@ public sealed class BuildCommand : ICommand
         var outputs = args.Values(Output.Name).Select(OutputSpec.Parse).ToList();
         var cacheFrom = args.Values(CacheFrom.Name).Select(CacheSpec.ParseImport).ToList();
         var cacheTo = args.Values(CacheTo.Name).Select(CacheSpec.ParseExport).ToList();
+        var namedContexts = BuildContextSpec.Parse(args.Values(BuildContext.Name));
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
@@ -97,6 +99,7 @@ public sealed class BuildCommand : ICommand
             Cluster = cluster,
             CacheFrom = cacheFrom,
             CacheTo = cacheTo,
+            NamedContexts = namedContexts,
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };

@@ -40,6 +40,11 @@ public sealed record ConvertOptions
     /// the export vertex; null = the default (gzip).
     /// </summary>
     public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
+    /// <summary>
+    /// <c>--build-context</c> values by <see cref="NamedContextName.Normalize"/>d name: each replaces
+    /// the stage or image of that name (<c>FROM</c>, <c>COPY --from</c>, <c>RUN --mount=from</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, NamedContext> NamedContexts { get; init; } = new Dictionary<string, NamedContext>();
     /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
     public bool NoCache { get; init; }
 }
