@@ -9,7 +9,9 @@ namespace Img.Engine.Frontend.Dockerfile.Conversion;
 /// Named contexts in place of stages and images (BuildKit's <c>dockerui.NamedContext</c> as
 /// <c>dockerfile2llb</c> uses it): a stage whose name, or a base whose normalised reference, is a
 /// <c>--build-context</c> name takes its filesystem and config from the context instead, and its
-/// own instructions never run. <c>scratch</c> and <c>context</c> cannot be overridden.
+/// own instructions never run. Stages named <c>scratch</c> or <c>context</c> are not overridden
+/// (BuildKit compares the name as written; a base reference is compared normalised, so
+/// <c>COPY --from=context</c> can be).
 /// </summary>
 internal static class NamedContextDispatcher
 {
@@ -25,7 +27,7 @@ internal static class NamedContextDispatcher
     }
 
     /// <summary>
-    /// Makes <paramref name="d"/> the context's filesystem and config, dispatched. A directory a
+    /// Makes <paramref name="d"/> start from the context's filesystem and config. A directory a
     /// stage starts FROM is copied into a snapshot first (steps run on snapshots, never on the
     /// client's directory); <c>COPY --from</c> and <c>RUN --mount=from</c> read it in place.
     /// </summary>
@@ -35,7 +37,9 @@ internal static class NamedContextDispatcher
         d.Image = MutableImage.Empty(platform);
         d.Platform = platform;
         d.Base = null;
-        d.Dispatched = true;
+        // A stage the context replaces, or a name only COPY --from / RUN --mount reads, is done;
+        // a stage that starts FROM the context still runs its own instructions on top of it.
+        d.Dispatched = d.Override is not null || d.Unregistered;
         d.OnBuildInit = true;
         switch (context)
         {
