@@ -5,6 +5,7 @@ using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
 using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Git;
 using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Snapshots;
@@ -33,7 +34,11 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec ImageIdFile = new("iidfile", null, true, "Write the image ID to a file", ValueName: "string");
     internal static readonly FlagSpec CacheFrom = new("cache-from", null, true, "External cache sources (e.g., \"user/app:cache\", \"type=local,src=path/to/dir\")", Repeatable: true);
     internal static readonly FlagSpec CacheTo = new("cache-to", null, true, "Cache export destinations (e.g., \"user/app:cache\", \"type=local,dest=path/to/dir\")", Repeatable: true);
+    internal static readonly FlagSpec KeepGitDir = new("keep-git-dir", null, false, "Keep the .git directory of a git URL build context (as --build-arg BUILDKIT_CONTEXT_KEEP_GIT_DIR=1)");
     internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
+
+    /// <summary>BuildKit's build argument for keeping a git context's .git directory.</summary>
+    internal const string KeepGitDirArg = "BUILDKIT_CONTEXT_KEEP_GIT_DIR";
     internal static readonly FlagSpec ClusterTokenFile = ClusterFlags.TokenFile;
 
     public string Name => "build";
@@ -46,7 +51,7 @@ public sealed class BuildCommand : ICommand
     public IReadOnlyList<FlagSpec> Flags =>
     [
         Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
-        ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, Cluster, ClusterTokenFile,
+        ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, KeepGitDir, Cluster, ClusterTokenFile,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
@@ -72,18 +77,26 @@ public sealed class BuildCommand : ICommand
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
-        var (contextDir, dockerfilePath, dockerfileName, dockerfile) =
-            await DockerfileSource.ReadAsync(context, args.Positionals[0], args.Value(File.Name), cancellationToken);
+        var contextArgument = args.Positionals[0];
+        var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;
+        var buildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name);
+        var keepGitDir = args.Bool(KeepGitDir.Name) || (buildArgs.TryGetValue(KeepGitDirArg, out var keep) && keep is "1" or "true");
+        if (keepGitDir && gitContext is null)
+            throw new UsageException("--keep-git-dir needs a git URL as the build context", Name);
+        // A local context is checked before any state is touched; a git one is checked out in the state's temp space.
+        var local = gitContext is null
+            ? await DockerfileSource.ReadAsync(context, contextArgument, args.Value(File.Name), cancellationToken)
+            : default;
 
         var request = new BuildRequest
         {
-            ContextDirectory = contextDir,
-            DockerfilePath = dockerfilePath,
-            DockerfileName = dockerfileName,
-            Dockerfile = dockerfile,
+            ContextDirectory = local.ContextDirectory,
+            DockerfilePath = local.DockerfilePath,
+            DockerfileName = gitContext is null ? local.Name : "Dockerfile",
+            Dockerfile = gitContext is null ? local.Bytes : [],
             Tags = tags,
             TagNames = tagNames,
-            BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
+            BuildArgs = buildArgs,
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",
             NoCache = args.Bool(NoCache.Name),
@@ -108,10 +121,25 @@ public sealed class BuildCommand : ICommand
 
         return await StateScope.RunAsync(context, async scope =>
         {
-            var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
-            var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
-            var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
-            return await runner.RunAsync(cancellationToken);
+            string? checkout = null;
+            try
+            {
+                if (gitContext is not null)
+                {
+                    checkout = await GitBuildContext.CheckoutAsync(gitContext, keepGitDir, scope.TempRoot, cancellationToken);
+                    var read = await GitBuildContext.ReadDockerfileAsync(context, checkout, args.Value(File.Name), cancellationToken);
+                    request = request with { ContextDirectory = checkout, DockerfilePath = read.Path, DockerfileName = read.Name, Dockerfile = read.Bytes };
+                }
+                var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
+                var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
+                var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
+                return await runner.RunAsync(cancellationToken);
+            }
+            finally
+            {
+                if (checkout is not null && Directory.Exists(checkout))
+                    Directory.Delete(checkout, recursive: true);
+            }
         }, cancellationToken);
     }
 

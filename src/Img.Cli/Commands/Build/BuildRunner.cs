@@ -261,6 +261,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             SourceDateEpoch = request.SourceDateEpoch,
             LayerCompression = request.LayerCompression,
             NamedContexts = named,
+            GitResolver = new Img.Engine.Git.GitCommitResolver(),
             Network = request.NetworkMode switch
             {
                 "none" => NetworkMode.None,

@@ -2,6 +2,7 @@ using Img.Cli.Commands.Build.Backends;
 using Img.Engine.Content;
 using Img.Engine.Context;
 using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Git;
 using Img.Engine.Oci;
 
 namespace Img.Cli.Commands.Build;
@@ -9,7 +10,7 @@ namespace Img.Cli.Commands.Build;
 /// <summary>
 /// Opens each <c>--build-context</c> value where the build needs it, as buildx's input loading
 /// does: a directory is served by the backend as a local source (<c>_context</c> / <c>_dockerfile</c>
-/// for those two names), <c>docker-image://REF</c> is left to the converter, and
+/// for those two names), <c>docker-image://REF</c> and git URLs are left to the converter, and
 /// <c>oci-layout://PATH[:TAG][@DIGEST]</c> has its image's blobs copied into the content store.
 /// Errors are buildx's.
 /// </summary>
@@ -31,6 +32,8 @@ internal sealed class NamedContextLoader(CommandContext context, IContentStore c
     {
         if (value.StartsWith(ImagePrefix, StringComparison.Ordinal))
             return new ImageNamedContext(value[ImagePrefix.Length..]);
+        if (GitUrl.IsGit(value))
+            return new GitNamedContext(value);
         if (value.StartsWith(OciLayoutPrefix, StringComparison.Ordinal))
         {
             // The layout is a directory of this machine: nodes could not read it, and nothing carries its blobs to them yet.

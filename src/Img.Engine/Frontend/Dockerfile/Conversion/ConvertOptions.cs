@@ -24,6 +24,8 @@ public sealed record ConvertOptions
     public IReadOnlyList<string> ContextExcludePatterns { get; init; } = [];
     /// <summary>Base image config lookups; null = every image starts from an empty config.</summary>
     public IImageConfigResolver? ImageResolver { get; init; }
+    /// <summary>Git ref lookups: each git source is pinned to its commit; null = left unpinned (fetched as its ref names at run time).</summary>
+    public IGitCommitResolver? GitResolver { get; init; }
     /// <summary>
     /// <c>--network</c> of the build: the network of every RUN that does not choose one
     /// (no <c>RUN --network</c>, or <c>--network=default</c>), as BuildKit's forced network mode.

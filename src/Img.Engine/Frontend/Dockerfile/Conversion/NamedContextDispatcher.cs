@@ -57,6 +57,11 @@ internal static class NamedContextDispatcher
             case ImageNamedContext image:
                 await ApplyImageAsync(ctx, d, key, image.Reference, platform, ct).ConfigureAwait(false);
                 break;
+            case GitNamedContext git:
+                // a git checkout is a snapshot: steps run on it and copies read it as it is
+                d.Root = ctx.Graph.Add(new SourceOp(SourceKind.Git, git.Url),
+                    new OpMetadata($"[context {key}] {git.Url}", d.StageName, d.IgnoreCache));
+                break;
             case OciLayoutNamedContext layout:
                 var name = ImageReference.ParseNormalized(key).WithoutTagOrDigest().ToString();
                 d.Image = Configured(layout.Config);
