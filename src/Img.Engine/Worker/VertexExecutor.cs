@@ -39,7 +39,7 @@ public sealed class VertexExecutor : IVertexExecutor
         _images = new ImageSourceExecutor(Locator, new LayerChainUnpacker(options.Snapshotter, options.Content, scratch));
         _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(CacheMountStore.RootIn(options.State)));
         _files = new FileOpExecutor(steps, options.FileOps);
-        _localSession = new LocalBuildSession(options.LocalSources, options.Secrets);
+        _localSession = new LocalBuildSession(options.LocalSources, options.Secrets, options.SshAgents);
         _http = new HttpSourceExecutor(steps, options.Http);
         _git = new GitSourceExecutor(steps, Path.Join(scratch, "git"));
         _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);

@@ -25,6 +25,7 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
     internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
     internal static readonly FlagSpec BuildContext = new("build-context", null, true, "Additional build contexts (e.g., name=path)", Repeatable: true);
+    internal static readonly FlagSpec Ssh = new("ssh", null, true, "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>|<key>[,<key>]]\")", Repeatable: true);
     internal static readonly FlagSpec ProgressFlag = new("progress", null, true, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", ValueName: "string");
     internal static readonly FlagSpec Output = new("output", 'o', true, "Output destination (format: \"type=local,dest=path\")", Repeatable: true);
     internal static readonly FlagSpec Push = new("push", null, false, "Shorthand for \"--output=type=registry\"");
@@ -50,7 +51,7 @@ public sealed class BuildCommand : ICommand
 
     public IReadOnlyList<FlagSpec> Flags =>
     [
-        Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
+        Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, Ssh, ProgressFlag, Output, Push, Load, Backend, Quiet,
         ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, KeepGitDir, Cluster, ClusterTokenFile,
     ];
 
@@ -74,6 +75,10 @@ public sealed class BuildCommand : ICommand
         var cacheFrom = args.Values(CacheFrom.Name).Select(CacheSpec.ParseImport).ToList();
         var cacheTo = args.Values(CacheTo.Name).Select(CacheSpec.ParseExport).ToList();
         var namedContexts = BuildContextSpec.Parse(args.Values(BuildContext.Name));
+        var ssh = SshForwardSpec.Parse(args.Values(Ssh.Name));
+        // a node cannot reach this machine's agent: nothing carries agent connections over the cluster yet
+        if (ssh.Count > 0 && cluster is not null)
+            throw new UsageException("--ssh is not supported with --cluster yet", Name);
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
@@ -122,6 +127,7 @@ public sealed class BuildCommand : ICommand
         return await StateScope.RunAsync(context, async scope =>
         {
             string? checkout = null;
+            using var agents = await SshKeyAgent.StartAsync(ssh, context.ResolvePath, Path.Join(scope.TempRoot, "ssh"), cancellationToken);
             try
             {
                 if (gitContext is not null)
@@ -132,7 +138,7 @@ public sealed class BuildCommand : ICommand
                 }
                 var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
                 var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
-                var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
+                var runner = new BuildRunner(context, scope, request with { Secrets = secrets, SshAgents = agents.Sockets }, display);
                 return await runner.RunAsync(cancellationToken);
             }
             finally

@@ -25,6 +25,8 @@ public sealed record BuildRequest
     public bool NoCache { get; init; }
     public Platform? Platform { get; init; }
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--ssh</c>: id to the agent socket forwarded to steps that mount it.</summary>
+    public IReadOnlyDictionary<string, string> SshAgents { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
     public bool Push { get; init; }
     public string Backend { get; init; } = "auto";

@@ -191,7 +191,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets,
                 cluster.Addresses, cluster.Options, context.Error, ct);
         }
-        var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
+        var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct, request.SshAgents);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
         return new StandaloneBuildBackend(engine, scope.Content, _trace, lazyBaseImages: request.CacheFrom.Count > 0 && !request.NoCache);
