@@ -90,7 +90,7 @@ public sealed class SshMountTests(ImgFixture fixture) : IAsyncLifetime
         var img = await fixture.NewStateAsync();
         var ctx = ContextDir.Create(fixture, """
             FROM busybox
-            RUN --mount=type=ssh,id=absent true
+            RUN --mount=type=ssh,id=absent,required=true true
             """);
         var failed = (await img.BuildAsync(ctx, "-t", "e2e/ssh-missing")).AssertFailure();
         Assert.Contains("no SSH key \"absent\" forwarded from the client", failed.Error);
