@@ -64,9 +64,9 @@ public sealed class SshMountTests(ImgFixture fixture) : IAsyncLifetime
         var ctx = await ContextWithSshAddAsync("""
             FROM busybox
             COPY rootfs/ /
-            RUN --mount=type=ssh ssh-add -l > /listed.txt && echo "$SSH_AUTH_SOCK" > /sock.txt
-            RUN --mount=type=ssh,id=deploy,target=/agent.sock,mode=0666,uid=1000 SSH_AUTH_SOCK=/agent.sock ssh-add -l > /deploy.txt && ls -ln /agent.sock > /deploy-mode.txt
-            RUN (ssh-add -l > /unmounted.txt 2>&1 || echo "exit $?" >> /unmounted.txt); echo "[$SSH_AUTH_SOCK]" > /env.txt; ls /run/buildkit > /run-dir.txt 2>&1 || true
+            RUN --mount=type=ssh /usr/bin/ssh-add -l > /listed.txt && echo "$SSH_AUTH_SOCK" > /sock.txt
+            RUN --mount=type=ssh,id=deploy,target=/agent.sock,mode=0666,uid=1000 SSH_AUTH_SOCK=/agent.sock /usr/bin/ssh-add -l > /deploy.txt && ls -ln /agent.sock > /deploy-mode.txt
+            RUN (/usr/bin/ssh-add -l > /unmounted.txt 2>&1 || echo "exit $?" >> /unmounted.txt); echo "[$SSH_AUTH_SOCK]" > /env.txt; ls /run/buildkit > /run-dir.txt 2>&1 || true
             """);
         var build = (await img.BuildAsync(ctx, "-t", "e2e/ssh", "--ssh", "default=" + _socket, "--ssh", "deploy=" + _key)).AssertSuccess();
 
