@@ -123,7 +123,7 @@ public sealed class ImgFixture : IAsyncLifetime
             ArgumentList =
             {
                 "publish", Path.Combine("src", "Img.Cli"), "-c", "Release", "-o", Path.Combine(Root, "img"),
-                "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:PublishReadyToRun=false",
+                "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false",
             },
         };
         // the first publish compiles the composite ReadyToRun image (~2-3 min on 2 idle cores)
