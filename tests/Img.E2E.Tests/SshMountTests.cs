@@ -47,7 +47,7 @@ public sealed class SshMountTests(ImgFixture fixture) : IAsyncLifetime
     {
         var ctx = ContextDir.Create(fixture, dockerfile);
         var ldd = (await ProcessRunner.ToolAsync("ldd", "/usr/bin/ssh-add")).AssertSuccess().Out;
-        var files = ldd.Split('\n').SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Append("/usr/bin/ssh-add");
+        var files = ldd.Split('\n').SelectMany(l => l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Append("/usr/bin/ssh-add");
         foreach (var file in files.Distinct())
         {
             var dest = Path.Combine(ctx, "rootfs", file.TrimStart('/'));
