@@ -33,7 +33,7 @@ public sealed class StandaloneEngine : IAsyncDisposable
     public RegistryClients Registries { get; }
 
     public static StandaloneEngine Start(StateScope scope, string backend, RegistryClients registries,
-        IReadOnlyDictionary<string, string> secrets, bool debug, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> secrets, bool debug, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? sshAgents = null)
     {
         // ActorSystem creation and the journal's start are the longest chain of a cached build:
         // they go first, off this thread, and overlap with everything the caller does next.
@@ -41,7 +41,7 @@ public sealed class StandaloneEngine : IAsyncDisposable
         NodeEngine node;
         try
         {
-            node = NodeEngine.Create(scope.State, scope.Content, scope.Images, backend, registries, secrets);
+            node = NodeEngine.Create(scope.State, scope.Content, scope.Images, backend, registries, secrets, sshAgents);
         }
         catch
         {

@@ -9,6 +9,11 @@ public enum SourceKind
     Local,
     /// <summary>A file downloaded over HTTP(S) (ADD of a URL).</summary>
     Http,
-    /// <summary>A git repository (ADD of a git URL).</summary>
+    /// <summary>A git repository (ADD of a git URL, a git build context).</summary>
     Git,
+    /// <summary>
+    /// An image whose blobs the client put in the content store from an OCI layout directory
+    /// (<c>--build-context NAME=oci-layout://PATH</c>); identifier <c>oci-layout://NAME@DIGEST</c>.
+    /// </summary>
+    OciLayout,
 }

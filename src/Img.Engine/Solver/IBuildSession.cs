@@ -16,4 +16,11 @@ public interface IBuildSession
 
     /// <summary>The secret's value, or null when the client has no secret of that id.</summary>
     ValueTask<byte[]?> ReadSecretAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The host path of the client's ssh agent socket forwarded as <paramref name="id"/>
+    /// (<c>--ssh ID=...</c>), or null when the client forwards none of that id. Sessions that cannot
+    /// reach the client's agent (a cluster node's, for now) have none.
+    /// </summary>
+    ValueTask<string?> SshAgentSocketAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 }

@@ -23,6 +23,7 @@ public sealed class VertexExecutor : IVertexExecutor
     private readonly ExecOpExecutor _exec;
     private readonly FileOpExecutor _files;
     private readonly HttpSourceExecutor _http;
+    private readonly GitSourceExecutor _git;
     private readonly MergeOpExecutor _merge;
     private readonly ImageExporter _exporter;
     private readonly LocalBuildSession _localSession;
@@ -38,8 +39,9 @@ public sealed class VertexExecutor : IVertexExecutor
         _images = new ImageSourceExecutor(Locator, new LayerChainUnpacker(options.Snapshotter, options.Content, scratch));
         _exec = new ExecOpExecutor(steps, options.Runtime, new CacheMountStore(CacheMountStore.RootIn(options.State)));
         _files = new FileOpExecutor(steps, options.FileOps);
-        _localSession = new LocalBuildSession(options.LocalSources, options.Secrets);
+        _localSession = new LocalBuildSession(options.LocalSources, options.Secrets, options.SshAgents);
         _http = new HttpSourceExecutor(steps, options.Http);
+        _git = new GitSourceExecutor(steps, Path.Join(scratch, "git"));
         _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);
         _exporter = new ImageExporter(options.Snapshotter, options.Content, Layers);
     }
@@ -61,9 +63,10 @@ public sealed class VertexExecutor : IVertexExecutor
         var session = job.Session ?? _localSession;
         var result = job.Vertex.Op switch
         {
-            SourceOp { SourceKind: SourceKind.Image } image => await _images.ExecuteAsync(job, image, cancellationToken).ConfigureAwait(false),
+            SourceOp { SourceKind: SourceKind.Image or SourceKind.OciLayout } image => await _images.ExecuteAsync(job, image, cancellationToken).ConfigureAwait(false),
             SourceOp { SourceKind: SourceKind.Local } local => Local(local, job.Session is not null),
             SourceOp { SourceKind: SourceKind.Http } http => await _http.ExecuteAsync(job, http, cancellationToken).ConfigureAwait(false),
+            SourceOp { SourceKind: SourceKind.Git } git => await _git.ExecuteAsync(job, git, cancellationToken).ConfigureAwait(false),
             SourceOp source => throw new NotSupportedException($"{source.SourceKind} sources are not supported ({source.Identifier})"),
             ExecOp exec => await _exec.ExecuteAsync(job, exec, inputs, session, cancellationToken).ConfigureAwait(false),
             FileOp file => await _files.ExecuteAsync(job, file, inputs, session, cancellationToken).ConfigureAwait(false),

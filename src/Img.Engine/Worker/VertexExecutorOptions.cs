@@ -34,6 +34,8 @@ public sealed record VertexExecutorOptions
 
     /// <summary><c>--secret id=ID,src=PATH</c>: secret id to host file.</summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--ssh</c> of the client in this process: id to agent socket.</summary>
+    public IReadOnlyDictionary<string, string> SshAgents { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Applies COPY/ADD/WORKDIR file ops.</summary>
     public FileOpRunnerOptions FileOps { get; init; } = new();

@@ -58,8 +58,9 @@ public sealed class NodeEngine : IAsyncDisposable
 
     /// <param name="backend">auto, overlayfs, native or fuse-overlayfs.</param>
     /// <param name="secrets">This process's <c>--secret</c> files (standalone; a cluster node reads secrets through the build's session).</param>
+    /// <param name="sshAgents">This process's <c>--ssh</c> agents by id (standalone only).</param>
     public static NodeEngine Create(StateDirectory state, IContentStore content, IImageStore images, string backend, RegistryClients? registries,
-        IReadOnlyDictionary<string, string>? secrets = null)
+        IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? sshAgents = null)
     {
         var snapshotter = SnapshotterFactory.Create(backend, state.SnapshotsRoot);
         var executor = new VertexExecutor(new VertexExecutorOptions
@@ -71,6 +72,7 @@ public sealed class NodeEngine : IAsyncDisposable
             Runtime = new RuncRuntime(new RuncRuntimeOptions(Path.Join(state.Root, "runc"))),
             Registries = registries,
             Secrets = secrets ?? new Dictionary<string, string>(),
+            SshAgents = sshAgents ?? new Dictionary<string, string>(),
         });
         return new NodeEngine(snapshotter, executor, content, ScratchOf(state));
     }

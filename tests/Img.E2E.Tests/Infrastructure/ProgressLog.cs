@@ -19,7 +19,8 @@ public static partial class ProgressLog
             else if (rest == "CACHED" || rest.StartsWith("DONE", StringComparison.Ordinal) || rest.StartsWith("ERROR", StringComparison.Ordinal))
                 outcome[names[n]] = rest.Split(' ', 2)[0].TrimEnd(':');
         }
-        return names.Values.ToDictionary(d => d, d => outcome.GetValueOrDefault(d, "?"));
+        // vertices may share a description (ADD of a URL or git repository: the source and the copy); one entry each
+        return names.Values.Distinct().ToDictionary(d => d, d => outcome.GetValueOrDefault(d, "?"));
     }
 
     /// <summary>Only the Dockerfile steps (<c>[2/5] RUN ...</c>).</summary>

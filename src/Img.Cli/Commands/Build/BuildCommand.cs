@@ -5,6 +5,7 @@ using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
 using Img.Engine.Frontend.Dockerfile.Conversion;
+using Img.Engine.Git;
 using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Snapshots;
@@ -23,6 +24,8 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", ValueName: "string");
     internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
     internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
+    internal static readonly FlagSpec BuildContext = new("build-context", null, true, "Additional build contexts (e.g., name=path)", Repeatable: true);
+    internal static readonly FlagSpec Ssh = new("ssh", null, true, "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>|<key>[,<key>]]\")", Repeatable: true);
     internal static readonly FlagSpec ProgressFlag = new("progress", null, true, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", ValueName: "string");
     internal static readonly FlagSpec Output = new("output", 'o', true, "Output destination (format: \"type=local,dest=path\")", Repeatable: true);
     internal static readonly FlagSpec Push = new("push", null, false, "Shorthand for \"--output=type=registry\"");
@@ -32,7 +35,11 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec ImageIdFile = new("iidfile", null, true, "Write the image ID to a file", ValueName: "string");
     internal static readonly FlagSpec CacheFrom = new("cache-from", null, true, "External cache sources (e.g., \"user/app:cache\", \"type=local,src=path/to/dir\")", Repeatable: true);
     internal static readonly FlagSpec CacheTo = new("cache-to", null, true, "Cache export destinations (e.g., \"user/app:cache\", \"type=local,dest=path/to/dir\")", Repeatable: true);
+    internal static readonly FlagSpec KeepGitDir = new("keep-git-dir", null, false, "Keep the .git directory of a git URL build context (as --build-arg BUILDKIT_CONTEXT_KEEP_GIT_DIR=1)");
     internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
+
+    /// <summary>BuildKit's build argument for keeping a git context's .git directory.</summary>
+    internal const string KeepGitDirArg = "BUILDKIT_CONTEXT_KEEP_GIT_DIR";
     internal static readonly FlagSpec ClusterTokenFile = ClusterFlags.TokenFile;
 
     public string Name => "build";
@@ -44,8 +51,8 @@ public sealed class BuildCommand : ICommand
 
     public IReadOnlyList<FlagSpec> Flags =>
     [
-        Tag, File, BuildArg, Target, NoCache, Label, Platform, Network, Secret, ProgressFlag, Output, Push, Load, Backend, Quiet,
-        ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, Cluster, ClusterTokenFile,
+        Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, Ssh, ProgressFlag, Output, Push, Load, Backend, Quiet,
+        ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, KeepGitDir, Cluster, ClusterTokenFile,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
@@ -67,21 +74,34 @@ public sealed class BuildCommand : ICommand
         var outputs = args.Values(Output.Name).Select(OutputSpec.Parse).ToList();
         var cacheFrom = args.Values(CacheFrom.Name).Select(CacheSpec.ParseImport).ToList();
         var cacheTo = args.Values(CacheTo.Name).Select(CacheSpec.ParseExport).ToList();
+        var namedContexts = BuildContextSpec.Parse(args.Values(BuildContext.Name));
+        var ssh = SshForwardSpec.Parse(args.Values(Ssh.Name));
+        // a node cannot reach this machine's agent: nothing carries agent connections over the cluster yet
+        if (ssh.Count > 0 && cluster is not null)
+            throw new UsageException("--ssh is not supported with --cluster yet", Name);
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
-        var (contextDir, dockerfilePath, dockerfileName, dockerfile) =
-            await DockerfileSource.ReadAsync(context, args.Positionals[0], args.Value(File.Name), cancellationToken);
+        var contextArgument = args.Positionals[0];
+        var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;
+        var buildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name);
+        var keepGitDir = args.Bool(KeepGitDir.Name) || (buildArgs.TryGetValue(KeepGitDirArg, out var keep) && keep is "1" or "true");
+        if (keepGitDir && gitContext is null)
+            throw new UsageException("--keep-git-dir needs a git URL as the build context", Name);
+        // A local context is checked before any state is touched; a git one is checked out in the state's temp space.
+        var local = gitContext is null
+            ? await DockerfileSource.ReadAsync(context, contextArgument, args.Value(File.Name), cancellationToken)
+            : default;
 
         var request = new BuildRequest
         {
-            ContextDirectory = contextDir,
-            DockerfilePath = dockerfilePath,
-            DockerfileName = dockerfileName,
-            Dockerfile = dockerfile,
+            ContextDirectory = local.ContextDirectory,
+            DockerfilePath = local.DockerfilePath,
+            DockerfileName = gitContext is null ? local.Name : "Dockerfile",
+            Dockerfile = gitContext is null ? local.Bytes : [],
             Tags = tags,
             TagNames = tagNames,
-            BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
+            BuildArgs = buildArgs,
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",
             NoCache = args.Bool(NoCache.Name),
@@ -97,6 +117,7 @@ public sealed class BuildCommand : ICommand
             Cluster = cluster,
             CacheFrom = cacheFrom,
             CacheTo = cacheTo,
+            NamedContexts = namedContexts,
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };
@@ -105,10 +126,26 @@ public sealed class BuildCommand : ICommand
 
         return await StateScope.RunAsync(context, async scope =>
         {
-            var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
-            var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
-            var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
-            return await runner.RunAsync(cancellationToken);
+            string? checkout = null;
+            using var agents = await SshKeyAgent.StartAsync(ssh, context.ResolvePath, Path.Join(scope.TempRoot, "ssh"), cancellationToken);
+            try
+            {
+                if (gitContext is not null)
+                {
+                    checkout = await GitBuildContext.CheckoutAsync(gitContext, keepGitDir, scope.TempRoot, cancellationToken);
+                    var read = await GitBuildContext.ReadDockerfileAsync(context, checkout, args.Value(File.Name), cancellationToken);
+                    request = request with { ContextDirectory = checkout, DockerfilePath = read.Path, DockerfileName = read.Name, Dockerfile = read.Bytes };
+                }
+                var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
+                var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
+                var runner = new BuildRunner(context, scope, request with { Secrets = secrets, SshAgents = agents.Sockets }, display);
+                return await runner.RunAsync(cancellationToken);
+            }
+            finally
+            {
+                if (checkout is not null && Directory.Exists(checkout))
+                    Directory.Delete(checkout, recursive: true);
+            }
         }, cancellationToken);
     }
 

@@ -25,6 +25,8 @@ public sealed record BuildRequest
     public bool NoCache { get; init; }
     public Platform? Platform { get; init; }
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--ssh</c>: id to the agent socket forwarded to steps that mount it.</summary>
+    public IReadOnlyDictionary<string, string> SshAgents { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
     public bool Push { get; init; }
     public string Backend { get; init; } = "auto";
@@ -41,6 +43,8 @@ public sealed record BuildRequest
     public IReadOnlyList<Caching.CacheSpec> CacheFrom { get; init; } = [];
     /// <summary><c>--cache-to</c>: where the build's cache is written.</summary>
     public IReadOnlyList<Caching.CacheSpec> CacheTo { get; init; } = [];
+    /// <summary><c>--build-context</c>: normalised name to value as written (<see cref="BuildContextSpec"/>).</summary>
+    public IReadOnlyDictionary<string, string> NamedContexts { get; init; } = new Dictionary<string, string>();
     /// <summary><c>--cluster</c> / <c>IMG_CLUSTER</c>: build on a cluster instead of in this process.</summary>
     public ClusterTarget? Cluster { get; init; }
 }

@@ -9,6 +9,7 @@ using Img.Engine.Frontend.Dockerfile.Conversion;
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using Img.Engine.Graph;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 using Img.Engine.Registry;
 using Img.Engine.RemoteCache;
 using Img.Engine.Worker.Sources;
@@ -57,6 +58,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         _trace.Mark("backend started");
 
         DirectoryInfo? emptyContext = null;
+        var opened = new List<BuildContext>();
         try
         {
             var contextDir = request.ContextDirectory ?? (emptyContext = Directory.CreateDirectory(Path.Join(scope.TempRoot, "context-" + Guid.NewGuid().ToString("N")))).FullName;
@@ -70,7 +72,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             });
             using var buildContext = OpenContext(contextDir);
             backend.ServeContext(ContextName, buildContext);
-            var conversion = await ConvertAsync(text, buildContext, backend.ImageConfigs, ct);
+            var named = await new NamedContextLoader(context, scope.Content, backend, request.Cluster is not null)
+                .LoadAsync(request.NamedContexts, dir => OpenNamedContext(dir, opened), request.Platform ?? PlatformSpec.Default(), ct);
+            var conversion = await ConvertAsync(text, buildContext, backend.ImageConfigs, named, ct);
             ShowDockerignoreStep(buildContext);
 
             _trace.Mark("Dockerfile converted");
@@ -166,6 +170,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
         finally
         {
+            foreach (var named in opened)
+                named.Dispose();
             emptyContext?.Delete(recursive: true);
         }
     }
@@ -185,7 +191,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets,
                 cluster.Addresses, cluster.Options, context.Error, _trace, ct);
         }
-        var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
+        var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct, request.SshAgents);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
         return new StandaloneBuildBackend(engine, scope.Content, _trace, lazyBaseImages: request.CacheFrom.Count > 0 && !request.NoCache);
@@ -231,7 +237,15 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         }
     }
 
-    private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, IImageConfigResolver images, CancellationToken ct)
+    /// <summary>A named context directory, with its own .dockerignore (as BuildKit reads it); kept open for the build.</summary>
+    private BuildContext OpenNamedContext(string directory, List<BuildContext> opened)
+    {
+        var named = BuildContext.Open(directory, null, scope.State);
+        opened.Add(named);
+        return named;
+    }
+
+    private async Task<ConversionResult> ConvertAsync(string text, BuildContext buildContext, IImageConfigResolver images, IReadOnlyDictionary<string, NamedContext> named, CancellationToken ct)
     {
         var options = new ConvertOptions
         {
@@ -246,6 +260,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
             LayerCompression = request.LayerCompression,
+            NamedContexts = named,
+            GitResolver = new Img.Engine.Git.GitCommitResolver(),
             Network = request.NetworkMode switch
             {
                 "none" => NetworkMode.None,

@@ -11,7 +11,7 @@ namespace Img.Engine.Worker.Exec;
 /// The extra mounts of one RUN (<c>--mount</c>), as host directories bound into the container:
 /// bind (a read-only view of another input, a writable throw-away snapshot for <c>rw</c>, or the
 /// context directory), cache (<see cref="CacheMountStore"/>), tmpfs, secret (a file on a private
-/// tmpfs, or an environment variable). Disposing takes everything down again.
+/// tmpfs, or an environment variable), ssh (a socket forwarding to the client's agent). Disposing takes everything down again.
 /// </summary>
 internal sealed class RunMounts : IAsyncDisposable
 {
@@ -63,8 +63,7 @@ internal sealed class RunMounts : IAsyncDisposable
                 await AddSecretAsync(mount, ct).ConfigureAwait(false);
                 break;
             case ExecMountKind.Ssh:
-                if (!mount.Optional)
-                    throw new NotSupportedException("RUN --mount=type=ssh is not supported (no SSH agent forwarding)");
+                await AddSshAsync(mount, ct).ConfigureAwait(false);
                 break;
             default:
                 throw new NotSupportedException($"RUN --mount type {mount.Type} is not supported");
@@ -142,6 +141,21 @@ internal sealed class RunMounts : IAsyncDisposable
         Posix.Lchown(path, mount.Uid ?? 0, mount.Gid ?? 0);
         var target = string.IsNullOrEmpty(mount.Target) ? "/run/secrets/" + mount.SecretId : mount.Target;
         Mounts.Add(Mount.Bind(path, readOnly: true, target));
+    }
+
+    /// <summary>The client's agent, through a socket of this step's own (<see cref="SshAgentProxy"/>).</summary>
+    private async Task AddSshAsync(ExecMount mount, CancellationToken ct)
+    {
+        var agent = await _session.SshAgentSocketAsync(mount.SecretId, ct).ConfigureAwait(false);
+        if (agent is null)
+        {
+            if (mount.Optional)
+                return;
+            throw new SshAgentNotForwardedException(mount.SecretId);
+        }
+        var proxy = SshAgentProxy.Start(agent, _steps.Scratch, mount.Uid ?? 0, mount.Gid ?? 0, mount.Mode ?? 0x180 /* 0600 */);
+        _cleanup.Add(() => proxy.DisposeAsync());
+        Mounts.Add(Mount.Bind(proxy.Path, readOnly: false, mount.Target));
     }
 
     public async ValueTask DisposeAsync()

@@ -58,6 +58,27 @@ public sealed class BaseImageLocator
     }
 
     /// <summary>
+    /// An image that has no name in the image store but whose blobs are in the content store (an
+    /// OCI layout named context the client copied in), by its root digest: the last <c>@</c> part
+    /// of <paramref name="identifier"/> (<c>oci-layout://NAME@sha256:...</c>).
+    /// </summary>
+    /// <exception cref="BaseImageNotFoundException">The root blob is not in the content store.</exception>
+    public async Task<ResolvedImage> ResolveStoredAsync(string identifier, Platform? platform, CancellationToken ct)
+    {
+        var digest = Digest.Parse(identifier[(identifier.LastIndexOf('@') + 1)..]);
+        var info = await _content.InfoAsync(digest, ct).ConfigureAwait(false)
+            ?? throw new BaseImageNotFoundException(identifier, platform, "its blobs are not in the content store (an OCI layout is read by the client that names it)");
+        var probe = new Descriptor { Digest = digest.ToString(), Size = info.Size };
+        using var json = System.Text.Json.JsonDocument.Parse(await _content.ReadAllBytesAsync(probe, ct).ConfigureAwait(false));
+        var isIndex = json.RootElement.TryGetProperty("manifests", out _);
+        var mediaType = json.RootElement.TryGetProperty("mediaType", out var declared) && declared.GetString() is { Length: > 0 } written
+            ? written
+            : isIndex ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+        var image = new Image { Name = identifier, Target = probe with { MediaType = mediaType } };
+        return await ImageResolver.ResolveAsync(_content, image, platform, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// A base image's config and the digest its name resolves to, without pulling it: the local
     /// store when it has the image, else the registry's manifest (platform-selected) and config
     /// only. What a client needs to convert a Dockerfile whose steps run elsewhere (cluster nodes

@@ -5,9 +5,9 @@ namespace Img.Engine.Worker.Sources;
 /// <summary>
 /// The session of a build whose client is this process: contexts are the registered
 /// <see cref="LocalSources"/> (read in place, nothing copied), secrets are host files
-/// (<c>--secret id=ID,src=PATH</c>) read when a step mounts them.
+/// (<c>--secret id=ID,src=PATH</c>) read when a step mounts them, ssh agents are host sockets (<c>--ssh</c>).
 /// </summary>
-public sealed class LocalBuildSession(LocalSources sources, IReadOnlyDictionary<string, string> secretFiles) : IBuildSession
+public sealed class LocalBuildSession(LocalSources sources, IReadOnlyDictionary<string, string> secretFiles, IReadOnlyDictionary<string, string>? sshAgents = null) : IBuildSession
 {
     public ValueTask<LocalContextView> OpenContextAsync(string name, IReadOnlyList<ContentSelection> selections, CancellationToken cancellationToken)
     {
@@ -21,4 +21,7 @@ public sealed class LocalBuildSession(LocalSources sources, IReadOnlyDictionary<
             return null;
         return await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
     }
+
+    public ValueTask<string?> SshAgentSocketAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(sshAgents is not null && sshAgents.TryGetValue(id, out var socket) ? socket : null);
 }

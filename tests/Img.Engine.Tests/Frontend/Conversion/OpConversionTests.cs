@@ -111,6 +111,23 @@ public class OpConversionTests
     }
 
     [Fact]
+    public void SshMountsCountTheirDefaultTargetsAndSetSshAuthSockToTheFirst()
+    {
+        var r = Convert("FROM alpine\nRUN --mount=type=ssh --mount=type=ssh,id=deploy,required x\nRUN --mount=type=ssh,target=/a.sock y\nRUN z\n");
+        var x = Ops<ExecOp>(r).Single(e => e.Args[^1] == "x");
+        Assert.Equal(["/run/buildkit/ssh_agent.0", "/run/buildkit/ssh_agent.1"], x.Mounts.Select(m => m.Target));
+        Assert.Equal(["default", "deploy"], x.Mounts.Select(m => m.SecretId));
+        Assert.Equal([true, false], x.Mounts.Select(m => m.Optional));
+        Assert.Contains("SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0", x.Env);
+        Assert.Contains("SSH_AUTH_SOCK=/a.sock", Ops<ExecOp>(r).Single(e => e.Args[^1] == "y").Env);
+        Assert.DoesNotContain(Ops<ExecOp>(r).Single(e => e.Args[^1] == "z").Env, e => e.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal));
+        Assert.DoesNotContain(r.Image.Config!.Env ?? [], e => e.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal));
+
+        var own = Convert("FROM alpine\nENV SSH_AUTH_SOCK=/mine\nRUN --mount=type=ssh x\n");
+        Assert.Contains("SSH_AUTH_SOCK=/mine", Ops<ExecOp>(own).Single().Env);
+    }
+
+    [Fact]
     public void SecretMountDefaultsToRunSecrets()
     {
         var r = Convert("FROM alpine\nRUN --mount=type=secret,id=npm,required cat /run/secrets/npm\n");

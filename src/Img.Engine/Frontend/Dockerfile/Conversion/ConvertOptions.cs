@@ -24,6 +24,8 @@ public sealed record ConvertOptions
     public IReadOnlyList<string> ContextExcludePatterns { get; init; } = [];
     /// <summary>Base image config lookups; null = every image starts from an empty config.</summary>
     public IImageConfigResolver? ImageResolver { get; init; }
+    /// <summary>Git ref lookups: each git source is pinned to its commit; null = left unpinned (fetched as its ref names at run time).</summary>
+    public IGitCommitResolver? GitResolver { get; init; }
     /// <summary>
     /// <c>--network</c> of the build: the network of every RUN that does not choose one
     /// (no <c>RUN --network</c>, or <c>--network=default</c>), as BuildKit's forced network mode.
@@ -40,6 +42,11 @@ public sealed record ConvertOptions
     /// the export vertex; null = the default (gzip).
     /// </summary>
     public Img.Engine.Diff.LayerCompressionOptions? LayerCompression { get; init; }
+    /// <summary>
+    /// <c>--build-context</c> values by <see cref="NamedContextName.Normalize"/>d name: each replaces
+    /// the stage or image of that name (<c>FROM</c>, <c>COPY --from</c>, <c>RUN --mount=from</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, NamedContext> NamedContexts { get; init; } = new Dictionary<string, NamedContext>();
     /// <summary><c>--no-cache</c>: marks every vertex IgnoreCache (metadata only, not in digests).</summary>
     public bool NoCache { get; init; }
 }

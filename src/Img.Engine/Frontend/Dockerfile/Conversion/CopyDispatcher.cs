@@ -177,16 +177,7 @@ internal static partial class CopyDispatcher
     private static bool IsHttp(string src) =>
         (src.StartsWith("http://", StringComparison.Ordinal) || src.StartsWith("https://", StringComparison.Ordinal)) && !IsGit(src);
 
-    /// <summary>Git URLs as ADD recognises them: <c>git@host:repo</c>, <c>git://</c>, <c>ssh://</c>, or an http(s) URL ending in <c>.git</c>.</summary>
-    private static bool IsGit(string src)
-    {
-        if (src.StartsWith("git@", StringComparison.Ordinal) || src.StartsWith("git://", StringComparison.Ordinal) || src.StartsWith("ssh://", StringComparison.Ordinal))
-            return true;
-        if (!src.StartsWith("http://", StringComparison.Ordinal) && !src.StartsWith("https://", StringComparison.Ordinal))
-            return false;
-        var path = src.Split('#')[0].Split('?')[0];
-        return path.EndsWith(".git", StringComparison.Ordinal) || path.Contains(".git/", StringComparison.Ordinal);
-    }
+    private static bool IsGit(string src) => Img.Engine.Git.GitUrl.IsGit(src);
 
     private static bool ContainsWildcards(string name)
     {

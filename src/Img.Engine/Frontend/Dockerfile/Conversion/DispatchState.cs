@@ -39,6 +39,9 @@ internal sealed class DispatchState
     public Dictionary<DispatchState, Instruction> Deps { get; } = new(ReferenceEqualityComparer.Instance);
     public List<StageCommand> Commands { get; set; } = new();
 
+    /// <summary>The named context that replaces this stage (its name is a <c>--build-context</c> name), with its key.</summary>
+    public (string Key, NamedContext Context)? Override { get; set; }
+
     /// <summary>The base image, resolved but not yet in the graph (see <see cref="StagePlanner"/>).</summary>
     public SourceOp? PendingBaseSource { get; set; }
 

@@ -61,10 +61,10 @@ public static class DockerfileConverter
             ct.ThrowIfCancellationRequested();
             Dispatcher.DispatchStage(ctx, d);
         }
-        return Finish(ctx, target);
+        return await FinishAsync(ctx, target, ct).ConfigureAwait(false);
     }
 
-    private static ConversionResult Finish(ConversionContext ctx, DispatchState target)
+    private static async Task<ConversionResult> FinishAsync(ConversionContext ctx, DispatchState target, CancellationToken ct)
     {
         var image = target.Image;
         if (ctx.Options.Labels.Count > 0)
@@ -98,6 +98,7 @@ public static class DockerfileConverter
         var replacements = new Dictionary<OpDigest, BuildOp>();
         if (paths.Count > 0)
             replacements[ctx.Context.Digest] = ctx.ContextPlaceholder with { FollowPaths = paths };
+        await GitPinning.PinAsync(ctx, export.Digest, replacements, ct).ConfigureAwait(false);
         var graph = ctx.Graph.Build(export.Digest, replacements);
         return new ConversionResult(graph, config, platform, paths.Count == 0 && AnyContextUse(ctx) ? ["/"] : paths);
     }

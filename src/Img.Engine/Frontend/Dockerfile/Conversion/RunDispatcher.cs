@@ -56,7 +56,11 @@ internal static class RunDispatcher
             descriptionEnv = descriptionEnv.With(m.Env!, "****");
         var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, customName, descriptionEnv));
 
-        var op = new ExecOp(d.Root, args, SortedPairs(env), d.Dir, d.User)
+        // As BuildKit's llb: a step with ssh mounts gets SSH_AUTH_SOCK = the first one's target, unless it sets its own.
+        var opEnv = env;
+        if (extraMounts.FirstOrDefault(m => m.Type == ExecMountType.Ssh) is { } ssh && !env.TryGet("SSH_AUTH_SOCK", out _))
+            opEnv = env.With("SSH_AUTH_SOCK", ssh.Target);
+        var op = new ExecOp(d.Root, args, SortedPairs(opEnv), d.Dir, d.User)
         {
             Network = c.Network switch
             {

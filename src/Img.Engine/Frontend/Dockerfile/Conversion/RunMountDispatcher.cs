@@ -10,6 +10,7 @@ internal static class RunMountDispatcher
     public static IReadOnlyList<ExecMount> Mounts(ConversionContext ctx, DispatchState d, IReadOnlyList<RunMount> mounts, IReadOnlyList<DispatchState?> sources)
     {
         var result = new List<ExecMount>();
+        var sshCount = 0;
         for (var i = 0; i < mounts.Count; i++)
         {
             var m = mounts[i];
@@ -29,7 +30,7 @@ internal static class RunMountDispatcher
                     result.Add(Secret(m));
                     continue;
                 case RunMountType.Ssh:
-                    result.Add(Ssh(m));
+                    result.Add(Ssh(m, sshCount++));
                     continue;
             }
             var target = m.Target;
@@ -112,12 +113,13 @@ internal static class RunMountDispatcher
         };
     }
 
-    private static ExecMount Ssh(RunMount m)
+    /// <summary>BuildKit's default target is <c>/run/buildkit/ssh_agent.N</c>, N counting the step's ssh mounts.</summary>
+    private static ExecMount Ssh(RunMount m, int index)
     {
         if (m.Source.Length > 0)
             throw new InstructionException("ssh does not support source");
         var hasFileInfo = m.Uid is not null || m.Gid is not null || m.Mode is not null;
-        return new ExecMount(ExecMountType.Ssh, m.Target.Length > 0 ? m.Target : "/run/buildkit/ssh_agent.0")
+        return new ExecMount(ExecMountType.Ssh, m.Target.Length > 0 ? m.Target : "/run/buildkit/ssh_agent." + index.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             SecretId = m.CacheId.Length > 0 ? m.CacheId : "default",
             Optional = !m.Required,

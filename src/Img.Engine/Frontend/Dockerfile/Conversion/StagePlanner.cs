@@ -37,6 +37,11 @@ internal static class StagePlanner
             if (stage.Platform.Length > 0)
                 d.Platform = ParsePlatform(ctx, stage.Platform, line);
             ctx.States.Add(d);
+            if (stage.Name.Length > 0 && NamedContextDispatcher.Find(ctx, stage.Name) is { } named)
+            {
+                d.Override = named;
+                d.Base = null;
+            }
 
             var total = d.BaseName != Scratch && d.Base is null ? 1 : 0;
             total += stage.Commands.Count(c => c is AddInstruction or CopyInstruction or RunInstruction or WorkdirInstruction);
@@ -93,6 +98,8 @@ internal static class StagePlanner
         foreach (var d in ctx.States.States.ToArray())
         {
             d.Commands = new List<StageCommand>();
+            if (d.Override is not null)
+                continue; // replaced by a named context: its instructions never run
             foreach (var instruction in d.Stage.Commands)
             {
                 var command = ToCommand(ctx, instruction, isOnBuild: false);
@@ -300,6 +307,11 @@ internal static class StagePlanner
 
     private static async Task ResolveBaseAsync(ConversionContext ctx, DispatchState d, CancellationToken ct)
     {
+        if (d.Override is { } replaced)
+        {
+            await NamedContextDispatcher.ApplyAsync(ctx, d, replaced.Key, replaced.Context, ct).ConfigureAwait(false);
+            return;
+        }
         if (d.BaseName == Scratch)
         {
             d.Root = null;
@@ -318,6 +330,11 @@ internal static class StagePlanner
         catch (InvalidReferenceException e)
         {
             throw new InstructionException($"failed to parse stage name \"{d.BaseName}\": {e.Message}", d.Line);
+        }
+        if (NamedContextDispatcher.Find(ctx, reference) is { } named)
+        {
+            await NamedContextDispatcher.ApplyAsync(ctx, d, named.Key, named.Context, ct).ConfigureAwait(false);
+            return;
         }
         var platform = d.Platform ?? ctx.TargetPlatform;
         ImageConfig? config = null;
