@@ -30,7 +30,7 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryLogin _login;
 
     public RegistryClient(string registry, RegistryClientOptions? options = null)
-        : this(RegistryEndpoint.Resolve(registry, (options ?? new RegistryClientOptions()).InsecureRegistries), options)
+        : this(Resolve(registry, options ?? new RegistryClientOptions()), options)
     {
     }
 
@@ -49,6 +49,9 @@ public sealed class RegistryClient : IDisposable
     }
 
     public RegistryEndpoint Endpoint => _transport.Endpoint;
+
+    private static RegistryEndpoint Resolve(string registry, RegistryClientOptions options) =>
+        RegistryEndpoint.Resolve(registry, options.InsecureRegistries, options.Handler is null ? options.CertsDirectory : null);
 
     public void Dispose() => _transport.Dispose();
 

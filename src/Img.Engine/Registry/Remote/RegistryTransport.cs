@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using Img.Engine.Registry.Auth;
+using Img.Engine.Registry.Tls;
 
 namespace Img.Engine.Registry.Remote;
 
@@ -7,15 +9,20 @@ namespace Img.Engine.Registry.Remote;
 /// The HTTP side of one registry, shared by the resolver, fetchers and pushers: it owns the
 /// <see cref="HttpClient"/> and the <see cref="RegistryAuthorizer"/>, builds API URIs and subjects,
 /// and sends requests with authentication (one more round after a 401 that taught something new)
-/// and bounded retries of idempotent requests (see <see cref="RetryPolicy"/>).
+/// and bounded retries of idempotent requests (see <see cref="RetryPolicy"/>). TLS follows the
+/// registry's certs.d directory (<see cref="HostCertificates"/>, <see cref="RegistryCertificateValidator"/>);
+/// an insecure endpoint whose server does not speak TLS drops to plain HTTP once, for good.
 /// </summary>
 internal sealed class RegistryTransport : IDisposable
 {
     private readonly bool _ownsHttp;
+    private readonly RegistryCertificateValidator? _validator;
+    private volatile RegistryEndpoint _endpoint;
 
+    /// <exception cref="RegistryException">The registry's certs.d directory is incomplete or unreadable.</exception>
     public RegistryTransport(RegistryEndpoint endpoint, RegistryClientOptions options)
     {
-        Endpoint = endpoint;
+        _endpoint = endpoint;
         Options = options;
         Retry = new RetryPolicy(options);
         if (options.Handler is { } handler)
@@ -24,21 +31,32 @@ internal sealed class RegistryTransport : IDisposable
         }
         else
         {
+            var certificates = HostCertificates.Load(options.CertsDirectory, endpoint.Name);
+            _validator = new RegistryCertificateValidator(endpoint, certificates);
+            var tls = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = _validator.Validate };
+            if (certificates is { ClientCertificates.Count: > 0 })
+            {
+                tls.ClientCertificates = certificates.ClientCertificates;
+                // Offer the first pair even when the server names no acceptable issuers, as Go does.
+                tls.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificates.ClientCertificates[0];
+            }
             Http = new HttpClient(new SocketsHttpHandler
             {
                 AllowAutoRedirect = true, // blob GETs redirect to storage; Authorization is not forwarded
                 AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                SslOptions = tls,
             });
             _ownsHttp = true;
         }
         Http.Timeout = Timeout.InfiniteTimeSpan; // big blobs; callers cancel through the token
         Http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
-        Authorizer = new RegistryAuthorizer(Endpoint, Http, options.Credentials,
+        Authorizer = new RegistryAuthorizer(endpoint, Http, options.Credentials,
             options.TokenCache ?? new TokenCache(options.TimeProvider), options.TimeProvider, options.InsecureRegistries);
     }
 
-    public RegistryEndpoint Endpoint { get; }
+    /// <summary>The endpoint in use: the resolved one, or its plain-HTTP twin after a fallback.</summary>
+    public RegistryEndpoint Endpoint => _endpoint;
     public RegistryClientOptions Options { get; }
     public RetryPolicy Retry { get; }
     public HttpClient Http { get; }
@@ -86,6 +104,14 @@ internal sealed class RegistryTransport : IDisposable
             {
                 response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }
+            catch (HttpRequestException e) when (_validator is not null && RegistryTlsFailure.Matches(e))
+            {
+                // Not transient: a certificate is as untrusted on the next try. (With a caller's
+                // handler, as cluster peers pass, TLS is the caller's and failures stay Unavailable.)
+                if (!FallBackToPlainHttp(request)) throw TlsFailure(request, e);
+                attempt--;
+                continue;
+            }
             catch (HttpRequestException e)
             {
                 if (attempt >= attempts)
@@ -103,6 +129,21 @@ internal sealed class RegistryTransport : IDisposable
             return response;
         }
     }
+
+    /// <summary>
+    /// Docker's insecure-registry fallback: the TLS handshake failed against a server that may not
+    /// speak TLS at all, so the rest of this client's requests use plain HTTP. True when it switched.
+    /// </summary>
+    private bool FallBackToPlainHttp(HttpRequestMessage failed)
+    {
+        var endpoint = _endpoint;
+        if (!endpoint.Insecure || endpoint.IsPlainHttp || failed.RequestUri?.Scheme != Uri.UriSchemeHttps) return false;
+        _endpoint = endpoint.AsPlainHttp();
+        return true;
+    }
+
+    private RegistryException TlsFailure(HttpRequestMessage request, HttpRequestException e) =>
+        RegistryTlsFailure.Create(request, _endpoint, _validator?.LastFailure, Options.CertsDirectory, e);
 
     public void Dispose()
     {
