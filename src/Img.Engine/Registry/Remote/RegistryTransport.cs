@@ -95,6 +95,7 @@ internal sealed class RegistryTransport : IDisposable
         CancellationToken ct, Func<HttpRequestMessage, Task>? prepare = null)
     {
         var attempts = idempotent ? Retry.MaxAttempts : 1;
+        var fellBack = false; // once per request: a URI that stays https (an upload Location) must not loop
         for (var attempt = 1; ; attempt++)
         {
             using var request = create();
@@ -108,7 +109,8 @@ internal sealed class RegistryTransport : IDisposable
             {
                 // Not transient: a certificate is as untrusted on the next try. (With a caller's
                 // handler, as cluster peers pass, TLS is the caller's and failures stay Unavailable.)
-                if (!FallBackToPlainHttp(request)) throw TlsFailure(request, e);
+                if (fellBack || !FallBackToPlainHttp(request)) throw TlsFailure(request, e);
+                fellBack = true;
                 attempt--;
                 continue;
             }
@@ -132,13 +134,16 @@ internal sealed class RegistryTransport : IDisposable
 
     /// <summary>
     /// Docker's insecure-registry fallback: the TLS handshake failed against a server that may not
-    /// speak TLS at all, so the rest of this client's requests use plain HTTP. True when it switched.
+    /// speak TLS at all, so the rest of this client's requests use plain HTTP. True when the request
+    /// is worth sending again: this call switched, or a parallel request already had.
     /// </summary>
     private bool FallBackToPlainHttp(HttpRequestMessage failed)
     {
         var endpoint = _endpoint;
-        if (!endpoint.Insecure || endpoint.IsPlainHttp || failed.RequestUri?.Scheme != Uri.UriSchemeHttps) return false;
-        _endpoint = endpoint.AsPlainHttp();
+        if (!endpoint.Insecure || failed.RequestUri is not { } uri || uri.Scheme != Uri.UriSchemeHttps
+            || !string.Equals(uri.Authority, endpoint.BaseUri.Authority, StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (!endpoint.IsPlainHttp) _endpoint = endpoint.AsPlainHttp();
         return true;
     }
 
