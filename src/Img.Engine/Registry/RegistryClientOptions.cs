@@ -6,7 +6,10 @@ namespace Img.Engine.Registry;
 /// <summary>Settings of a <see cref="RegistryClient"/>; the defaults suit the CLI.</summary>
 public sealed record RegistryClientOptions
 {
-    /// <summary>Hosts (or CIDRs) spoken to over plain HTTP besides loopback, like <c>--insecure-registry</c>.</summary>
+    /// <summary>
+    /// Hosts (or CIDRs) treated as docker's <c>--insecure-registry</c>: TLS without verifying the
+    /// certificate, plain HTTP when the server does not speak TLS. Loopback always is.
+    /// </summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     /// <summary>Where credentials come from; null means anonymous only.</summary>
     public ICredentialStore? Credentials { get; init; }
@@ -24,6 +27,11 @@ public sealed record RegistryClientOptions
     /// <summary>Largest manifest accepted (containerd uses the same bound).</summary>
     public int MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
     public string UserAgent { get; init; } = "img/0.1";
+    /// <summary>
+    /// The certs.d root (<c>HOST[:PORT]/ca.crt</c>, <c>*.crt</c>, <c>client.cert</c> + <c>client.key</c>);
+    /// null reads none. Default: <see cref="Tls.CertsDirectory.Default"/>. Unused with <see cref="Handler"/>.
+    /// </summary>
+    public string? CertsDirectory { get; init; } = Tls.CertsDirectory.Default;
     /// <summary>For tests: the HTTP stack under the client. Not disposed by the client.</summary>
     public HttpMessageHandler? Handler { get; init; }
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -20,7 +20,7 @@ public sealed class RegistryClients : IDisposable
 
     public RegistryClient Get(string registry)
     {
-        var name = RegistryEndpoint.Resolve(registry, _options.InsecureRegistries).Name;
+        var name = RegistryEndpoint.Resolve(registry, _options.InsecureRegistries, _options.CertsDirectory).Name;
         return _clients.GetOrAdd(name, n => new Lazy<RegistryClient>(() => new RegistryClient(n, _options))).Value;
     }
 

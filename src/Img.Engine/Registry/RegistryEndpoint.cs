@@ -5,26 +5,40 @@ namespace Img.Engine.Registry;
 /// <summary>
 /// Where a registry's API lives. <see cref="Name"/> is the domain as references spell it
 /// (<c>docker.io</c>, <c>127.0.0.1:5000</c>); <see cref="BaseUri"/> is the scheme and host the
-/// client talks to (<c>https://registry-1.docker.io</c>). Plain HTTP is used only for loopback
-/// hosts and hosts listed as insecure; everything else is HTTPS.
+/// client talks to (<c>https://registry-1.docker.io</c>). Loopback hosts get plain HTTP unless
+/// they have a certs.d directory (which says they serve TLS); everything else is HTTPS.
+/// <see cref="Insecure"/> is docker's insecure registry: the server certificate is not verified,
+/// and a server that does not speak TLS is spoken to in plain HTTP. A loopback registry with a
+/// certs.d directory is verified like any other unless it is listed as insecure: the directory is
+/// there to be used.
 /// </summary>
-public sealed record RegistryEndpoint(string Name, Uri BaseUri)
+public sealed record RegistryEndpoint(string Name, Uri BaseUri, bool Insecure = false)
 {
     public const string DockerHub = "docker.io";
     public const string DockerHubApiHost = "registry-1.docker.io";
 
     public bool IsPlainHttp => BaseUri.Scheme == Uri.UriSchemeHttp;
 
-    public static RegistryEndpoint Resolve(string registry, IEnumerable<string>? insecureRegistries = null)
+    /// <param name="certsDirectory">The certs.d root; a directory there for the registry makes a loopback registry HTTPS.</param>
+    public static RegistryEndpoint Resolve(string registry, IEnumerable<string>? insecureRegistries = null,
+        string? certsDirectory = null)
     {
         if (string.IsNullOrWhiteSpace(registry) || registry.Contains('/') || registry.Contains("://"))
             throw new ArgumentException($"invalid registry host \"{registry}\"", nameof(registry));
         var name = IsDockerHub(registry) ? DockerHub : registry.ToLowerInvariant();
         var apiHost = name == DockerHub ? DockerHubApiHost : name;
-        var insecure = IsLoopback(name) || (insecureRegistries ?? []).Any(h => MatchesInsecure(h, name));
-        var scheme = insecure ? "http" : "https";
-        return new RegistryEndpoint(name, new Uri($"{scheme}://{apiHost}/"));
+        var listed = (insecureRegistries ?? []).Any(h => MatchesInsecure(h, name));
+        if (IsLoopback(name) && !Tls.HostCertificates.Exist(certsDirectory, name))
+            return new RegistryEndpoint(name, new Uri($"http://{apiHost}/"), Insecure: true);
+        return new RegistryEndpoint(name, new Uri($"https://{apiHost}/"), Insecure: listed);
     }
+
+    /// <summary>Loopback, or listed as insecure: where plain HTTP may carry images and credentials.</summary>
+    public static bool MayUsePlainHttp(string registry, IEnumerable<string>? insecureRegistries) =>
+        IsLoopback(registry) || (insecureRegistries ?? []).Any(h => MatchesInsecure(h, registry.ToLowerInvariant()));
+
+    /// <summary>The same endpoint in plain HTTP: where an insecure registry goes when it does not speak TLS.</summary>
+    public RegistryEndpoint AsPlainHttp() => this with { BaseUri = new UriBuilder(BaseUri) { Scheme = Uri.UriSchemeHttp, Port = BaseUri.IsDefaultPort ? -1 : BaseUri.Port }.Uri };
 
     public static bool IsDockerHub(string registry) =>
         registry.ToLowerInvariant() is DockerHub or "index.docker.io" or DockerHubApiHost;

@@ -21,4 +21,6 @@ public enum RegistryErrorKind
     Unavailable,
     /// <summary>Any other error status.</summary>
     Other,
+    /// <summary>The TLS handshake failed: an untrusted certificate, or a client certificate missing or refused.</summary>
+    Tls,
 }

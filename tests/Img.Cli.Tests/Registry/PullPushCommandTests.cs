@@ -52,6 +52,55 @@ public sealed class PullPushCommandTests(RegistryFixture registries) : IDisposab
     }
 
     [Fact]
+    public async Task Pull_of_an_index_keeps_every_platform_ls_and_inspect_show_it_and_push_sends_it_whole()
+    {
+        var host = Engine.Platforms.PlatformSpec.Default().Architecture;
+        var other = host == "amd64" ? "arm64" : "amd64";
+        var repo = Repo();
+        using var clients = new Engine.Registry.RegistryClients();
+        var client = clients.Get(registries.Anonymous.Host);
+        var native = TestImage.Create(true, host);
+        var foreign = TestImage.Create(true, other, layers: 2);
+        await native.PushAsync(client, repo, null);
+        await foreign.PushAsync(client, repo, null);
+        var (index, mediaType) = TestImage.IndexOf(true, native, foreign);
+        var indexDigest = await client.PutManifestAsync(repo, "v1", index, mediaType);
+        var name = $"{registries.Anonymous.Host}/{repo}:v1";
+
+        var pull = await _cli.RunAsync("pull", name);
+        Assert.True(pull.ExitCode == 0, pull.Error);
+        Assert.Contains($"Digest: {indexDigest}\nStatus: Downloaded newer image for {name}\n", pull.Out);
+        var image = (await _cli.ImageAsync(name))!;
+        Assert.Equal(indexDigest, image.Target.Digest);
+        foreach (var blob in foreign.Layers.Append(foreign.Config).Concat(native.Layers))
+            Assert.True(await _cli.HasBlobAsync(blob.Digest), blob.Digest);
+
+        var ls = await _cli.RunAsync("ls", "--format", "{{.Name}} {{.Digest}}");
+        Assert.Contains($"{name} {indexDigest}\n", ls.Out);
+        var inspect = await _cli.RunAsync("inspect", "--format", "{{.Architecture}} {{json .RepoDigests}}", name);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.Equal($"{host} [\"{registries.Anonymous.Host}/{repo}@{indexDigest}\"]\n", inspect.Out);
+        var inspectOther = await _cli.RunAsync("inspect", "--platform", $"linux/{other}", "--format", "{{.Architecture}}", name);
+        Assert.Equal($"{other}\n", inspectOther.Out);
+
+        var copyRepository = $"{registries.Anonymous.Host}/{Repo()}";
+        var copy = copyRepository + ":v2";
+        Assert.Equal(0, (await _cli.RunAsync("tag", name, copy)).ExitCode);
+        var push = await _cli.RunAsync("push", copy);
+        Assert.True(push.ExitCode == 0, push.Error);
+        Assert.EndsWith($"v2: digest: {indexDigest} size: {index.Length}\n", push.Out);
+        var (remoteDigest, _) = await _cli.SkopeoInspectAsync(copyRepository + "@" + foreign.Digest);
+        Assert.Equal(foreign.Digest, remoteDigest);
+
+        // --platform picks one platform: the record is that platform's manifest.
+        using var one = _cli.WithFreshState();
+        var single = await one.RunAsync("pull", "--platform", $"linux/{other}", name);
+        Assert.True(single.ExitCode == 0, single.Error);
+        Assert.Equal(foreign.Digest, (await one.ImageAsync(name))!.Target.Digest);
+        Assert.False(await one.HasBlobAsync(native.Layers[0].Digest));
+    }
+
+    [Fact]
     public async Task Push_again_says_layer_already_exists_and_pull_again_says_up_to_date()
     {
         var name = $"{registries.Anonymous.Host}/{Repo()}:v1";

@@ -12,8 +12,13 @@ public sealed class ImgCli(ImgFixture fixture, string state)
     public string State { get; } = state;
     public ImgFixture Fixture { get; } = fixture;
 
-    public async Task<ProcessResult> RunAsync(IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null) =>
-        await ProcessRunner.RunAsync(StartInfo(args, workingDirectory), stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout ?? DefaultTimeout);
+    public async Task<ProcessResult> RunAsync(IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = StartInfo(args, workingDirectory);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return await ProcessRunner.RunAsync(start, stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout ?? DefaultTimeout);
+    }
 
     /// <summary><c>img build --progress=plain ARGS... CONTEXT</c>, left running (to be signalled).</summary>
     public StartedProcess StartBuild(string context, params string[] args) =>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Img.Engine.Tests.Fixtures;
 
 /// <summary>
-/// One Debian <c>docker-registry</c> (distribution v2.8) serving plain HTTP on 127.0.0.1 with
+/// One Debian <c>docker-registry</c> (distribution v2.8) serving plain HTTP (or TLS) on 127.0.0.1 with
 /// filesystem storage in a temp directory. <see cref="StartAsync"/> returns once <c>/v2/</c>
 /// answers; <see cref="DisposeAsync"/> kills the process and deletes the directory.
 /// </summary>
@@ -15,6 +15,8 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _logPath;
+    /// <summary>Serving TLS: readiness is a TCP accept (a handshake may need a client certificate).</summary>
+    private bool _tls;
 
     private RegistryProcess(string name, string directory, int port, Process process, string logPath)
     {
@@ -41,8 +43,12 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public string Log => File.Exists(_logPath) ? File.ReadAllText(_logPath) : "";
 
-    /// <summary>Starts a registry; <paramref name="authYaml"/> is the <c>auth:</c> section, indented, or null for none.</summary>
-    public static async Task<RegistryProcess> StartAsync(string name, string parentDirectory, string? authYaml)
+    /// <summary>
+    /// Starts a registry; <paramref name="authYaml"/> is the <c>auth:</c> section, indented, or null
+    /// for none; <paramref name="tlsYaml"/> the <c>http.tls:</c> section's body indented by four, or
+    /// null for plain HTTP.
+    /// </summary>
+    public static async Task<RegistryProcess> StartAsync(string name, string parentDirectory, string? authYaml, string? tlsYaml = null)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException(
@@ -67,6 +73,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             .AppendLine("http:")
             .AppendLine($"  addr: 127.0.0.1:{port}")
             .AppendLine("  secret: img-test-secret");
+        if (tlsYaml is not null) config.AppendLine("  tls:").Append(tlsYaml);
         if (authYaml is not null) config.AppendLine("auth:").Append(authYaml);
         var configPath = Path.Combine(directory, "config.yml");
         await File.WriteAllTextAsync(configPath, config.ToString());
@@ -86,7 +93,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (gate) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var registry = new RegistryProcess(name, directory, port, process, logPath);
+        var registry = new RegistryProcess(name, directory, port, process, logPath) { _tls = tlsYaml is not null };
         try
         {
             await registry.WaitReadyAsync(TimeSpan.FromSeconds(30));
@@ -109,8 +116,17 @@ public sealed class RegistryProcess : IAsyncDisposable
                 throw new InvalidOperationException($"registry {Name} exited with {_process.ExitCode} while starting:\n{Log}");
             try
             {
+                if (_tls)
+                {
+                    using var tcp = new System.Net.Sockets.TcpClient();
+                    await tcp.ConnectAsync("127.0.0.1", Port);
+                    return;
+                }
                 using var response = await http.GetAsync($"http://{Host}/v2/");
                 return; // 200 or 401: it is serving
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
             }
             catch (HttpRequestException)
             {

@@ -142,6 +142,94 @@ public sealed class ImageTransferTests(RegistryFixture registries) : IDisposable
     }
 
     [Fact]
+    public async Task Pull_of_every_platform_keeps_the_index_whole_and_push_sends_it_whole()
+    {
+        using var clients = Clients();
+        var client = clients.Get(registries.Anonymous.Host);
+        var amd64 = TestImage.Create(true, "amd64", layers: 2);
+        var arm64 = TestImage.Create(true, "arm64", variant: "v8", layers: 1);
+        var s390x = TestImage.Create(true, "s390x", layers: 1);
+        await amd64.PushAsync(client, "transfer/multi", null);
+        await arm64.PushAsync(client, "transfer/multi", null);
+        await s390x.PushAsync(client, "transfer/multi", null);
+        // A nested index (as some registries serve attestation groups) is kept too.
+        var (inner, innerType) = TestImage.IndexOf(true, s390x);
+        var innerDigest = await client.PutManifestAsync("transfer/multi", TestBlob.DigestOf(inner), inner, innerType);
+        var root = new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [amd64.Descriptor, arm64.Descriptor, new Descriptor { MediaType = innerType, Digest = innerDigest, Size = inner.Length }],
+        };
+        var rootBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(root);
+        var indexDigest = await client.PutManifestAsync("transfer/multi", "v1", rootBytes, MediaTypes.OciIndex);
+
+        var (content, images) = Stores("multi");
+        var progress = new RecordingProgress();
+        var reference = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/multi:v1");
+        var pulled = await new ImagePuller(clients, content, images, progress).PullAllPlatformsAsync(reference);
+
+        Assert.Equal(indexDigest, pulled.RootDigest);
+        Assert.Equal(indexDigest, pulled.Image.Target.Digest);
+        Assert.Equal(MediaTypes.OciIndex, pulled.Image.Target.MediaType);
+        Assert.Equal(7, pulled.BlobsDownloaded); // 4 layers + 3 configs
+        Assert.Equal(rootBytes, await ReadAsync(content, pulled.Image.Target));
+        Assert.Equal(inner, await ReadAsync(content, new Descriptor { MediaType = innerType, Digest = innerDigest, Size = inner.Length }));
+        foreach (var image in new[] { amd64, arm64, s390x })
+        {
+            Assert.Equal(image.Manifest, await ReadAsync(content, image.Descriptor));
+            foreach (var blob in image.Layers.Append(image.Config))
+                Assert.Equal(blob.Content, await ReadAsync(content, blob.Descriptor));
+        }
+        Assert.Equal(3, progress.Blobs(BlobTransferState.Downloaded).Count(b => b.IsConfig));
+        // The local store reads one platform of it, as for any index.
+        var resolved = await Img.Engine.Images.ImageResolver.ResolveAsync(content, pulled.Image, PlatformSpec.Parse("linux/arm64"));
+        Assert.Equal(arm64.Digest, resolved.ManifestDescriptor.Digest);
+
+        // Pushed again under another repository of the same registry: the same index, every child, blobs mounted.
+        var target = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/multi-copy:v2");
+        await images.PutAsync(pulled.Image with { Name = target.ToString() });
+        var pushed = await new ImagePusher(clients, content, images).PushAsync(target);
+        Assert.Equal(indexDigest, pushed.Digest);
+        Assert.Equal(7, pushed.BlobsMounted);
+        Assert.Equal(rootBytes, (await client.GetManifestAsync("transfer/multi-copy", "v2")).Content);
+        Assert.Equal(inner, (await client.GetManifestAsync("transfer/multi-copy", innerDigest)).Content);
+        foreach (var image in new[] { amd64, arm64, s390x })
+        {
+            Assert.Equal(image.Manifest, (await client.GetManifestAsync("transfer/multi-copy", image.Digest)).Content);
+            foreach (var blob in image.Layers.Append(image.Config))
+                Assert.True(await client.BlobExistsAsync("transfer/multi-copy", blob.Digest));
+        }
+    }
+
+    [Fact]
+    public async Task A_built_index_is_pushed_from_the_content_store_without_an_image_record()
+    {
+        using var clients = Clients();
+        var amd64 = TestImage.Create(true, "amd64");
+        var arm64 = TestImage.Create(true, "arm64");
+        var (content, images) = Stores("built");
+        foreach (var image in new[] { amd64, arm64 })
+        {
+            foreach (var blob in image.Layers.Append(image.Config))
+                await content.WriteBlobAsync(blob.Content, Digest.Parse(blob.Digest));
+            await content.WriteBlobAsync(image.Manifest, Digest.Parse(image.Digest));
+        }
+        var (index, mediaType) = TestImage.IndexOf(true, amd64, arm64);
+        var indexDigest = Digest.Compute(index);
+        await content.WriteBlobAsync(index, indexDigest);
+
+        var target = ImageReference.Parse($"{registries.Anonymous.Host}/transfer/built:v1");
+        var result = await new ImagePusher(clients, content, images)
+            .PushAsync(target, new Descriptor { MediaType = mediaType, Digest = indexDigest.ToString(), Size = index.Length }, mountFrom: null);
+        Assert.Equal(indexDigest.ToString(), result.Digest);
+        Assert.Equal(4, result.BlobsUploaded);
+        var client = clients.Get(registries.Anonymous.Host);
+        Assert.Equal(index, (await client.GetManifestAsync("transfer/built", "v1")).Content);
+        Assert.Equal(arm64.Digest, (await client.ResolvePlatformAsync("transfer/built", "v1", PlatformSpec.Parse("linux/arm64"))).Manifest.Digest);
+        Assert.Empty(await images.ListAsync());
+    }
+
+    [Fact]
     public async Task Push_of_an_unknown_local_image_names_it()
     {
         using var clients = Clients();

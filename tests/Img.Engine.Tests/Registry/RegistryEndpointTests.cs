@@ -35,9 +35,30 @@ public sealed class RegistryEndpointTests
     [InlineData("10.0.1.5:5000", "10.0.0.0/24", false)]
     [InlineData("reg.local:5000", "reg.local", true)]
     [InlineData("reg.local:5000", "other.local", false)]
-    public void Insecure_registry_list_allows_plain_http(string registry, string insecure, bool plain)
+    public void Insecure_registry_list_marks_the_endpoint_insecure(string registry, string insecure, bool expected)
     {
-        Assert.Equal(plain, RegistryEndpoint.Resolve(registry, [insecure]).IsPlainHttp);
+        var endpoint = RegistryEndpoint.Resolve(registry, [insecure]);
+        // docker's meaning: TLS first (unverified), plain HTTP only when the server does not speak TLS.
+        Assert.Equal(expected, endpoint.Insecure);
+        Assert.False(endpoint.IsPlainHttp);
+        Assert.Equal(expected, RegistryEndpoint.MayUsePlainHttp(registry, [insecure]));
+    }
+
+    [Fact]
+    public void A_loopback_registry_with_a_certs_d_directory_is_https()
+    {
+        var root = Directory.CreateTempSubdirectory("img-certs-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "127.0.0.1:5000"));
+            Assert.Equal("https://127.0.0.1:5000/", RegistryEndpoint.Resolve("127.0.0.1:5000", null, root).BaseUri.ToString());
+            Assert.False(RegistryEndpoint.Resolve("127.0.0.1:5000", null, root).Insecure);
+            Assert.Equal("http://127.0.0.1:5001/", RegistryEndpoint.Resolve("127.0.0.1:5001", null, root).BaseUri.ToString());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Theory]

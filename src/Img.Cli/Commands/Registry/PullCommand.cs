@@ -54,7 +54,9 @@ public sealed class PullCommand : ICommand
             {
                 using var clients = RegistryAccess.Clients(context, args);
                 var puller = new ImagePuller(clients, scope.Content, scope.Images, quiet ? null : new TransferProgressWriter(context.Out));
-                await puller.PullAsync(reference, platform, cancellationToken);
+                // Without --platform an index is kept whole (every platform), so it can be pushed again whole.
+                if (platform is null) await puller.PullAllPlatformsAsync(reference, cancellationToken);
+                else await puller.PullAsync(reference, platform, cancellationToken);
             }
             catch (Exception e) when (RegistryAccess.ToUserFacing(e) is { } userFacing)
             {

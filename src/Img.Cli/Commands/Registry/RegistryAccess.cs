@@ -14,7 +14,7 @@ namespace Img.Cli.Commands.Registry;
 internal static class RegistryAccess
 {
     public static readonly FlagSpec InsecureRegistry = new("insecure-registry", null, true,
-        "Talk plain HTTP to this registry (host, host:port or CIDR); loopback registries always are",
+        "Do not verify this registry's TLS certificate, and use plain HTTP if it does not speak TLS (host, host:port or CIDR); loopback registries without a certs.d directory are always plain HTTP",
         Repeatable: true, ValueName: "host");
 
     /// <summary>Accepted and ignored, like docker without content trust configured.</summary>

@@ -126,7 +126,7 @@ internal sealed class RegistryAuthorizer
 
     /// <summary>Secrets go over plain HTTP only where images may too: loopback and insecure registries.</summary>
     private bool RealmMayReceiveSecrets(Uri realm) =>
-        RegistryEndpoint.Resolve($"{realm.Host}:{realm.Port}", _insecure).IsPlainHttp;
+        RegistryEndpoint.MayUsePlainHttp($"{realm.Host}:{realm.Port}", _insecure);
 
     private static HttpRequestMessage GetTokenRequest(Uri realm, string? service, IReadOnlyList<string> scopes,
         RegistryCredential? credential)
