@@ -50,8 +50,9 @@ public sealed class BuildCommand : ICommand
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
+        // buildx's wording, with its ERROR: prefix (docker build is buildx build)
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img build\" requires exactly 1 argument.", Name, 1);
+            throw UsageException.Arguments("ERROR: \"img build\" requires exactly 1 argument.", Name);
 
         var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
         var tagNames = args.Values(Tag.Name).Select(t => ImageReference.ParseNormalized(t).ToString()).ToList();

@@ -45,7 +45,7 @@ public sealed class LsCommand(string name = "ls") : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException($"\"img {Name}\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments($"\"img {Name}\" accepts no arguments.", Name);
         var (references, dangling) = ParseFilters(args.Values(Filter.Name));
         var format = args.Value(Format.Name);
         GoTemplate template;

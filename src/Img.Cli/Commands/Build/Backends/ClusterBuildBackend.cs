@@ -15,6 +15,7 @@ using Img.Engine.Worker.Export;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
+using Img.Messages.Builds.Sessions;
 using Img.Messages.Client;
 using Img.Messages.Client.Framing;
 
@@ -96,7 +97,20 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     {
         if (start.Graph.Length > MaxGraphBytes)
             throw new UserFacingException($"the build graph is {start.Graph.Length} bytes; a cluster takes graphs of at most {MaxGraphBytes} bytes: move large content (heredocs, long RUN lines) into the build context");
-        var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
+        IReadOnlyList<ContextChecksum> checksums;
+        try
+        {
+            checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
+        }
+        catch (CacheKeyException e)
+        {
+            // the step whose source is missing fails here, before the coordinator hears of the
+            // build, reported as the coordinator reports it in one process
+            var description = graph[e.Vertex].Metadata.Description;
+            onProgress(new VertexStarted(start.BuildId, e.Vertex, description));
+            onProgress(new VertexFailed(start.BuildId, e.Vertex, description, e.Message, 0));
+            return new BuildFailed(start.BuildId, e.Vertex, e.Message);
+        }
         start = start with { Checksums = checksums };
         await ConnectedAsync();
         await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));
