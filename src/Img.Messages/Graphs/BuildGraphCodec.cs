@@ -99,7 +99,8 @@ public static class BuildGraphCodec
                 w.Write(s.KeepGitDir);
                 break;
             case ExecOp e:
-                w.WriteArrayHeader(8);
+                var resources = e.ExtraHosts.Count > 0 || e.ShmSize != 0 || e.Ulimits.Count > 0 || e.CgroupParent.Length > 0;
+                w.WriteArrayHeader(resources ? 9 : 8);
                 WriteInput(ref w, e.Root);
                 WriteStrings(ref w, e.Args);
                 WriteStrings(ref w, e.Env);
@@ -110,6 +111,8 @@ public static class BuildGraphCodec
                 w.WriteArrayHeader(e.Mounts.Count);
                 foreach (var m in e.Mounts)
                     WriteMount(ref w, m);
+                if (resources)
+                    WriteExecResources(ref w, e);
                 break;
             case FileOp f:
                 w.WriteArrayHeader(2);
@@ -233,18 +236,64 @@ public static class BuildGraphCodec
 
     private static ExecOp ReadExec(ref MessagePackReader r, int fields)
     {
-        Expect(fields == 8, "exec fields");
+        Expect(fields is 8 or 9, "exec fields");
         var root = ReadInput(ref r);
         var args = ReadStrings(ref r);
         var env = ReadStrings(ref r);
         var cwd = ReadString(ref r);
         var user = ReadString(ref r);
-        return new ExecOp(root, args, env, cwd, user)
+        var op = new ExecOp(root, args, env, cwd, user)
         {
             Network = (NetworkMode)r.ReadInt32(),
             Security = (SecurityMode)r.ReadInt32(),
             Mounts = ReadList(ref r, ReadMount),
         };
+        return fields == 9 ? ReadExecResources(ref r, op) : op;
+    }
+
+    /// <summary>
+    /// The ninth exec field, present only when a step has <c>--add-host</c>, <c>--shm-size</c>,
+    /// <c>--ulimit</c> or <c>--cgroup-parent</c>: graphs without them keep their eight-field bytes.
+    /// </summary>
+    private static void WriteExecResources(ref MessagePackWriter w, ExecOp e)
+    {
+        w.WriteArrayHeader(4);
+        w.WriteArrayHeader(e.ExtraHosts.Count);
+        foreach (var h in e.ExtraHosts)
+        {
+            w.WriteArrayHeader(2);
+            w.Write(h.Host);
+            w.Write(h.Address);
+        }
+        w.Write(e.ShmSize);
+        w.WriteArrayHeader(e.Ulimits.Count);
+        foreach (var u in e.Ulimits)
+        {
+            w.WriteArrayHeader(3);
+            w.Write(u.Name);
+            w.Write(u.Soft);
+            w.Write(u.Hard);
+        }
+        w.Write(e.CgroupParent);
+    }
+
+    private static ExecOp ReadExecResources(ref MessagePackReader r, ExecOp op)
+    {
+        Expect(r.ReadArrayHeader() == 4, "exec resource fields");
+        var hosts = new ExtraHost[r.ReadArrayHeader()];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            Expect(r.ReadArrayHeader() == 2, "extra host fields");
+            hosts[i] = new ExtraHost(ReadString(ref r), ReadString(ref r));
+        }
+        var shm = r.ReadInt64();
+        var ulimits = new Ulimit[r.ReadArrayHeader()];
+        for (var i = 0; i < ulimits.Length; i++)
+        {
+            Expect(r.ReadArrayHeader() == 3, "ulimit fields");
+            ulimits[i] = new Ulimit(ReadString(ref r), r.ReadInt64(), r.ReadInt64());
+        }
+        return op with { ExtraHosts = hosts, ShmSize = shm, Ulimits = ulimits, CgroupParent = ReadString(ref r) };
     }
 
     private static FileOp ReadFile(ref MessagePackReader r, int fields)

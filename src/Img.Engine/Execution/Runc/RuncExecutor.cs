@@ -93,7 +93,7 @@ public sealed class RuncExecutor : IExecutor
             var etc = _etc.For(spec);
             using (var fs = new FileStream(Path.Join(bundle, "config.json"), FileMode.CreateNew, FileAccess.Write))
             {
-                RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation);
+                RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation, id);
             }
             _trace?.Invoke("user, etc files, config.json");
             stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination), rootfs);

@@ -47,7 +47,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private ClusterConnection _connection = null!;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, bool pull)
     {
         _connecting = connecting;
         _credentials = credentials;
@@ -55,7 +55,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _addresses = addresses;
         _options = options;
         _error = error;
-        ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries);
+        ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries, pull);
         _session = new ClusterSession(() => _connection, _contexts, secrets);
     }
 
@@ -66,10 +66,10 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken)
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken, bool pull = false)
     {
         var connecting = Task.Run(() => ClusterConnection.ConnectAsync(addresses, options, cancellationToken), cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, pull);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
