@@ -49,7 +49,7 @@ public sealed class RuncExecutor : IExecutor
         bool newUserNs = rootless && UserNamespace.IsInitial;
         _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
         _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, Posix.GetEffectiveUserId(), Posix.GetEffectiveGroupId(),
-            DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
+            DeviceRules: !rootless && !_launcher.SharedDeviceCgroup, PerContainerCgroups: !rootless && !_launcher.SharedDeviceCgroup);
         bool rootlessFlag = GlobalArgs().Contains("--rootless");
         StaleContainers.Sweep(_runc, rootlessFlag, _runcRoot, _bundles);
         if (RuntimeRoot != state)

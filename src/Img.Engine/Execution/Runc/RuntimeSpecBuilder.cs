@@ -40,7 +40,8 @@ public static class RuntimeSpecBuilder
     /// <param name="Rootless">Not real root: /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
     /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
     /// <param name="DeviceRules">Ask runc for the deny-all device cgroup rule (runc adds its default allowed devices); false when rootless or when the container runs in the shared devices cgroup, which has the same rules.</param>
-    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0, bool DeviceRules = true);
+    /// <param name="PerContainerCgroups">runc creates the container's cgroups (real root, not in the shared devices cgroup): only then does a <c>--cgroup-parent</c> place them.</param>
+    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0, bool DeviceRules = true, bool PerContainerCgroups = false);
 
     /// <summary>The generated files bind-mounted into the container.</summary>
     public sealed record EtcFiles(string Hosts, string ResolvConf, string Hostname);
@@ -154,7 +155,9 @@ public static class RuntimeSpecBuilder
             WriteMapping(w, "uidMappings", isolation.HostUid);
             WriteMapping(w, "gidMappings", isolation.HostGid);
         }
-        if (CgroupsPath(spec, id) is { } cgroupsPath)
+        // Where runc makes no cgroups (rootless, or every container in the shared devices
+        // cgroup with cgroupfs read-only) a path would make it try, and fail: none is written.
+        if (isolation.PerContainerCgroups && CgroupsPath(spec, id) is { } cgroupsPath)
             w.WriteString("cgroupsPath", cgroupsPath);
         WriteStrings(w, "maskedPaths", MaskedPaths);
         WriteStrings(w, "readonlyPaths", ReadonlyPaths);
