@@ -70,7 +70,7 @@ public sealed class LsFilterTests : IDisposable
     [InlineData("nope=1", 1, "ERROR: invalid filter 'nope'\n")]
     [InlineData("dangling=maybe", 1, "ERROR: invalid filter 'dangling=[maybe]'\n")]
     [InlineData("before", 125, "invalid argument \"before\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\nSee 'img ls --help'.\n")]
-    [InlineData("since=missing", 1, "ERROR: No such image: missing\n")]
+    [InlineData("since=missing", 1, "ERROR: No such image: missing:latest\n")]
     public async Task Bad_filters_are_worded_as_docker(string filter, int exitCode, string error)
     {
         await BuildAsync("old", 1_000_000_000, "tier=db");
