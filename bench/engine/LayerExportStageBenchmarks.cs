@@ -35,7 +35,7 @@ public sealed class LayerExportStageBenchmarks(ITestOutputHelper output) : IDisp
 
         Measure("walk+tar (to null)", 512, () =>
         {
-            tarBytes = OverlayDiffComparer.CompareUpper(upper, [], Stream.Null, DiffOptions.Default).TarBytes;
+            tarBytes = OverlayDiffComparer.CompareUpper(upper, [], fuse: false, Stream.Null, DiffOptions.Default).TarBytes;
         });
 
         byte[] random = new byte[64 * MiB];

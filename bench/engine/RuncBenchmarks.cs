@@ -15,7 +15,7 @@ public sealed class RuncBenchmarks(ITestOutputHelper output)
         Requirements.Runc();
         using var dir = new TestDirectory("img-bench");
         using ISnapshotter sn = SnapshotterFactory.Create("overlayfs", dir.Sub("snap")).Snapshotter;
-        var executor = new RuncExecutor(new RuncExecutorOptions(dir.Sub("state")));
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(dir.Sub("state")));
         await BusyboxRootfs.CommitAsync(sn, "base", dir.Path);
         var prepare = new List<double>();
         var run = new List<double>();
@@ -25,7 +25,7 @@ public sealed class RuncBenchmarks(ITestOutputHelper output)
             var mounts = await sn.PrepareAsync("r" + i, "base");
             double p = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
-            int exit = await executor.RunAsync(new ExecSpec { Args = ["true"] }, mounts, ExecOutput.Discard);
+            int exit = await runtime.RunAsync(new ExecSpec { Args = ["true"] }, mounts, ExecOutput.Discard);
             double r = sw.Elapsed.TotalMilliseconds;
             if (exit != 0)
             {

@@ -25,12 +25,12 @@ public sealed class StepBenchmarks(ITestOutputHelper output)
         var parts = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var phase = new Stopwatch();
         var shared = Environment.GetEnvironmentVariable("IMG_BENCH_SHARED_DEVICE_CGROUP") is not "0";
-        var executor = new RuncExecutor(new RuncExecutorOptions(dir.Sub("state"), SharedDeviceCgroup: shared, Trace: part =>
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(dir.Sub("state"), SharedDeviceCgroup: shared, Trace: part =>
         {
             Add("2." + part, phase.Elapsed.TotalMilliseconds);
             phase.Restart();
         }));
-        output.WriteLine($"shared device cgroup: {executor.SharedDeviceCgroup} ({executor.PerContainerCgroupsReason ?? "runc creates none"})");
+        output.WriteLine($"shared device cgroup: {runtime.SharedDeviceCgroup} ({runtime.PerContainerCgroupsReason ?? "runc creates none"})");
         await BusyboxRootfs.CommitAsync(sn, "base", dir.Path);
 
         void Add(string part, double ms)
@@ -53,7 +53,7 @@ public sealed class StepBenchmarks(ITestOutputHelper output)
             Add("1 prepare", sw.Elapsed.TotalMilliseconds);
             sw.Restart();
             phase.Restart();
-            int exit = await executor.RunAsync(new ExecSpec { Args = ["/bin/sh", "-c", $"echo {i} > /f{i}"] }, mounts, ExecOutput.Discard);
+            int exit = await runtime.RunAsync(new ExecSpec { Args = ["/bin/sh", "-c", $"echo {i} > /f{i}"] }, mounts, ExecOutput.Discard);
             Add("2 run", sw.Elapsed.TotalMilliseconds);
             if (exit != 0)
             {

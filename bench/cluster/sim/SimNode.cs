@@ -68,6 +68,8 @@ internal sealed class SimServices(string location) : INodeServices
 
     public Task<string> PushAsync(PushImage push, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<byte[]>> PublishCacheAsync(PublishCache request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public (long Blobs, long Snapshots) Usage => (0, 0);
 
     public string Location => location;

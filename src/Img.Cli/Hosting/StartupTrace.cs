@@ -11,6 +11,9 @@ public sealed class StartupTrace(TextWriter output, bool enabled)
     {
         if (!enabled) return;
         var ms = (DateTime.Now - ProcessStart).TotalMilliseconds;
-        lock (output) output.WriteLine($"DEBUG: {ms,7:0} ms {phase}");
+        // methods compiled at run time are what ReadyToRun missed: the first suspect of a slow phase
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
+        lock (output) output.WriteLine($"DEBUG: {ms,7:0} ms {phase} (jit: {jitted} methods, {jitMs:0} ms)");
     }
 }

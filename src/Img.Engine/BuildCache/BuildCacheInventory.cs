@@ -90,7 +90,7 @@ public static class BuildCacheInventory
             var name = Path.GetFileName(dir);
             if (name.Contains(".new-", StringComparison.Ordinal)) continue;
             var info = new DirectoryInfo(dir);
-            var usage = SnapshotterBase.Measure(dir, cancellationToken);
+            var usage = DiskUsage.Measure(dir, cancellationToken);
             var created = new DateTimeOffset(info.CreationTimeUtc, TimeSpan.Zero);
             var modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
             yield return new BuildCacheEntry("cachemount:" + name, BuildCacheEntryType.ExecCacheMount, null, null, [], usage.Size,

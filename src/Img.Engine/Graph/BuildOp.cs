@@ -3,7 +3,8 @@ namespace Img.Engine.Graph;
 /// <summary>
 /// One operation of the build graph (BuildKit's <c>pb.Op</c>): a pure definition, with its
 /// inputs named by digest. Ops never run anything; the solver and executors interpret them.
-/// Everything an op holds is part of its digest; descriptions and cache hints go in
+/// Everything an op holds is part of its digest and of the wire, declared once in the op's
+/// <c>Schema</c> (<see cref="OpSchema{T}"/>); descriptions and cache hints go in
 /// <see cref="OpMetadata"/> instead.
 /// </summary>
 public abstract record BuildOp
@@ -14,8 +15,11 @@ public abstract record BuildOp
     /// <summary>The ops this one reads, each once, in the order they first appear in the definition.</summary>
     public abstract IReadOnlyList<OpInput> Inputs { get; }
 
-    /// <summary>Writes the definition, fields in a fixed order.</summary>
-    public abstract void Encode(CanonicalWriter writer);
+    /// <summary>Every kind of op, each with the schema both encodings follow; an op not listed cannot be hashed or sent.</summary>
+    public static OpUnion<BuildOp> Kinds { get; } = new(SourceOp.Schema, ExecOp.Schema, FileOp.Schema, MergeOp.Schema, ImageConfigOp.Schema);
+
+    /// <summary>Writes the definition for the digest, fields in their schema's order.</summary>
+    public void Encode(CanonicalWriter writer) => Kinds.For(this).Write(this, new OpDigestWriter(writer));
 
     /// <summary>SHA-256 over the canonical encoding (kind and version tag first).</summary>
     public OpDigest ComputeDigest()

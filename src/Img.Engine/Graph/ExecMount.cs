@@ -26,21 +26,20 @@ public sealed record ExecMount(ExecMountType Type, string Target)
     public uint? Gid { get; init; }
     public uint? Mode { get; init; }
 
-    internal void Encode(CanonicalWriter w)
-    {
-        w.Field("type").Int((int)Type);
-        w.Field("target").String(Target);
-        w.Field("source").Input(Source);
-        w.Field("sourcePath").String(SourcePath);
-        w.Field("readonly").Bool(ReadOnly);
-        w.Field("cacheId").String(CacheId);
-        w.Field("sharing").Int((int)CacheSharing);
-        w.Field("tmpfsSize").Int(TmpfsSize);
-        w.Field("secretId").String(SecretId);
-        w.Field("secretEnv").String(SecretEnv);
-        w.Field("optional").Bool(Optional);
-        w.Field("uid").Int(Uid);
-        w.Field("gid").Int(Gid);
-        w.Field("mode").Int(Mode);
-    }
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<ExecMount> Schema { get; } = new OpSchema<ExecMount>("mount", () => new(ExecMountType.Bind, ""))
+        .Enum("type", x => x.Type, (x, v) => x with { Type = v })
+        .String("target", x => x.Target, (x, v) => x with { Target = v })
+        .Input("source", x => x.Source, (x, v) => x with { Source = v })
+        .String("sourcePath", x => x.SourcePath, (x, v) => x with { SourcePath = v })
+        .Bool("readonly", x => x.ReadOnly, (x, v) => x with { ReadOnly = v })
+        .String("cacheId", x => x.CacheId, (x, v) => x with { CacheId = v })
+        .Enum("sharing", x => x.CacheSharing, (x, v) => x with { CacheSharing = v })
+        .Int64("tmpfsSize", x => x.TmpfsSize, (x, v) => x with { TmpfsSize = v })
+        .String("secretId", x => x.SecretId, (x, v) => x with { SecretId = v })
+        .OptionalString("secretEnv", x => x.SecretEnv, (x, v) => x with { SecretEnv = v })
+        .Bool("optional", x => x.Optional, (x, v) => x with { Optional = v })
+        .OptionalUInt32("uid", x => x.Uid, (x, v) => x with { Uid = v })
+        .OptionalUInt32("gid", x => x.Gid, (x, v) => x with { Gid = v })
+        .OptionalUInt32("mode", x => x.Mode, (x, v) => x with { Mode = v });
 }

@@ -25,7 +25,25 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
     /// <summary><c>--cgroup-parent</c>: the cgroup the step's container is created under; "" = the runtime's choice.</summary>
     public string CgroupParent { get; init; } = "";
 
-    public override string Kind => "exec";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<ExecOp> Schema { get; } = new OpSchema<ExecOp>("exec", () => new(null, [], [], "", ""))
+        .Input("root", x => x.Root, (x, v) => x with { Root = v })
+        .Strings("args", x => x.Args, (x, v) => x with { Args = v })
+        .Strings("env", x => x.Env, (x, v) => x with { Env = v })
+        .String("cwd", x => x.Cwd, (x, v) => x with { Cwd = v })
+        .String("user", x => x.User, (x, v) => x with { User = v })
+        .Enum("network", x => x.Network, (x, v) => x with { Network = v })
+        .Enum("security", x => x.Security, (x, v) => x with { Security = v })
+        .Records("mounts", ExecMount.Schema, x => x.Mounts, (x, v) => x with { Mounts = v })
+        .Resources("resources", ExecResources.Of, (x, v) => x with
+        {
+            ExtraHosts = v?.ExtraHosts ?? [],
+            ShmSize = v?.ShmSize ?? 0,
+            Ulimits = v?.Ulimits ?? [],
+            CgroupParent = v?.CgroupParent ?? "",
+        });
+
+    public override string Kind => Schema.Kind;
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Mounts.Select(m => m.Source).Prepend(Root));
 
@@ -34,27 +52,4 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
         Root = Root is null ? null : map(Root),
         Mounts = Mounts.Select(m => m.Source is null ? m : m with { Source = map(m.Source) }).ToArray(),
     };
-
-    public override void Encode(CanonicalWriter w)
-    {
-        w.Field("root").Input(Root);
-        w.Field("args").Strings(Args);
-        w.Field("env").Strings(Env);
-        w.Field("cwd").String(Cwd);
-        w.Field("user").String(User);
-        w.Field("network").Int((int)Network);
-        w.Field("security").Int((int)Security);
-        w.Field("mounts").List(Mounts, (writer, m) => m.Encode(writer));
-        // Written only when set, as protobuf leaves out empty fields of BuildKit's exec meta: a
-        // step without them keeps the digest (and cache key) it always had; one with them gets
-        // another, since they change what the step can do (BuildKit hashes them too).
-        if (ExtraHosts.Count > 0)
-            w.Field("extrahosts").List(ExtraHosts, (writer, h) => writer.String(h.Host).String(h.Address));
-        if (ShmSize != 0)
-            w.Field("shmsize").Int(ShmSize);
-        if (Ulimits.Count > 0)
-            w.Field("ulimits").List(Ulimits, (writer, u) => writer.String(u.Name).Int(u.Soft).Int(u.Hard));
-        if (CgroupParent.Length > 0)
-            w.Field("cgroupparent").String(CgroupParent);
-    }
 }

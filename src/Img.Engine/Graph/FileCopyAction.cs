@@ -20,25 +20,24 @@ public sealed record FileCopyAction(OpInput? Source, string SourcePath, string D
     public IReadOnlyList<string> ExcludePatterns { get; init; } = [];
     public IReadOnlyList<string> RequiredPaths { get; init; } = [];
 
-    public override string Kind => "copy";
-    internal override OpInput? Input => Source;
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<FileCopyAction> Schema { get; } = new OpSchema<FileCopyAction>("copy", () => new(null, "", ""))
+        .Input("source", x => x.Source, (x, v) => x with { Source = v })
+        .String("src", x => x.SourcePath, (x, v) => x with { SourcePath = v })
+        .String("dest", x => x.Dest, (x, v) => x with { Dest = v })
+        .OptionalString("chown", x => x.Chown, (x, v) => x with { Chown = v })
+        .OptionalUInt32("mode", x => x.Mode, (x, v) => x with { Mode = v })
+        .OptionalString("modeString", x => x.ModeString, (x, v) => x with { ModeString = v })
+        .Bool("follow", x => x.FollowSymlinks, (x, v) => x with { FollowSymlinks = v })
+        .Bool("contentsOnly", x => x.CopyDirContentsOnly, (x, v) => x with { CopyDirContentsOnly = v })
+        .Bool("createDest", x => x.CreateDestPath, (x, v) => x with { CreateDestPath = v })
+        .Bool("wildcard", x => x.AllowWildcard, (x, v) => x with { AllowWildcard = v })
+        .Bool("emptyWildcard", x => x.AllowEmptyWildcard, (x, v) => x with { AllowEmptyWildcard = v })
+        .Bool("unpack", x => x.AttemptUnpack, (x, v) => x with { AttemptUnpack = v })
+        .Strings("include", x => x.IncludePatterns, (x, v) => x with { IncludePatterns = v })
+        .Strings("exclude", x => x.ExcludePatterns, (x, v) => x with { ExcludePatterns = v })
+        .Strings("required", x => x.RequiredPaths, (x, v) => x with { RequiredPaths = v });
 
-    internal override void Encode(CanonicalWriter w)
-    {
-        w.Field("source").Input(Source);
-        w.Field("src").String(SourcePath);
-        w.Field("dest").String(Dest);
-        w.Field("chown").String(Chown);
-        w.Field("mode").Int(Mode);
-        w.Field("modeString").String(ModeString);
-        w.Field("follow").Bool(FollowSymlinks);
-        w.Field("contentsOnly").Bool(CopyDirContentsOnly);
-        w.Field("createDest").Bool(CreateDestPath);
-        w.Field("wildcard").Bool(AllowWildcard);
-        w.Field("emptyWildcard").Bool(AllowEmptyWildcard);
-        w.Field("unpack").Bool(AttemptUnpack);
-        w.Field("include").Strings(IncludePatterns);
-        w.Field("exclude").Strings(ExcludePatterns);
-        w.Field("required").Strings(RequiredPaths);
-    }
+    public override string Kind => Schema.Kind;
+    internal override OpInput? Input => Source;
 }

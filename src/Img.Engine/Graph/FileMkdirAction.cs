@@ -11,15 +11,14 @@ public sealed record FileMkdirAction(string Path, uint Mode, bool MakeParents) :
     /// </summary>
     public DateTimeOffset? CreatedTime { get; init; }
 
-    public override string Kind => "mkdir";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<FileMkdirAction> Schema { get; } = new OpSchema<FileMkdirAction>("mkdir", () => new("", 0, false))
+        .String("path", x => x.Path, (x, v) => x with { Path = v })
+        .UInt32("mode", x => x.Mode, (x, v) => x with { Mode = v })
+        .Bool("parents", x => x.MakeParents, (x, v) => x with { MakeParents = v })
+        .OptionalString("chown", x => x.Chown, (x, v) => x with { Chown = v })
+        // absent from the digest when unset, so the digests from before it stay
+        .OptionalSeconds("created", x => x.CreatedTime, (x, v) => x with { CreatedTime = v });
 
-    internal override void Encode(CanonicalWriter w)
-    {
-        w.Field("path").String(Path);
-        w.Field("mode").Int(Mode);
-        w.Field("parents").Bool(MakeParents);
-        w.Field("chown").String(Chown);
-        if (CreatedTime is { } created) // absent when unset, so existing digests stay
-            w.Field("created").Int(created.ToUnixTimeSeconds());
-    }
+    public override string Kind => Schema.Kind;
 }

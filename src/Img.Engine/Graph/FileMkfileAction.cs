@@ -5,13 +5,12 @@ public sealed record FileMkfileAction(string Path, uint Mode, string Data) : Fil
 {
     public string? Chown { get; init; }
 
-    public override string Kind => "mkfile";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<FileMkfileAction> Schema { get; } = new OpSchema<FileMkfileAction>("mkfile", () => new("", 0, ""))
+        .String("path", x => x.Path, (x, v) => x with { Path = v })
+        .UInt32("mode", x => x.Mode, (x, v) => x with { Mode = v })
+        .Text("data", x => x.Data, (x, v) => x with { Data = v })
+        .OptionalString("chown", x => x.Chown, (x, v) => x with { Chown = v });
 
-    internal override void Encode(CanonicalWriter w)
-    {
-        w.Field("path").String(Path);
-        w.Field("mode").Int(Mode);
-        w.Field("data").Bytes(System.Text.Encoding.UTF8.GetBytes(Data));
-        w.Field("chown").String(Chown);
-    }
+    public override string Kind => Schema.Kind;
 }

@@ -7,7 +7,12 @@ namespace Img.Engine.Graph;
 /// <param name="Base">The filesystem changed; null = scratch.</param>
 public sealed record FileOp(OpInput? Base, IReadOnlyList<FileAction> Actions) : BuildOp
 {
-    public override string Kind => "file";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<FileOp> Schema { get; } = new OpSchema<FileOp>("file", () => new(null, []))
+        .Input("base", x => x.Base, (x, v) => x with { Base = v })
+        .Variants("actions", FileAction.Kinds, x => x.Actions, (x, v) => x with { Actions = v });
+
+    public override string Kind => Schema.Kind;
 
     public override IReadOnlyList<OpInput> Inputs => Distinct(Actions.Select(a => a.Input).Prepend(Base));
 
@@ -16,14 +21,4 @@ public sealed record FileOp(OpInput? Base, IReadOnlyList<FileAction> Actions) : 
         Base = Base is null ? null : map(Base),
         Actions = Actions.Select(a => a is FileCopyAction { Source: not null } c ? c with { Source = map(c.Source) } : a).ToArray(),
     };
-
-    public override void Encode(CanonicalWriter w)
-    {
-        w.Field("base").Input(Base);
-        w.Field("actions").List(Actions, (writer, a) =>
-        {
-            writer.String(a.Kind);
-            a.Encode(writer);
-        });
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Img.Engine.Diff;
 using Img.Engine.Oci;
 
@@ -24,60 +23,20 @@ public sealed record ImageConfigOp(OpInput? Root, ImageConfig Config) : BuildOp
     /// </summary>
     public LayerCompressionOptions? Compression { get; init; }
 
-    public override string Kind => "export";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<ImageConfigOp> Schema { get; } = new OpSchema<ImageConfigOp>("export", () => new(null, new ImageConfig()))
+        .Input("root", x => x.Root, (x, v) => x with { Root = v })
+        .ImageConfig("config", x => x.Config, (x, v) => x with { Config = v })
+        // these two are absent from the digest when unset, so the digests from before them stay
+        .OptionalSeconds("source_date_epoch", x => x.SourceDateEpoch, (x, v) => x with { SourceDateEpoch = v })
+        .Compression("compression", x => x.Compression, (x, v) => x with { Compression = v })
+        // how layers are diffed and written: an image exported by an older img (another
+        // layer format) is not returned from the cache as if this img had made it
+        .Constant("layer-format", LayerBlobFormat.Version);
+
+    public override string Kind => Schema.Kind;
 
     public override IReadOnlyList<OpInput> Inputs => Distinct([Root]);
 
     public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this with { Root = Root is null ? null : map(Root) };
-
-    public override void Encode(CanonicalWriter w)
-    {
-        w.Field("root").Input(Root);
-        var c = Config;
-        w.Field("architecture").String(c.Architecture);
-        w.Field("os").String(c.Os);
-        w.Field("os.version").String(c.OsVersion);
-        w.Field("variant").String(c.Variant);
-        w.Field("author").String(c.Author);
-        w.Field("created").String(Time(c.Created));
-        var cc = c.Config;
-        w.Field("User").String(cc.User);
-        w.Field("ExposedPorts").Strings(cc.ExposedPorts?.Keys.Order(StringComparer.Ordinal).ToArray());
-        w.Field("Env").Strings(cc.Env);
-        w.Field("Entrypoint").Strings(cc.Entrypoint);
-        w.Field("Cmd").Strings(cc.Cmd);
-        w.Field("Volumes").Strings(cc.Volumes?.Keys.Order(StringComparer.Ordinal).ToArray());
-        w.Field("WorkingDir").String(cc.WorkingDir);
-        w.Field("Labels").Map(cc.Labels);
-        w.Field("StopSignal").String(cc.StopSignal);
-        w.Field("ArgsEscaped").Bool(cc.ArgsEscaped);
-        var h = cc.Healthcheck;
-        w.Field("Healthcheck");
-        if (h is null)
-        {
-            w.Null();
-        }
-        else
-        {
-            w.Strings(h.Test).Int(h.Interval).Int(h.Timeout).Int(h.StartPeriod).Int(h.StartInterval).Int(h.Retries);
-        }
-        w.Field("OnBuild").Strings(cc.OnBuild);
-        w.Field("Shell").Strings(cc.Shell);
-        w.Field("diff_ids").Strings(c.RootFs.DiffIds);
-        w.Field("history").List(c.History, (writer, e) => writer
-            .String(Time(e.Created)).String(e.CreatedBy).String(e.Author).String(e.Comment).Bool(e.EmptyLayer));
-        if (SourceDateEpoch is { } epoch) // absent when unset, so existing digests stay
-            w.Field("source_date_epoch").Int(epoch.ToUnixTimeSeconds());
-        if (Compression is { } compression) // likewise
-        {
-            w.Field("compression").String(LayerCompressionOptions.NameOf(compression.Compression));
-            w.Field("compression-level").Int((long?)compression.Level);
-            w.Field("force-compression").Bool(compression.Force);
-        }
-        // how layers are diffed and written: an image exported by an older img (another
-        // layer format) is not returned from the cache as if this img had made it
-        w.Field("layer-format").String(LayerBlobFormat.Version);
-    }
-
-    private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

@@ -23,22 +23,21 @@ public sealed record SourceOp(SourceKind SourceKind, string Identifier) : BuildO
     /// <summary>Git: keep the .git directory.</summary>
     public bool KeepGitDir { get; init; }
 
-    public override string Kind => "source";
+    /// <summary>The fields, in digest and wire order.</summary>
+    public static OpSchema<SourceOp> Schema { get; } = new OpSchema<SourceOp>("source", () => new(SourceKind.Image, ""))
+        .Enum("kind", x => x.SourceKind, (x, v) => x with { SourceKind = v })
+        .String("identifier", x => x.Identifier, (x, v) => x with { Identifier = v })
+        .Platform("platform", x => x.Platform, (x, v) => x with { Platform = v })
+        .Strings("follow", x => x.FollowPaths, (x, v) => x with { FollowPaths = v })
+        .Strings("include", x => x.IncludePatterns, (x, v) => x with { IncludePatterns = v })
+        .Strings("exclude", x => x.ExcludePatterns, (x, v) => x with { ExcludePatterns = v })
+        .String("checksum", x => x.Checksum, (x, v) => x with { Checksum = v })
+        .String("filename", x => x.Filename, (x, v) => x with { Filename = v })
+        .Bool("keepgit", x => x.KeepGitDir, (x, v) => x with { KeepGitDir = v });
+
+    public override string Kind => Schema.Kind;
 
     public override IReadOnlyList<OpInput> Inputs => [];
 
     public override BuildOp MapInputs(Func<OpInput, OpInput> map) => this;
-
-    public override void Encode(CanonicalWriter w)
-    {
-        w.Field("kind").Int((int)SourceKind);
-        w.Field("identifier").String(Identifier);
-        w.Field("platform").String(Platform is null ? null : Platform.ToString() + "|" + (Platform.OsVersion ?? ""));
-        w.Field("follow").Strings(FollowPaths);
-        w.Field("include").Strings(IncludePatterns);
-        w.Field("exclude").Strings(ExcludePatterns);
-        w.Field("checksum").String(Checksum);
-        w.Field("filename").String(Filename);
-        w.Field("keepgit").Bool(KeepGitDir);
-    }
 }

@@ -23,16 +23,16 @@ public static class SnapshotterFactory
         switch (name)
         {
             case "overlayfs" or "overlay":
-                return new(new OverlaySnapshotter(Path.Join(root, "overlayfs")), "requested with --snapshotter overlayfs");
+                return new(Overlay(root), "requested with --snapshotter overlayfs");
             case "native":
-                return new(new NativeSnapshotter(Path.Join(root, "native")), "requested with --snapshotter native");
+                return new(Native(root), "requested with --snapshotter native");
             case "fuse-overlayfs":
-                string? fuseProblem = FuseOverlaySnapshotter.Probe();
+                string? fuseProblem = FuseOverlayBackend.Probe();
                 if (fuseProblem is not null)
                 {
                     throw new SnapshotException($"snapshotter fuse-overlayfs cannot work here: {fuseProblem}");
                 }
-                return new(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")), "requested with --snapshotter fuse-overlayfs");
+                return new(FuseOverlay(root), "requested with --snapshotter fuse-overlayfs");
             case "auto" or "":
                 return Auto(root);
             default:
@@ -49,11 +49,11 @@ public static class SnapshotterFactory
         root = Path.GetFullPath(root);
         var opened = new List<ISnapshotter>();
         if (Directory.Exists(Path.Join(root, "overlayfs")))
-            opened.Add(new OverlaySnapshotter(Path.Join(root, "overlayfs")));
+            opened.Add(Overlay(root));
         if (Directory.Exists(Path.Join(root, "native")))
-            opened.Add(new NativeSnapshotter(Path.Join(root, "native")));
+            opened.Add(Native(root));
         if (Directory.Exists(Path.Join(root, "fuse-overlayfs")))
-            opened.Add(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")));
+            opened.Add(FuseOverlay(root));
         return opened;
     }
 
@@ -91,14 +91,14 @@ public static class SnapshotterFactory
         var reason = lines[2] + " (probed earlier)";
         return lines[0] switch
         {
-            "overlayfs" => new(new OverlaySnapshotter(Path.Join(root, "overlayfs")), reason),
-            "fuse-overlayfs" => new(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")), reason),
-            "native" => new(new NativeSnapshotter(Path.Join(root, "native")), reason),
+            "overlayfs" => new(Overlay(root), reason),
+            "fuse-overlayfs" => new(FuseOverlay(root), reason),
+            "native" => new(Native(root), reason),
             _ => null,
         };
     }
 
-    private static SnapshotterSelection Probe(string root) => Probe(root, OverlaySnapshotter.Probe, FuseOverlaySnapshotter.Probe);
+    private static SnapshotterSelection Probe(string root) => Probe(root, OverlayBackend.Probe, FuseOverlayBackend.Probe);
 
     /// <summary>The order of preference, given what each probe says is wrong (null: it works).</summary>
     internal static SnapshotterSelection Probe(string root, Func<string, string?> probeOverlay, Func<string?> probeFuse)
@@ -107,18 +107,24 @@ public static class SnapshotterFactory
         TryDelete(Path.Join(root, "probe"));
         if (overlayProblem is null)
         {
-            return new(new OverlaySnapshotter(Path.Join(root, "overlayfs")),
-                "auto: kernel overlayfs mounts work here" + (OverlaySnapshotter.NeedsUserXattr ? " (user namespace: userxattr)" : ""));
+            return new(Overlay(root),
+                "auto: kernel overlayfs mounts work here" + (OverlayBackend.NeedsUserXattr ? " (user namespace: userxattr)" : ""));
         }
         string? fuseProblem = probeFuse();
         if (fuseProblem is null)
         {
-            return new(new FuseOverlaySnapshotter(Path.Join(root, "fuse-overlayfs")),
+            return new(FuseOverlay(root),
                 $"auto: {overlayProblem}; fuse-overlayfs and /dev/fuse are available");
         }
-        return new(new NativeSnapshotter(Path.Join(root, "native")),
+        return new(Native(root),
             $"auto: {overlayProblem}; {fuseProblem}; falling back to native (copying) snapshots");
     }
+
+    private static DirectorySnapshotter Overlay(string root) => new(Path.Join(root, "overlayfs"), new OverlayBackend());
+
+    private static DirectorySnapshotter Native(string root) => new(Path.Join(root, "native"), new NativeBackend());
+
+    private static DirectorySnapshotter FuseOverlay(string root) => new(Path.Join(root, "fuse-overlayfs"), new FuseOverlayBackend());
 
     private static void TryDelete(string dir)
     {

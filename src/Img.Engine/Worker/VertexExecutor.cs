@@ -36,7 +36,7 @@ public sealed class VertexExecutor : IVertexExecutor
         Checksums = new ContextChecksumProvider(options.LocalSources);
         Layers = new LayerBlobCache(options.Snapshotter, options.Content, Path.Join(options.State.CacheRoot, "layers"));
         _images = new ImageSourceExecutor(Locator, new LayerChainUnpacker(options.Snapshotter, options.Content, scratch));
-        _exec = new ExecOpExecutor(steps, options.Executor, new CacheMountStore(CacheMountStore.RootIn(options.State)));
+        _exec = new ExecOpExecutor(steps, options.Runtime, new CacheMountStore(CacheMountStore.RootIn(options.State)));
         _files = new FileOpExecutor(steps, options.FileOps);
         _localSession = new LocalBuildSession(options.LocalSources, options.Secrets);
         _http = new HttpSourceExecutor(steps, options.Http);

@@ -23,8 +23,8 @@ public sealed record VertexExecutorOptions
 
     public required IImageStore Images { get; init; }
 
-    /// <summary>Runs RUN steps (<c>RuncExecutor</c>).</summary>
-    public required IExecutor Executor { get; init; }
+    /// <summary>The container runtime RUN steps run in (<c>RuncRuntime</c>).</summary>
+    public required IContainerRuntime Runtime { get; init; }
 
     /// <summary>Where base images are pulled from when they are not in the image store; null = offline.</summary>
     public RegistryClients? Registries { get; init; }

@@ -68,7 +68,7 @@ public sealed class NodeEngine : IAsyncDisposable
             Snapshotter = snapshotter.Snapshotter,
             Content = content,
             Images = images,
-            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(state.Root, "runc"))),
+            Runtime = new RuncRuntime(new RuncRuntimeOptions(Path.Join(state.Root, "runc"))),
             Registries = registries,
             Secrets = secrets ?? new Dictionary<string, string>(),
         });

@@ -8,7 +8,7 @@ using Xunit;
 namespace Img.Engine.Tests.Execution;
 
 /// <summary>
-/// What a RUN may do with devices, in both cgroup modes of the executor (one devices group shared
+/// What a RUN may do with devices, in both cgroup modes of the runtime (one devices group shared
 /// by all containers, or runc's per-container cgroups): the Docker/BuildKit rules, mknod allowed,
 /// only the standard character devices readable and writable.
 /// </summary>
@@ -37,12 +37,12 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<List<string>> RunAsync(RuncExecutor executor, string script)
+    private async Task<List<string>> RunAsync(RuncRuntime runtime, string script)
     {
         var mounts = await _snapshotter.PrepareAsync("run" + Interlocked.Increment(ref _n), "base");
         var output = new List<string>();
         var errors = new List<string>();
-        int exit = await executor.RunAsync(new ExecSpec { Args = ["sh", "-c", script] }, mounts, new ExecOutput(output.Add, errors.Add));
+        int exit = await runtime.RunAsync(new ExecSpec { Args = ["sh", "-c", script] }, mounts, new ExecOutput(output.Add, errors.Add));
         Assert.True(exit == 0, $"exit {exit}: {string.Join('\n', errors)}");
         return output;
     }
@@ -53,12 +53,12 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     [Fact]
     public async Task Shared_device_cgroup_keeps_the_device_rules_without_per_container_cgroups()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-shared")));
-        Assert.Equal(HostHasDevicesV1, executor.SharedDeviceCgroup);
-        var output = await RunAsync(executor, Probe);
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-shared")));
+        Assert.Equal(HostHasDevicesV1, runtime.SharedDeviceCgroup);
+        var output = await RunAsync(runtime, Probe);
 
         Assert.Equal(["mknod-ok", "disk-denied", "null-ok"], output.Take(3));
-        if (!executor.SharedDeviceCgroup)
+        if (!runtime.SharedDeviceCgroup)
         {
             return;
         }
@@ -71,9 +71,9 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     [Fact]
     public async Task Per_container_cgroups_on_request_have_the_same_rules()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-own"), SharedDeviceCgroup: false));
-        Assert.False(executor.SharedDeviceCgroup);
-        var output = await RunAsync(executor, Probe);
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-own"), SharedDeviceCgroup: false));
+        Assert.False(runtime.SharedDeviceCgroup);
+        var output = await RunAsync(runtime, Probe);
 
         Assert.Equal(["mknod-ok", "disk-denied", "null-ok"], output.Take(3));
         Assert.Contains(ContainerReaper.ContainerPrefix, output.Single(l => l.Contains(":devices:")));
@@ -82,8 +82,8 @@ public sealed class DeviceIsolationTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_runs_share_the_group_and_leave_the_launcher_thread_clean()
     {
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-parallel")));
-        var runs = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => RunAsync(executor, $"echo {i}; cat /etc/hostname")));
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-parallel")));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => RunAsync(runtime, $"echo {i}; cat /etc/hostname")));
         Assert.Equal(Enumerable.Range(0, 6).Select(i => i.ToString()), runs.Select(r => r[0]));
         Assert.All(runs, r => Assert.Equal(ExecSpec.DefaultHostname, r[1]));
         // this process never stays in the devices group or in a read-only cgroup namespace

@@ -13,13 +13,13 @@ public sealed class MountStubTests : IAsyncLifetime
 {
     private readonly TestDirectory _dir = new("img-stubs");
     private ISnapshotter _snapshotter = null!;
-    private RuncExecutor _executor = null!;
+    private RuncRuntime _runtime = null!;
 
     public async Task InitializeAsync()
     {
         Requirements.Runc();
         _snapshotter = SnapshotterFactory.Create("overlayfs", _dir.Sub("snapshots")).Snapshotter;
-        _executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state")));
+        _runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state")));
         await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path);
     }
 
@@ -33,7 +33,7 @@ public sealed class MountStubTests : IAsyncLifetime
     private async Task RunAsync(IReadOnlyList<Mount> rootfs, string script, params Mount[] mounts)
     {
         var err = new List<string>();
-        int exit = await _executor.RunAsync(new ExecSpec { Args = ["sh", "-c", script], Mounts = mounts }, rootfs, new ExecOutput(null, err.Add));
+        int exit = await _runtime.RunAsync(new ExecSpec { Args = ["sh", "-c", script], Mounts = mounts }, rootfs, new ExecOutput(null, err.Add));
         Assert.True(exit == 0, string.Join('\n', err));
     }
 

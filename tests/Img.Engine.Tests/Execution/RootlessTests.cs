@@ -56,14 +56,14 @@ public sealed class RootlessTests(ITestOutputHelper output)
         Assert.Equal("overlayfs", selection.Name);
         Assert.Contains("userxattr", selection.Reason);
         using ISnapshotter sn = selection.Snapshotter;
-        var executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(dir, "state")));
-        Assert.True(executor.Rootless);
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(Path.Join(dir, "state")));
+        Assert.True(runtime.Rootless);
         await BusyboxRootfs.CommitAsync(sn, "base", dir);
         var mounts = await sn.PrepareAsync("active", "base");
         Assert.Contains("userxattr", mounts[0].Options);
         var lines = new List<string>();
         var err = new List<string>();
-        int exit = await executor.RunAsync(new ExecSpec
+        int exit = await runtime.RunAsync(new ExecSpec
         {
             Args = ["sh", "-c", "id; touch /a; rm /bin/ls; rm -rf /dir && mkdir /dir; chown 1000:1000 /a"],
             User = "0",

@@ -21,19 +21,19 @@ public sealed class RunAndDiffTests : IDisposable
     private async Task<List<(string Name, TarEntryType Type, string Link)>> RunAndDiffAsync(string snapshotterName, string script, string? parentScript = null)
     {
         using ISnapshotter sn = SnapshotterFactory.Create(snapshotterName, _dir.Sub("snap-" + snapshotterName)).Snapshotter;
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-" + snapshotterName)));
+        var runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-" + snapshotterName)));
         await BusyboxRootfs.CommitAsync(sn, "base", _dir.Path);
         string parent = "base";
         if (parentScript is not null)
         {
             var pm = await sn.PrepareAsync("p-active", "base");
-            Assert.Equal(0, await executor.RunAsync(new ExecSpec { Args = ["sh", "-c", parentScript] }, pm, ExecOutput.Discard));
+            Assert.Equal(0, await runtime.RunAsync(new ExecSpec { Args = ["sh", "-c", parentScript] }, pm, ExecOutput.Discard));
             await sn.CommitAsync("parent", "p-active");
             parent = "parent";
         }
         var mounts = await sn.PrepareAsync("active", parent);
         var err = new List<string>();
-        int exit = await executor.RunAsync(new ExecSpec { Args = ["sh", "-c", script] }, mounts, new ExecOutput(null, err.Add));
+        int exit = await runtime.RunAsync(new ExecSpec { Args = ["sh", "-c", script] }, mounts, new ExecOutput(null, err.Add));
         Assert.True(exit == 0, string.Join('\n', err));
 
         var lower = await sn.ViewAsync("lower", parent);

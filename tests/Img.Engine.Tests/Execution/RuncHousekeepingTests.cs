@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Img.Engine.Tests.Execution;
 
-/// <summary>Naming and cleaning of what the runc executor keeps outside the snapshots.</summary>
+/// <summary>Naming and cleaning of what the runc runtime keeps outside the snapshots.</summary>
 public sealed class RuncHousekeepingTests
 {
     [Fact]

@@ -17,7 +17,7 @@ public static class Requirements
     public static void FuseOverlay()
     {
         Root();
-        string? problem = FuseOverlaySnapshotter.Probe();
+        string? problem = FuseOverlayBackend.Probe();
         if (problem is not null)
         {
             throw new InvalidOperationException($"fuse-overlayfs tests cannot run: {problem}. Install the Debian packages fuse-overlayfs and fuse3 and provide /dev/fuse.");

@@ -49,7 +49,7 @@ internal sealed class WorkerHarness : IDisposable
             Snapshotter = Snapshotter,
             Content = Content,
             Images = Images,
-            Executor = new RuncExecutor(new RuncExecutorOptions(Path.Join(State.Root, "runc-state"))),
+            Runtime = new RuncRuntime(new RuncRuntimeOptions(Path.Join(State.Root, "runc-state"))),
             Export = export,
             Secrets = secrets ?? new Dictionary<string, string>(),
         };

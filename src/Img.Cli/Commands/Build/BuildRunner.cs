@@ -185,7 +185,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         if (request.Cluster is { } cluster)
         {
             return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets,
-                cluster.Addresses, cluster.Options, context.Error, ct, request.Pull);
+                cluster.Addresses, cluster.Options, context.Error, _trace, ct, request.Pull);
         }
         var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct);
         if (context.Debug)

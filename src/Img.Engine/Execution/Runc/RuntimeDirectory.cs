@@ -6,14 +6,14 @@ using Img.Engine.Native;
 namespace Img.Engine.Execution.Runc;
 
 /// <summary>
-/// Where the executor keeps what lives only while steps run (runc's state root and the bundles): <c>/dev/shm/img-&lt;hash of the state directory&gt;</c> when /dev/shm is a
+/// Where the runtime keeps what lives only while steps run (runc's state root and the bundles): <c>/dev/shm/img-&lt;hash of the state directory&gt;</c> when /dev/shm is a
 /// tmpfs and that directory is this user's own, else the state directory itself. Each step
 /// creates and removes a bundle and runc a state directory; on a disk file system removing a
 /// directory frees a block, and with the <c>discard</c> mount option that waits for the device
 /// (0.7-3 ms per rmdir on the benchmark VM). Nothing here outlives a reboot anyway, as with
 /// runc's default root under <c>/run</c>. Each such directory names its state directory in a
 /// <c>state</c> file; one whose state directory is gone (deleted, a test's) and that holds no
-/// container is removed by the next executor that starts.
+/// container is removed by the next runtime that starts.
 /// </summary>
 internal static class RuntimeDirectory
 {

@@ -36,7 +36,7 @@ public static class RuntimeSpecBuilder
 
     private static readonly string[] EtcOptions = ["nosuid", "noexec", "nodev", "rbind", "ro"];
 
-    /// <summary>How the container is isolated, decided by the executor from the process's privileges.</summary>
+    /// <summary>How the container is isolated, decided by the runtime from the process's privileges.</summary>
     /// <param name="Rootless">Not real root: /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
     /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
     /// <param name="DeviceRules">Ask runc for the deny-all device cgroup rule (runc adds its default allowed devices); false when rootless or when the container runs in the shared devices cgroup, which has the same rules.</param>

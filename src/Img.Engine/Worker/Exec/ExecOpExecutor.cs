@@ -6,11 +6,11 @@ namespace Img.Engine.Worker.Exec;
 
 /// <summary>
 /// RUN (BuildKit's <c>ops/exec.go</c>): an active snapshot on the root input, the <c>--mount</c>s,
-/// the process through <see cref="IExecutor"/> with its output streamed to the vertex log, then
+/// the process through <see cref="IContainerRuntime"/> with its output streamed to the vertex log, then
 /// commit. A non-zero exit throws <see cref="ProcessFailedException"/> and drops the snapshot.
 /// The layer is not diffed here: the exporter diffs lazily, as BuildKit does.
 /// </summary>
-internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, CacheMountStore caches)
+internal sealed class ExecOpExecutor(StepSnapshots steps, IContainerRuntime runtime, CacheMountStore caches)
 {
     public async Task<CacheResult> ExecuteAsync(VertexJob job, ExecOp op, InputResults inputs, IBuildSession session, CancellationToken ct)
     {
@@ -35,7 +35,7 @@ internal sealed class ExecOpExecutor(StepSnapshots steps, IExecutor executor, Ca
         };
         var log = job.Log;
         var output = new ExecOutput(line => log.WriteLine(VertexLogStream.Stdout, line), line => log.WriteLine(VertexLogStream.Stderr, line));
-        var exit = await executor.RunAsync(spec, step.Mounts, output, ct).ConfigureAwait(false);
+        var exit = await runtime.RunAsync(spec, step.Mounts, output, ct).ConfigureAwait(false);
         if (exit != 0)
             throw new ProcessFailedException(op.Args, exit);
         await mounts.DisposeAsync().ConfigureAwait(false);

@@ -44,12 +44,15 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly ClusterSession _session;
     private readonly ICredentialStore? _credentials;
     private readonly Task<ClusterConnection> _connecting;
+    private readonly StartupTrace _trace;
     private ClusterConnection _connection = null!;
+    private bool _firstEventSeen;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, bool pull)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, bool pull)
     {
         _connecting = connecting;
+        _trace = trace;
         _credentials = credentials;
         _scope = scope;
         _addresses = addresses;
@@ -66,10 +69,15 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, CancellationToken cancellationToken, bool pull = false)
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken, bool pull = false)
     {
-        var connecting = Task.Run(() => ClusterConnection.ConnectAsync(addresses, options, cancellationToken), cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, pull);
+        var connecting = Task.Run(async () =>
+        {
+            var connection = await ClusterConnection.ConnectAsync(addresses, options, cancellationToken);
+            trace.Mark($"connected to coordinator {connection.Coordinator}");
+            return connection;
+        }, cancellationToken);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace, pull);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
@@ -112,11 +120,13 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             return new BuildFailed(start.BuildId, e.Vertex, e.Message);
         }
         start = start with { Checksums = checksums };
+        _trace.Mark("context checksums taken");
         await ConnectedAsync();
         await using var cancel = cancellationToken.Register(() => _connection.Send(new CancelBuild(start.BuildId)));
         for (var attempt = 0; ; attempt++)
         {
             _connection.Send(start);
+            _trace.Mark("build submitted");
             var outcome = await FollowAsync(onProgress, cancellationToken);
             if (outcome is not null)
                 return outcome;
@@ -152,6 +162,11 @@ internal sealed class ClusterBuildBackend : IBuildBackend
                     case BuildCompleted or BuildFailed:
                         return (IBuildEvent)message;
                     case IBuildEvent e:
+                        if (!_firstEventSeen)
+                        {
+                            _firstEventSeen = true;
+                            _trace.Mark("first build event");
+                        }
                         onProgress(e);
                         break;
                     case ContextListRequest or ContextFilesRequest or SecretRequest:

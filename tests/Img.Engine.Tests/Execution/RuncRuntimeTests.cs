@@ -9,18 +9,18 @@ using Xunit;
 
 namespace Img.Engine.Tests.Execution;
 
-public sealed class RuncExecutorTests : IAsyncLifetime
+public sealed class RuncRuntimeTests : IAsyncLifetime
 {
     private readonly TestDirectory _dir = new("img-exec");
     private ISnapshotter _snapshotter = null!;
-    private RuncExecutor _executor = null!;
+    private RuncRuntime _runtime = null!;
     private int _n;
 
     public async Task InitializeAsync()
     {
         Requirements.Runc();
         _snapshotter = SnapshotterFactory.Create("overlayfs", _dir.Sub("snapshots")).Snapshotter;
-        _executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state")));
+        _runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state")));
         await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path);
     }
 
@@ -36,7 +36,7 @@ public sealed class RuncExecutorTests : IAsyncLifetime
         var mounts = await _snapshotter.PrepareAsync("run" + Interlocked.Increment(ref _n), "base");
         var stdout = new List<string>();
         var stderr = new List<string>();
-        int exit = await _executor.RunAsync(spec, mounts, new ExecOutput(l => { lock (stdout) { stdout.Add(l); } }, l => { lock (stderr) { stderr.Add(l); } }), ct);
+        int exit = await _runtime.RunAsync(spec, mounts, new ExecOutput(l => { lock (stdout) { stdout.Add(l); } }, l => { lock (stderr) { stderr.Add(l); } }), ct);
         return (exit, stdout, stderr, mounts);
     }
 
@@ -165,8 +165,8 @@ public sealed class RuncExecutorTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(new ExecSpec { Args = ["sleep", "100"] }, cts.Token));
         sw.Stop();
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
-        Assert.Empty(Directory.GetDirectories(Path.Join(_executor.RuntimeRoot, "bundles")));
-        Assert.Empty(Directory.GetDirectories(Path.Join(_executor.RuntimeRoot, "runc")));
+        Assert.Empty(Directory.GetDirectories(Path.Join(_runtime.RuntimeRoot, "bundles")));
+        Assert.Empty(Directory.GetDirectories(Path.Join(_runtime.RuntimeRoot, "runc")));
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class RuncExecutorTests : IAsyncLifetime
     public async Task Cgroup_parent_places_per_container_cgroups_under_it()
     {
         // per-container cgroups (not the shared devices cgroup): runc makes them, under the parent
-        var executor = new RuncExecutor(new RuncExecutorOptions(_dir.Sub("state-cgroups"), SharedDeviceCgroup: false));
+        var executor = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-cgroups"), SharedDeviceCgroup: false));
         var parent = "img-test-" + Guid.NewGuid().ToString("N")[..8];
         var mounts = await _snapshotter.PrepareAsync("cgroup-parent", "base");
         var stdout = new List<string>();

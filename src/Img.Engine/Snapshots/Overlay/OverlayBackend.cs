@@ -4,7 +4,7 @@ using Img.Engine.Native;
 namespace Img.Engine.Snapshots.Overlay;
 
 /// <summary>
-/// Snapshots as kernel overlayfs layers: each snapshot's <c>fs/</c> is an upper directory;
+/// The backend of snapshots as kernel overlayfs layers: each snapshot's <c>fs/</c> is an upper directory;
 /// an active snapshot is mounted as <c>overlay</c> with the parent chain as <c>lowerdir</c>
 /// (nearest first) and its own <c>upperdir</c>/<c>workdir</c>; with no parent it is a plain
 /// bind mount. Views of one parent bind the parent read-only. Inside a user namespace the
@@ -22,33 +22,26 @@ namespace Img.Engine.Snapshots.Overlay;
 /// waits for the device.
 /// </para>
 /// </summary>
-public class OverlaySnapshotter : SnapshotterBase
+public class OverlayBackend(bool volatileMounts = true) : ISnapshotBackend
 {
-    public OverlaySnapshotter(string root, bool volatileMounts = true)
-        : base(root)
-    {
-        VolatileMounts = volatileMounts;
-        Recover();
-    }
-
     /// <summary>True when active overlay mounts carry the <c>volatile</c> option.</summary>
-    public bool VolatileMounts { get; }
+    public bool VolatileMounts { get; } = volatileMounts;
 
     /// <inheritdoc/>
-    public override string Name => "overlayfs";
+    public virtual string Name => "overlayfs";
 
     /// <summary>True when overlay mounts need the <c>userxattr</c> option (not in the initial user namespace).</summary>
     public static bool NeedsUserXattr => !UserNamespace.IsInitial;
 
     /// <inheritdoc/>
-    protected override void CreateSnapshot(string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct)
+    public void CreateSnapshot(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct)
     {
-        string fs = FsDirectory(id);
+        string fs = directories.Fs(id);
         Directory.CreateDirectory(fs);
         if (parentIds.Count > 0)
         {
             // The merged root takes its attributes from the upper directory: copy the parent's.
-            FileStatus p = Posix.LStat(FsDirectory(parentIds[0]));
+            FileStatus p = Posix.LStat(directories.Fs(parentIds[0]));
             Posix.Lchown(fs, p.Uid, p.Gid);
             Posix.Chmod(fs, p.Permissions);
         }
@@ -58,30 +51,30 @@ public class OverlaySnapshotter : SnapshotterBase
         }
         if (kind == SnapshotKind.Active)
         {
-            Directory.CreateDirectory(WorkDirectory(id));
+            Directory.CreateDirectory(WorkDirectory(directories, id));
         }
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<Mount> BuildMounts(string id, SnapshotKind kind, IReadOnlyList<string> parentIds)
+    public IReadOnlyList<Mount> Mounts(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds)
     {
         if (kind == SnapshotKind.View)
         {
             if (parentIds.Count == 0)
             {
-                return [Mount.Bind(FsDirectory(id), readOnly: true)];
+                return [Mount.Bind(directories.Fs(id), readOnly: true)];
             }
             if (parentIds.Count == 1)
             {
-                return [Mount.Bind(FsDirectory(parentIds[0]), readOnly: true)];
+                return [Mount.Bind(directories.Fs(parentIds[0]), readOnly: true)];
             }
-            return [OverlayMount(parentIds.Select(FsDirectory), upper: null, work: null)];
+            return [OverlayMount(parentIds.Select(directories.Fs), upper: null, work: null)];
         }
         if (parentIds.Count == 0)
         {
-            return [Mount.Bind(FsDirectory(id), readOnly: false)];
+            return [Mount.Bind(directories.Fs(id), readOnly: false)];
         }
-        return [OverlayMount(parentIds.Select(FsDirectory), FsDirectory(id), WorkDirectory(id))];
+        return [OverlayMount(parentIds.Select(directories.Fs), directories.Fs(id), WorkDirectory(directories, id))];
     }
 
     /// <summary>Builds the mount presenting <paramref name="lowers"/> (nearest first) with an optional writable upper.</summary>
@@ -110,7 +103,7 @@ public class OverlaySnapshotter : SnapshotterBase
     }
 
     /// <summary>The overlay work directory of an active snapshot.</summary>
-    protected string WorkDirectory(string id) => Path.Join(SnapshotDirectory(id), "work");
+    private static string WorkDirectory(SnapshotDirectories directories, string id) => Path.Join(directories.Of(id), "work");
 
     /// <summary>
     /// Checks that kernel overlayfs works under <paramref name="directory"/>: mounts an overlay with

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Img.Engine.Snapshots;
+namespace Img.Engine.Snapshots.Storage;
 
 /// <summary>The metadata file of one snapshot, <c>metadata/&lt;sha256(key)&gt;.json</c> under the snapshotter's root.</summary>
 internal sealed record SnapshotRecord
@@ -19,7 +19,3 @@ internal sealed record SnapshotRecord
 
     public SnapshotInfo ToInfo() => new(Key, Parent, Kind, Created, Updated, Labels);
 }
-
-[JsonSerializable(typeof(SnapshotRecord))]
-[JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
-internal sealed partial class SnapshotJsonContext : JsonSerializerContext;

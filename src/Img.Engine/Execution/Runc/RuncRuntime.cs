@@ -18,7 +18,7 @@ namespace Img.Engine.Execution.Runc;
 /// process is not already inside one. The containers of a killed img are killed by
 /// <see cref="ContainerReaper"/>; what survives even that is swept at the next start (<see cref="StaleContainers"/>).
 /// </summary>
-public sealed class RuncExecutor : IExecutor
+public sealed class RuncRuntime : IContainerRuntime
 {
     private readonly string _runc;
     private readonly Lazy<string> _runcToRun;
@@ -30,7 +30,7 @@ public sealed class RuncExecutor : IExecutor
     private readonly string _stubLayer;
     private readonly Action<string>? _trace;
 
-    public RuncExecutor(RuncExecutorOptions options)
+    public RuncRuntime(RuncRuntimeOptions options)
     {
         _runc = options.RuncPath ?? Mounter.FindProgram("runc")
             ?? throw new ExecutionException("runc is not installed (Debian package runc)");

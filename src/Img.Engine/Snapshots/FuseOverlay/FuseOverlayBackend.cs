@@ -9,13 +9,8 @@ namespace Img.Engine.Snapshots.FuseOverlay;
 /// type <c>fuse-overlayfs</c> and are applied by <see cref="Mounter"/> running
 /// <c>fuse-overlayfs -o lowerdir=...,upperdir=...,workdir=... TARGET</c>.
 /// </summary>
-public sealed class FuseOverlaySnapshotter : OverlaySnapshotter
+public sealed class FuseOverlayBackend : OverlayBackend
 {
-    public FuseOverlaySnapshotter(string root)
-        : base(root)
-    {
-    }
-
     /// <inheritdoc/>
     public override string Name => "fuse-overlayfs";
 

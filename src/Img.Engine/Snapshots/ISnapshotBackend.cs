@@ -1,0 +1,27 @@
+using Img.Engine.Mounts;
+
+namespace Img.Engine.Snapshots;
+
+/// <summary>
+/// What one kind of snapshot differs in: how a new snapshot's directory is filled and which
+/// mounts present a snapshot. <see cref="DirectorySnapshotter"/> does the rest (records, lock,
+/// recovery, lifecycle) for every backend: <c>Overlay/</c>, <c>FuseOverlay/</c>, <c>Native/</c>.
+/// Parent chains are given as data ids, nearest first.
+/// </summary>
+public interface ISnapshotBackend
+{
+    /// <summary>The snapshotter's name (<c>overlayfs</c>, <c>native</c>, ...).</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Fills the data directory of a new snapshot (it exists, empty). Not called for a view with a
+    /// parent: it has no directory.
+    /// </summary>
+    void CreateSnapshot(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct);
+
+    /// <summary>The mounts that present a snapshot.</summary>
+    IReadOnlyList<Mount> Mounts(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds);
+
+    /// <summary>The directory whose size is the snapshot's usage.</summary>
+    string UsageDirectory(SnapshotDirectories directories, string id) => directories.Fs(id);
+}

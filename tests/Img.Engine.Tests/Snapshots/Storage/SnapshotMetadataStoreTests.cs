@@ -1,0 +1,236 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Img.Engine.Snapshots;
+using Img.Engine.Snapshots.Storage;
+using Xunit;
+
+namespace Img.Engine.Tests.Snapshots.Storage;
+
+/// <summary>
+/// The metadata store alone: records, parent chains, the lock and crash recovery, on plain files
+/// (no mounts, no root). The snapshotter conformance suite checks it again through every backend.
+/// </summary>
+public sealed class SnapshotMetadataStoreTests : IDisposable
+{
+    private readonly TestDirectory _dir = new("img-meta");
+    private readonly List<string> _deleted = [];
+
+    public void Dispose() => _dir.Dispose();
+
+    private SnapshotMetadataStore Open() => new(_dir.Path);
+
+    private static string Create(SnapshotMetadataStore store, string key, string? parent = null, SnapshotKind kind = SnapshotKind.Active) =>
+        store.Create(key, parent, kind, null, _ => false).Record.Id;
+
+    private string Committed(SnapshotMetadataStore store, string name, string? parent = null)
+    {
+        var id = Create(store, name + "-active", parent);
+        store.Commit(name, name + "-active", null);
+        return id;
+    }
+
+    private string RecordFile(string key) =>
+        Path.Join(_dir.Path, "metadata", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+
+    private void MarkOwnerDead(string key)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(RecordFile(key)))!;
+        node["ownerPid"] = int.MaxValue - 7;
+        File.WriteAllText(RecordFile(key), node.ToJsonString());
+    }
+
+    [Fact]
+    public void Commit_turns_the_active_record_into_a_committed_one_with_the_same_data_and_merged_labels()
+    {
+        var store = Open();
+        var created = store.Create("a", null, SnapshotKind.Active, new Dictionary<string, string> { ["x"] = "1", ["y"] = "1" }, _ => false).Record;
+        Assert.Equal(Environment.ProcessId, created.OwnerPid);
+
+        var committed = store.Commit("c", "a", new Dictionary<string, string> { ["y"] = "2" });
+
+        Assert.Equal(created.Id, committed.Id);
+        Assert.Equal(SnapshotKind.Committed, store.Get("c").Kind);
+        Assert.Equal(0, store.Get("c").OwnerPid);
+        Assert.Equal(new Dictionary<string, string> { ["x"] = "1", ["y"] = "2" }, store.Get("c").Labels);
+        Assert.Null(store.TryGet("a"));
+        Assert.False(File.Exists(RecordFile("a")));
+        Assert.True(File.Exists(RecordFile("c")));
+    }
+
+    [Fact]
+    public void Only_active_records_are_committed_and_existing_keys_are_refused()
+    {
+        var store = Open();
+        Committed(store, "base");
+        Create(store, "view", "base", SnapshotKind.View);
+        Create(store, "work");
+
+        Assert.Contains("not active (view)", Assert.Throws<SnapshotException>(() => store.Commit("x", "view", null)).Message);
+        Assert.Contains("already exists", Assert.Throws<SnapshotException>(() => store.Commit("base", "work", null)).Message);
+        Assert.Contains("already exists", Assert.Throws<SnapshotException>(() => Create(store, "work")).Message);
+        Assert.Throws<SnapshotNotFoundException>(() => store.Commit("x", "missing", null));
+        Assert.Throws<ArgumentException>(() => Create(store, ""));
+    }
+
+    [Fact]
+    public void A_parent_must_exist_and_be_committed()
+    {
+        var store = Open();
+        Create(store, "active");
+        Assert.Contains("not a committed snapshot (active)", Assert.Throws<SnapshotException>(() => Create(store, "child", "active")).Message);
+        Assert.Throws<SnapshotNotFoundException>(() => Create(store, "child", "missing"));
+        Assert.Null(store.TryGet("child"));
+    }
+
+    [Fact]
+    public void Parent_ids_list_the_chain_nearest_first()
+    {
+        var store = Open();
+        var a = Committed(store, "a");
+        var b = Committed(store, "b", "a");
+        var c = Committed(store, "c", "b");
+        var (record, parentIds) = store.Create("d", "c", SnapshotKind.Active, null, _ => false);
+
+        Assert.Equal([c, b, a], parentIds);
+        Assert.Equal([c, b, a], store.ParentIds("c"));
+        Assert.Empty(store.ParentIds(null));
+        Assert.DoesNotContain(record.Id, new[] { a, b, c });
+    }
+
+    [Fact]
+    public void New_ids_avoid_the_ones_in_use()
+    {
+        var store = Open();
+        var refused = new List<string>();
+        var id = store.Create("k", null, SnapshotKind.Active, null, candidate =>
+        {
+            if (refused.Count >= 3)
+                return false;
+            refused.Add(candidate);
+            return true;
+        }).Record.Id;
+        Assert.Equal(3, refused.Count);
+        Assert.DoesNotContain(id, refused);
+        Assert.Matches("^[0-9a-f]{10}$", id);
+    }
+
+    [Fact]
+    public void A_committed_parent_is_removed_only_after_its_children()
+    {
+        var store = Open();
+        var baseId = Committed(store, "base");
+        Create(store, "child", "base");
+        Create(store, "view", "base", SnapshotKind.View);
+
+        Assert.Contains("it is the parent of child, view", Assert.Throws<SnapshotException>(() => store.Remove("base")).Message);
+        store.Remove("child");
+        store.Remove("view");
+        Assert.Equal(baseId, store.Remove("base").Id);
+        Assert.Empty(store.Walk());
+        Assert.Throws<SnapshotNotFoundException>(() => store.Remove("base"));
+    }
+
+    [Fact]
+    public void Walk_lists_every_record_by_key()
+    {
+        var store = Open();
+        Committed(store, "b");
+        Create(store, "c", "b");
+        Create(store, "a");
+        Assert.Equal(["a", "b", "c"], store.Walk().Select(r => r.Key));
+        Assert.Equal(["a", "b", "c"], Open().Walk().Select(r => r.Key));
+    }
+
+    [Fact]
+    public void A_committed_chain_is_checked_on_disk_not_in_memory()
+    {
+        var store = Open();
+        Committed(store, "a");
+        Committed(store, "b", "a");
+        Assert.True(store.CommittedChainExists("b"));
+        Assert.False(store.CommittedChainExists("missing"));
+        Create(store, "active");
+        Assert.False(store.CommittedChainExists("active"));
+
+        // another process removes the bottom of the chain this store has in memory
+        File.Delete(RecordFile("a"));
+        Assert.False(store.CommittedChainExists("b"));
+        Assert.Null(store.TryGet("a"));
+    }
+
+    [Fact]
+    public void Discard_takes_back_a_create_and_its_data()
+    {
+        var store = Open();
+        var id = Create(store, "k");
+        store.Discard("k", id, _deleted.Add);
+        Assert.Null(store.TryGet("k"));
+        Assert.Equal([id], _deleted);
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_root_never_both_create_a_key()
+    {
+        var stores = Enumerable.Range(0, 6).Select(_ => Open()).ToArray();
+        var attempts = stores.Select(s => Task.Run(() =>
+        {
+            try
+            {
+                Create(s, "same");
+                return true;
+            }
+            catch (SnapshotException)
+            {
+                return false;
+            }
+        }));
+        var won = await Task.WhenAll(attempts);
+        Assert.Single(won, w => w);
+        Assert.Single(Open().Walk());
+    }
+
+    [Fact]
+    public void Recovery_removes_what_dead_processes_left_and_keeps_the_rest()
+    {
+        var store = Open();
+        var baseId = Committed(store, "base");
+        var mine = Create(store, "mine", "base");
+        var orphan = Create(store, "orphan", "base");
+        var orphanView = Create(store, "orphan-view", "base", SnapshotKind.View);
+        MarkOwnerDead("orphan");
+        MarkOwnerDead("orphan-view");
+        // a crash between writing a committed record and deleting its active one
+        var done = Create(store, "done-active");
+        File.Copy(RecordFile("done-active"), RecordFile("done"));
+        var doneNode = JsonNode.Parse(File.ReadAllText(RecordFile("done")))!;
+        doneNode["key"] = "done";
+        doneNode["kind"] = "Committed";
+        File.WriteAllText(RecordFile("done"), doneNode.ToJsonString());
+        // a record a power loss truncated, and a dead writer's temp file
+        File.WriteAllText(RecordFile("torn"), "{\"key\": \"to");
+        var staleTemp = RecordFile("x") + ".tmp" + (int.MaxValue - 7) + ".1";
+        File.WriteAllText(staleTemp, "{");
+
+        var reopened = Open();
+        reopened.Recover(() => [baseId, mine, orphan, done, "deadbeef00"], _deleted.Add);
+
+        Assert.Equal(["base", "done", "mine"], reopened.Walk().Select(r => r.Key));
+        Assert.Equal(new[] { orphan, orphanView, "deadbeef00" }.Order(), _deleted.Distinct().Order());
+        Assert.False(File.Exists(RecordFile("torn")));
+        Assert.False(File.Exists(staleTemp));
+        Assert.Equal(done, reopened.Get("done").Id);
+    }
+
+    [Fact]
+    public void Background_recovery_runs_before_any_read()
+    {
+        var store = Open();
+        Create(store, "orphan");
+        MarkOwnerDead("orphan");
+        var reopened = Open();
+        reopened.StartRecovery(() => [], _deleted.Add);
+        Assert.Empty(reopened.Walk());
+        Assert.Single(_deleted);
+    }
+}
