@@ -29,9 +29,16 @@ public sealed class ImgApp
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<Stream> openStdin, CancellationToken cancellationToken)
     {
         string? commandPath = null;
+        ICommand? resolved = null;
         try
         {
             var invocation = CommandInvocation.Resolve(_commands, args);
+            if (invocation.Globals.Bool(GlobalFlags.Version.Name))
+            {
+                // docker --version: one line, whatever follows
+                await stdout.WriteLineAsync(VersionCommand.OneLine());
+                return 0;
+            }
             if (invocation.Command is not { } command)
             {
                 if (invocation.Globals.Bool(GlobalFlags.Help.Name))
@@ -43,6 +50,7 @@ public sealed class ImgApp
                 return 1;
             }
             commandPath = invocation.Path!;
+            resolved = command;
             var parsed = invocation.ParseFlags();
             if (parsed.Bool(GlobalFlags.Help.Name))
             {
@@ -66,8 +74,15 @@ public sealed class ImgApp
         {
             var path = e.Command ?? commandPath;
             await stderr.WriteLineAsync(e.Message);
+            // a bad global flag has the empty path: docker says "See 'docker --help'."
             if (path is not null && e.ExitCode == 125)
+                await stderr.WriteLineAsync(path.Length == 0 ? "See 'img --help'." : $"See 'img {path} --help'.");
+            if (e.ShowsUsage && path is not null)
+            {
                 await stderr.WriteLineAsync($"See 'img {path} --help'.");
+                if (resolved is not null && path == commandPath)
+                    await stderr.WriteLineAsync($"\nUsage:  img {path} {resolved.Usage}\n\n{resolved.Summary}");
+            }
             return e.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

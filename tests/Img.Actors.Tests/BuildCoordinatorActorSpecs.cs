@@ -187,4 +187,37 @@ public class BuildCoordinatorActorSpecs() : Akka.TestKit.Xunit2.TestKit(TestConf
         Assert.Equal("cancelled", requester.ExpectMsg<BuildFailed>().Error);
         ExpectTerminated(coordinator);
     }
+
+    [Fact]
+    public void A_COPY_source_missing_from_the_context_fails_that_step_before_anything_runs()
+    {
+        var b = new BuildGraphBuilder();
+        var image = b.Add(new SourceOp(SourceKind.Image, "docker.io/library/busybox:latest@sha256:" + new string('1', 64)), new OpMetadata("[1/2] FROM busybox"));
+        var context = b.Add(new SourceOp(SourceKind.Local, "context"), OpMetadata.Internal("[internal] load build context"));
+        var copy = b.Add(new FileOp(image, [new FileCopyAction(context, "missing.txt", "/x")]), new OpMetadata("[2/2] COPY missing.txt /x", "", false, 2));
+        var export = b.Add(new ImageConfigOp(copy, new Img.Engine.Oci.ImageConfig()), OpMetadata.Internal("exporting to image"));
+        var graph = b.Build(export.Digest);
+        var vertices = CreateTestProbe();
+        var requester = CreateTestProbe();
+        Sys.ActorOf(BuildCoordinatorActor.Props(Id, graph, requester, vertices, new MissingPathChecksums("missing.txt")));
+
+        var started = requester.ExpectMsg<VertexStarted>();
+        Assert.Equal((copy.Digest, "[2/2] COPY missing.txt /x"), (started.Vertex, started.Description));
+        var failed = requester.ExpectMsg<VertexFailed>();
+        Assert.Equal(copy.Digest, failed.Vertex);
+        const string error = "failed to compute cache key: \"/missing.txt\": not found";
+        Assert.Equal(error, failed.Error);
+        var outcome = requester.ExpectMsg<BuildFailed>();
+        Assert.Equal((copy.Digest, error), (outcome.Vertex, outcome.Error));
+        vertices.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Checksums of a context that lacks one path, failing as the real context does.</summary>
+    private sealed class MissingPathChecksums(string missing) : IContentChecksumProvider
+    {
+        public ValueTask<Img.Engine.Content.Digest> ChecksumAsync(SourceOp source, ContentSelection selection, CancellationToken cancellationToken) =>
+            selection.Path == missing
+                ? throw new Img.Engine.Context.ContextPathNotFoundException(missing)
+                : FakeChecksums.Instance.ChecksumAsync(source, selection, cancellationToken);
+    }
 }

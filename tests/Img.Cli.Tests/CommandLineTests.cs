@@ -43,4 +43,53 @@ public class CommandLineTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains(".NET", r.Out);
     }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("-v")]
+    public async Task Version_flag_prints_one_line_as_docker_does(string flag)
+    {
+        var r = await AppRunner.RunAsync(flag);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"^img version [0-9][^\s,]*(, build [0-9a-f]{1,7})?\n$", r.Out);
+        Assert.Equal("", r.Error);
+    }
+
+    [Fact]
+    public async Task The_version_shorthand_belongs_to_the_root_only()
+    {
+        var r = await AppRunner.RunAsync("build", "-v", ".");
+        Assert.Equal(125, r.ExitCode);
+        Assert.Equal("unknown shorthand flag: 'v' in -v\nSee 'img build --help'.\n", r.Error);
+    }
+
+    [Fact]
+    public async Task A_bad_global_flag_points_at_img_help_without_a_double_space()
+    {
+        var r = await AppRunner.RunAsync("--frobnicate");
+        Assert.Equal(125, r.ExitCode);
+        Assert.Equal("unknown flag: --frobnicate\nSee 'img --help'.\n", r.Error);
+    }
+
+    [Fact]
+    public async Task Build_without_a_path_prints_buildx_line_then_see_and_usage()
+    {
+        var r = await AppRunner.RunAsync("build");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(
+            "ERROR: \"img build\" requires exactly 1 argument.\nSee 'img build --help'.\n\n" +
+            "Usage:  img build [OPTIONS] PATH | -\n\nBuild an image from a Dockerfile\n",
+            r.Error);
+    }
+
+    [Fact]
+    public async Task Argument_count_errors_print_see_and_usage_as_docker()
+    {
+        var r = await AppRunner.RunAsync("tag", "only-one");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(
+            "\"img tag\" requires exactly 2 arguments.\nSee 'img tag --help'.\n\n" +
+            "Usage:  img tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nCreate a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n",
+            r.Error);
+    }
 }

@@ -35,7 +35,13 @@ public sealed class FailureTests(ImgFixture fixture)
         var img = await GoodStateAsync();
         var ctx = ContextDir.Create(fixture, "FROM busybox\nCOPY not-there.txt /x\n", ("present.txt", "p\n"));
         var result = (await img.BuildAsync(ctx, "-t", "e2e/missing")).AssertFailure();
-        Assert.Contains("\"/not-there.txt\": not found", result.Error);
+        // as buildx: the COPY step fails, with the excerpt, and the solve error is printed once
+        Assert.EndsWith(
+            "------\n > [2/2] COPY not-there.txt /x:\n------\n" +
+            "Dockerfile:2\n--------------------\n   1 |     FROM busybox\n   2 | >>> COPY not-there.txt /x\n   3 |     \n--------------------\n" +
+            "ERROR: failed to build: failed to solve: failed to compute cache key: \"/not-there.txt\": not found\n",
+            result.Error);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Error, "ERROR: failed to build"));
         await AssertStoreIntactAsync(img, "e2e/missing:latest");
     }
 

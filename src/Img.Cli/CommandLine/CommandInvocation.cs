@@ -19,12 +19,12 @@ public sealed record CommandInvocation(ParsedArgs Globals, ICommand? Command, st
         while (i < args.Count && args[i].StartsWith('-') && args[i] != "-")
         {
             head.Add(args[i]);
-            var spec = GlobalFlags.All.FirstOrDefault(f => args[i] == "--" + f.Name || args[i] == $"-{f.Short}");
+            var spec = GlobalFlags.All.Concat(GlobalFlags.RootOnly).FirstOrDefault(f => args[i] == "--" + f.Name || args[i] == $"-{f.Short}");
             if (spec is { TakesValue: true } && i + 1 < args.Count)
                 head.Add(args[++i]);
             i++;
         }
-        var globals = FlagParser.Parse("", GlobalFlags.All, head);
+        var globals = FlagParser.Parse("", [.. GlobalFlags.All, .. GlobalFlags.RootOnly], head);
         if (i == args.Count)
             return new CommandInvocation(globals, null, null, []);
 

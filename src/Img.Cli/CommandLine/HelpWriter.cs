@@ -39,7 +39,7 @@ public static class HelpWriter
         foreach (var c in list)
             sb.Append("  ").Append(c.Name.PadRight(width)).Append(c.Summary).Append('\n');
         sb.Append("\nGlobal Options:\n");
-        foreach (var f in GlobalFlags.All)
+        foreach (var f in GlobalFlags.All.Concat(GlobalFlags.RootOnly))
             sb.Append("  ").Append(Left(f).PadRight(22)).Append(f.Help).Append('\n');
         sb.Append("\nRun 'img COMMAND --help' for more information on a command.\n");
         return sb.ToString();

@@ -5,4 +5,17 @@ public sealed class UsageException(string message, string? command = null, int e
 {
     public string? Command { get; } = command;
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>
+    /// Whether the command's usage line and summary follow the <c>See '... --help'.</c> line, as
+    /// docker's argument-count errors (<c>cli.ExactArgs</c> and friends) print them.
+    /// </summary>
+    public bool ShowsUsage { get; private init; }
+
+    /// <summary>
+    /// A wrong number of arguments: exit 1 (not 125), then docker's
+    /// <c>See 'docker push --help'.</c>, a blank line, <c>Usage:  ...</c> and the summary.
+    /// </summary>
+    public static UsageException Arguments(string message, string command) =>
+        new(message, command, 1) { ShowsUsage = true };
 }

@@ -168,6 +168,9 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
             case CancelBuild:
                 Finish(new BuildFailed(_id, null, "cancelled"));
                 break;
+            case Status.Failure f when (f.Cause as CacheKeyException ?? f.Cause.InnerException as CacheKeyException) is { } keyFailure:
+                KeyFailed(keyFailure);
+                break;
             case Status.Failure f:
                 Finish(new BuildFailed(_id, null, "computing cache keys: " + (f.Cause.InnerException ?? f.Cause).Message));
                 break;
@@ -310,6 +313,19 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
             _solves[key] = (solve.Request, now);
             _vertices.Tell(solve.Request);
         }
+    }
+
+    /// <summary>
+    /// A vertex whose key cannot be computed (a COPY source that is not there) fails as that step,
+    /// as BuildKit fails the vertex whose cache map errs: the client shows the step as ERROR with
+    /// its Dockerfile excerpt. Nothing has run yet: every key is computed before the first lookup.
+    /// </summary>
+    private void KeyFailed(CacheKeyException failure)
+    {
+        var vertex = failure.Vertex;
+        _requester.Tell(new VertexStarted(_id, vertex, Describe(vertex)));
+        _requester.Tell(new VertexFailed(_id, vertex, Describe(vertex), failure.Message, 0));
+        Finish(new BuildFailed(_id, vertex, failure.Message));
     }
 
     private void Finish(IBuildEvent outcome)

@@ -34,6 +34,18 @@ public sealed record ExecSpec
     /// <summary>Extra <c>/etc/hosts</c> entries (host name, address), like <c>--add-host</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraHosts { get; init; } = [];
 
+    /// <summary>Size of the container's <c>/dev/shm</c> in bytes; 0 = 64 MiB, docker's default.</summary>
+    public long ShmSize { get; init; }
+
+    /// <summary>Resource limits; one named like a default (<c>nofile</c>) replaces it.</summary>
+    public IReadOnlyList<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>
+    /// The cgroup to create the container's under (<c>--cgroup-parent</c>); "" = runc's choice.
+    /// Has an effect only where runc creates per-container cgroups.
+    /// </summary>
+    public string CgroupParent { get; init; } = "";
+
     /// <summary>Mount the root filesystem read-only.</summary>
     public bool ReadOnlyRootfs { get; init; }
 }

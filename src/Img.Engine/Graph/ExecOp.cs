@@ -13,6 +13,18 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
     public SecurityMode Security { get; init; } = SecurityMode.Sandbox;
     public IReadOnlyList<ExecMount> Mounts { get; init; } = [];
 
+    /// <summary><c>--add-host</c>: lines appended to the step's <c>/etc/hosts</c>, in order.</summary>
+    public IReadOnlyList<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>--shm-size</c> in bytes; 0 = the runtime's default (64 MiB, as docker's).</summary>
+    public long ShmSize { get; init; }
+
+    /// <summary><c>--ulimit</c>: resource limits of the step's process, replacing the defaults of the same name.</summary>
+    public IReadOnlyList<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary><c>--cgroup-parent</c>: the cgroup the step's container is created under; "" = the runtime's choice.</summary>
+    public string CgroupParent { get; init; } = "";
+
     /// <summary>The fields, in digest and wire order.</summary>
     public static OpSchema<ExecOp> Schema { get; } = new OpSchema<ExecOp>("exec", () => new(null, [], [], "", ""))
         .Input("root", x => x.Root, (x, v) => x with { Root = v })
@@ -22,7 +34,14 @@ public sealed record ExecOp(OpInput? Root, IReadOnlyList<string> Args, IReadOnly
         .String("user", x => x.User, (x, v) => x with { User = v })
         .Enum("network", x => x.Network, (x, v) => x with { Network = v })
         .Enum("security", x => x.Security, (x, v) => x with { Security = v })
-        .Records("mounts", ExecMount.Schema, x => x.Mounts, (x, v) => x with { Mounts = v });
+        .Records("mounts", ExecMount.Schema, x => x.Mounts, (x, v) => x with { Mounts = v })
+        .Resources("resources", ExecResources.Of, (x, v) => x with
+        {
+            ExtraHosts = v?.ExtraHosts ?? [],
+            ShmSize = v?.ShmSize ?? 0,
+            Ulimits = v?.Ulimits ?? [],
+            CgroupParent = v?.CgroupParent ?? "",
+        });
 
     public override string Kind => Schema.Kind;
 

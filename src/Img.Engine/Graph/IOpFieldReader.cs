@@ -27,4 +27,5 @@ public interface IOpFieldReader
     string Text(string name);
     DateTimeOffset? OptionalSeconds(string name);
     LayerCompressionOptions? Compression(string name);
+    ExecResources? Resources(string name);
 }

@@ -35,6 +35,8 @@ public interface IOpFieldWriter
     void OptionalSeconds(string name, DateTimeOffset? value);
     /// <summary>Layer compression, or none; absent from the digest when none.</summary>
     void Compression(string name, LayerCompressionOptions? value);
+    /// <summary>A RUN step's resources, or none; absent from the digest when none.</summary>
+    void Resources(string name, ExecResources? value);
     /// <summary>A value the op does not hold but its digest covers (a format version); never on the wire.</summary>
     void Constant(string name, string value);
 }

@@ -67,5 +67,20 @@ public sealed class OpDigestWriter(CanonicalWriter writer) : IOpFieldWriter
         writer.Field("force-" + name).Bool(value.Force);
     }
 
+    /// <summary>Each part under its own name, and only when set: a step gains a field per option it uses.</summary>
+    public void Resources(string name, ExecResources? value)
+    {
+        if (value is null)
+            return;
+        if (value.ExtraHosts.Count > 0)
+            writer.Field("extrahosts").List(value.ExtraHosts, (w, h) => w.String(h.Host).String(h.Address));
+        if (value.ShmSize != 0)
+            writer.Field("shmsize").Int(value.ShmSize);
+        if (value.Ulimits.Count > 0)
+            writer.Field("ulimits").List(value.Ulimits, (w, u) => w.String(u.Name).Int(u.Soft).Int(u.Hard));
+        if (value.CgroupParent.Length > 0)
+            writer.Field("cgroupparent").String(value.CgroupParent);
+    }
+
     public void Constant(string name, string value) => writer.Field(name).String(value);
 }

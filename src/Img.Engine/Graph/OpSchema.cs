@@ -99,6 +99,10 @@ public sealed class OpSchema<T>(string kind, Func<T> empty) : IOpSchema where T 
     public OpSchema<T> Compression(string name, Func<T, LayerCompressionOptions?> get, Func<T, LayerCompressionOptions?, T> set) =>
         Add(name, (v, w) => w.Compression(name, get(v)), (v, r) => set(v, r.Compression(name)));
 
+    /// <summary>A RUN step's resources (<see cref="ExecResources"/>), or none; absent from the digest when none.</summary>
+    public OpSchema<T> Resources(string name, Func<T, ExecResources?> get, Func<T, ExecResources?, T> set) =>
+        Add(name, (v, w) => w.Resources(name, get(v)), (v, r) => set(v, r.Resources(name)));
+
     /// <summary>A value the digest covers that the record does not hold; the wire leaves it out.</summary>
     public OpSchema<T> Constant(string name, string value)
     {

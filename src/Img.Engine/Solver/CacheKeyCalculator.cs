@@ -21,39 +21,53 @@ public static class CacheKeyCalculator
     private const string Version = "img.cachekey.v1";
 
     /// <summary>Keys of all vertices of <paramref name="graph"/>, by op digest.</summary>
+    /// <exception cref="CacheKeyException">A content checksum failed; names the vertex whose key needed it.</exception>
     public static async ValueTask<IReadOnlyDictionary<OpDigest, CacheKey>> ComputeAsync(
         BuildGraph graph, IContentChecksumProvider checksums, CancellationToken cancellationToken)
     {
         var keys = new Dictionary<OpDigest, CacheKey>(graph.Vertices.Count);
         foreach (var vertex in graph.Vertices)
         {
-            var writer = new CanonicalWriter();
-            writer.String(Version).String(DefinitionDigest(vertex.Op).Value);
-            if (vertex.Op is SourceOp { SourceKind: SourceKind.Local } local)
+            try
             {
-                var all = await checksums.ChecksumAsync(local, ContentSelection.All, cancellationToken).ConfigureAwait(false);
-                writer.Field("content").String(all.ToString());
+                keys[vertex.Digest] = await KeyOfAsync(graph, vertex, keys, checksums, cancellationToken).ConfigureAwait(false);
             }
-            foreach (var input in vertex.Inputs)
+            catch (Exception e) when (e is not (OperationCanceledException or CacheKeyException))
             {
-                writer.Field("input").Int(input.Output);
-                var source = graph[input.Digest];
-                var selections = source.Op is SourceOp { SourceKind: SourceKind.Local } ? ContentSelections(vertex.Op, input) : [];
-                if (selections.Count == 0)
-                {
-                    writer.String(keys[input.Digest].Value);
-                    continue;
-                }
-                writer.Field("content");
-                foreach (var selection in selections)
-                {
-                    var digest = await checksums.ChecksumAsync((SourceOp)source.Op, selection, cancellationToken).ConfigureAwait(false);
-                    writer.String(digest.ToString());
-                }
+                throw new CacheKeyException(vertex.Digest, e);
             }
-            keys[vertex.Digest] = new CacheKey(writer.Digest().Value);
         }
         return keys;
+    }
+
+    private static async ValueTask<CacheKey> KeyOfAsync(BuildGraph graph, BuildVertex vertex, Dictionary<OpDigest, CacheKey> keys,
+        IContentChecksumProvider checksums, CancellationToken cancellationToken)
+    {
+        var writer = new CanonicalWriter();
+        writer.String(Version).String(DefinitionDigest(vertex.Op).Value);
+        if (vertex.Op is SourceOp { SourceKind: SourceKind.Local } local)
+        {
+            var all = await checksums.ChecksumAsync(local, ContentSelection.All, cancellationToken).ConfigureAwait(false);
+            writer.Field("content").String(all.ToString());
+        }
+        foreach (var input in vertex.Inputs)
+        {
+            writer.Field("input").Int(input.Output);
+            var source = graph[input.Digest];
+            var selections = source.Op is SourceOp { SourceKind: SourceKind.Local } ? ContentSelections(vertex.Op, input) : [];
+            if (selections.Count == 0)
+            {
+                writer.String(keys[input.Digest].Value);
+                continue;
+            }
+            writer.Field("content");
+            foreach (var selection in selections)
+            {
+                var digest = await checksums.ChecksumAsync((SourceOp)source.Op, selection, cancellationToken).ConfigureAwait(false);
+                writer.String(digest.ToString());
+            }
+        }
+        return new CacheKey(writer.Digest().Value);
     }
 
     /// <summary>The op's digest with its inputs replaced by their positions: what it does, not what it reads.</summary>

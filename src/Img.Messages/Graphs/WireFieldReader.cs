@@ -94,6 +94,25 @@ internal sealed class WireFieldReader(ReadOnlyMemory<byte> bytes) : IOpFieldRead
         return new LayerCompressionOptions(compression, level, force);
     }
 
+    public ExecResources? Resources(string name)
+    {
+        if (TryNil())
+            return null;
+        Expect(ArrayHeader() == 4, "exec resource fields");
+        var hosts = List(() =>
+        {
+            Expect(ArrayHeader() == 2, "extra host fields");
+            return new ExtraHost(String(), String());
+        });
+        var shm = Int64(name);
+        var ulimits = List(() =>
+        {
+            Expect(ArrayHeader() == 3, "ulimit fields");
+            return new Ulimit(String(), Int64(name), Int64(name));
+        });
+        return new ExecResources(hosts, shm, ulimits, String());
+    }
+
     private T[] List<T>(Func<T> read)
     {
         var count = ArrayHeader();

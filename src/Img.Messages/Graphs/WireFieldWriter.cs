@@ -156,6 +156,34 @@ internal sealed class WireFieldWriter(IBufferWriter<byte> buffer) : IOpFieldWrit
         Bool(name, value.Force);
     }
 
+    /// <summary>[[host, address]..., shm size, [name, soft, hard]..., cgroup parent], or nil for none.</summary>
+    public void Resources(string name, ExecResources? value)
+    {
+        if (value is null)
+        {
+            Nil();
+            return;
+        }
+        ArrayHeader(4);
+        ArrayHeader(value.ExtraHosts.Count);
+        foreach (var h in value.ExtraHosts)
+        {
+            ArrayHeader(2);
+            String(h.Host);
+            String(h.Address);
+        }
+        Int64(name, value.ShmSize);
+        ArrayHeader(value.Ulimits.Count);
+        foreach (var u in value.Ulimits)
+        {
+            ArrayHeader(3);
+            String(u.Name);
+            Int64(name, u.Soft);
+            Int64(name, u.Hard);
+        }
+        String(value.CgroupParent);
+    }
+
     /// <summary>Constants are the digest's; the reader knows them.</summary>
     public void Constant(string name, string value)
     {

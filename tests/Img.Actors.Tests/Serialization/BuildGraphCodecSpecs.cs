@@ -74,4 +74,32 @@ public class BuildGraphCodecSpecs
         var bytes = MessagePackSerializer.Serialize<IImgMessage>(start, ImgResolver.Options);
         Assert.True(bytes.Length < 128_000, $"{bytes.Length} bytes");
     }
+
+    [Fact]
+    public void Run_resources_travel_to_nodes_and_key_the_step_only_when_set()
+    {
+        var plain = new ExecOp(null, ["sh", "-c", "true"], [], "/", "");
+        var withResources = plain with
+        {
+            ExtraHosts = [new ExtraHost("mirror.example", "10.1.2.3")],
+            ShmSize = 128L << 20,
+            Ulimits = [new Ulimit("nofile", 2048, 4096)],
+            CgroupParent = "ci",
+        };
+        var vertex = new BuildVertex(withResources.ComputeDigest(), withResources, new OpMetadata("[1/1] RUN true"));
+        var back = Assert.IsType<ExecOp>(BuildGraphCodec.DecodeVertex(BuildGraphCodec.EncodeVertex(vertex)).Op);
+        Assert.Equal(withResources.ExtraHosts, back.ExtraHosts);
+        Assert.Equal(withResources.ShmSize, back.ShmSize);
+        Assert.Equal(withResources.Ulimits, back.Ulimits);
+        Assert.Equal("ci", back.CgroupParent);
+        Assert.NotEqual(plain.ComputeDigest(), withResources.ComputeDigest());
+        foreach (var one in new ExecOp[] { plain with { ShmSize = 1 }, plain with { CgroupParent = "x" }, plain with { Ulimits = [new Ulimit("nproc", 1, 1)] } })
+            Assert.NotEqual(plain.ComputeDigest(), one.ComputeDigest());
+        // an op without them keeps its eight-field bytes (and so its digest, see PinnedDigestTests)
+        var plainVertex = new BuildVertex(plain.ComputeDigest(), plain, new OpMetadata("[1/1] RUN true"));
+        var plainBack = Assert.IsType<ExecOp>(BuildGraphCodec.DecodeVertex(BuildGraphCodec.EncodeVertex(plainVertex)).Op);
+        Assert.Empty(plainBack.ExtraHosts);
+        Assert.Equal(0, plainBack.ShmSize);
+        Assert.True(BuildGraphCodec.EncodeVertex(plainVertex).Length < BuildGraphCodec.EncodeVertex(vertex).Length);
+    }
 }

@@ -67,8 +67,8 @@ public class OpEncodingPinSpecs
     [Fact]
     public void The_wire_bytes_are_pinned()
     {
-        Assert.Equal("1004739b69ae04aa0230313e13e242cc967d14306cfda57453616465a1e89585", Sha256(BuildGraphCodec.Encode(Pinned())));
-        Assert.Equal("4ee6af70e4ca7e367b7ef98f258965efd408c11706e03eb4ae0812726651311c", Sha256(BuildGraphCodec.Encode(Graphs.Everything())));
+        Assert.Equal("85f34574a65330a701e8047a254ff00fa73a74f57b7d89a4bab77536a64a28ab", Sha256(BuildGraphCodec.Encode(Pinned())));
+        Assert.Equal("52d05d7cc6ac364f59dcabbb4124a6b087fa2787a69abd460abd791affc8d92e", Sha256(BuildGraphCodec.Encode(Graphs.Everything())));
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

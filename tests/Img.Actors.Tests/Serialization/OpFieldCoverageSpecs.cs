@@ -133,6 +133,8 @@ public class OpFieldCoverageSpecs
             IReadOnlyList<OpInput> l => l.Append(OtherInput).ToArray(),
             IReadOnlyList<ExecMount> l => l.Append(new ExecMount(ExecMountType.Tmpfs, "/changed")).ToArray(),
             IReadOnlyList<FileAction> l => l.Append(new FileRmAction("/changed", true, false)).ToArray(),
+            IReadOnlyList<ExtraHost> l => l.Append(new ExtraHost("changed.example", "10.9.9.9")).ToArray(),
+            IReadOnlyList<Ulimit> l => l.Append(new Ulimit("nproc", 7, 8)).ToArray(),
             null => underlying switch
             {
                 _ when underlying == typeof(string) => "changed",

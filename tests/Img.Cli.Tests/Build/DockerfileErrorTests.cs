@@ -63,4 +63,33 @@ public sealed class DockerfileErrorTests : IDisposable
         Assert.Contains("ERROR: failed to build: failed to solve: ", r.Error);
         Assert.Contains("nope", r.Error);
     }
+
+    [Fact]
+    public async Task A_missing_COPY_source_fails_its_step_with_the_excerpt_and_one_error_line()
+    {
+        await _img.OkAsync("import", "-c", "ENV PATH=/bin", await BusyboxRootfs.PathAsync(), "busybox:latest");
+        var r = await BuildAsync("FROM busybox\nCOPY not-there.txt /x\nRUN echo never\n");
+        Assert.Equal(1, r.ExitCode);
+        // buildx: the step fails (its ERROR line), its report, the excerpt, then the solve error once
+        Assert.Matches(
+            "\n#(\\d+) \\[2/3\\] COPY not-there.txt /x\n#\\1 ERROR: failed to compute cache key: \"/not-there.txt\": not found\n",
+            r.Error);
+        Assert.EndsWith(
+            "------\n > [2/3] COPY not-there.txt /x:\n------\n" +
+            "Dockerfile:2\n--------------------\n   1 |     FROM busybox\n   2 | >>> COPY not-there.txt /x\n   3 |     RUN echo never\n   4 |     \n--------------------\n" +
+            "ERROR: failed to build: failed to solve: failed to compute cache key: \"/not-there.txt\": not found\n",
+            r.Error);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(r.Error, "ERROR: failed to build"));
+        Assert.DoesNotContain("[3/3]", r.Error);
+    }
+
+    [Fact]
+    public async Task A_failing_RUN_prints_failed_to_build_once()
+    {
+        await _img.OkAsync("import", "-c", "ENV PATH=/bin", await BusyboxRootfs.PathAsync(), "busybox:latest");
+        var r = await BuildAsync("FROM busybox\nRUN exit 3\n");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(r.Error, "ERROR: failed to build"));
+        Assert.EndsWith("ERROR: failed to build: failed to solve: process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3\n", r.Error);
+    }
 }

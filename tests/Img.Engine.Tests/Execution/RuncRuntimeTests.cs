@@ -175,4 +175,41 @@ public sealed class RuncRuntimeTests : IAsyncLifetime
         var r = await RunAsync(new ExecSpec { Args = ["/no/such/program"] });
         Assert.NotEqual(0, r.Exit);
     }
+
+    [Fact]
+    public async Task Cgroup_parent_places_per_container_cgroups_under_it()
+    {
+        // per-container cgroups (not the shared devices cgroup): runc makes them, under the parent
+        var executor = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state-cgroups"), SharedDeviceCgroup: false));
+        var parent = "img-test-" + Guid.NewGuid().ToString("N")[..8];
+        var mounts = await _snapshotter.PrepareAsync("cgroup-parent", "base");
+        var stdout = new List<string>();
+        try
+        {
+            var exit = await executor.RunAsync(Sh("cat /proc/self/cgroup") with { CgroupParent = parent }, mounts,
+                new ExecOutput(l => { lock (stdout) { stdout.Add(l); } }, _ => { }));
+            Assert.Equal(0, exit);
+            Assert.Contains(stdout, line => line.Contains($"/{parent}/buildkit/img-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            // runc removes the container's cgroups; the parent directories it created stay
+            foreach (var dir in Directory.EnumerateDirectories("/sys/fs/cgroup").Select(c => Path.Join(c, parent)).Append(Path.Join("/sys/fs/cgroup", parent)))
+            {
+                if (Directory.Exists(Path.Join(dir, "buildkit")))
+                    Directory.Delete(Path.Join(dir, "buildkit"));
+                if (Directory.Exists(dir))
+                    Directory.Delete(dir);
+            }
+        }
+    }
+
+    [Fact]
+    public void Ulimits_replace_the_default_of_their_name_and_minus_one_is_infinity()
+    {
+        Assert.Equal([("RLIMIT_NOFILE", 1024UL, 1024UL)], RuntimeSpecBuilder.Rlimits([]));
+        Assert.Equal(
+            [("RLIMIT_NOFILE", 10UL, 20UL), ("RLIMIT_STACK", ulong.MaxValue, ulong.MaxValue)],
+            RuntimeSpecBuilder.Rlimits([new Ulimit("nofile", 10, 20), new Ulimit("stack", -1, -1)]));
+    }
 }

@@ -36,6 +36,12 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec CacheFrom = new("cache-from", null, true, "External cache sources (e.g., \"user/app:cache\", \"type=local,src=path/to/dir\")", Repeatable: true);
     internal static readonly FlagSpec CacheTo = new("cache-to", null, true, "Cache export destinations (e.g., \"user/app:cache\", \"type=local,dest=path/to/dir\")", Repeatable: true);
     internal static readonly FlagSpec KeepGitDir = new("keep-git-dir", null, false, "Keep the .git directory of a git URL build context (as --build-arg BUILDKIT_CONTEXT_KEEP_GIT_DIR=1)");
+    internal static readonly FlagSpec AddHost = new("add-host", null, true, "Add a custom host-to-IP mapping (format: \"host:ip\")", Repeatable: true, ValueName: "stringSlice");
+    internal static readonly FlagSpec ShmSize = new("shm-size", null, true, "Shared memory size for build containers", ValueName: "bytes");
+    internal static readonly FlagSpec UlimitFlag = new("ulimit", null, true, "Ulimit options (default [])", Repeatable: true, ValueName: "ulimit");
+    internal static readonly FlagSpec CgroupParent = new("cgroup-parent", null, true, "Set the parent cgroup for the \"RUN\" instructions during build", ValueName: "string");
+    internal static readonly FlagSpec Pull = new("pull", null, false, "Always attempt to pull all referenced images");
+    internal static readonly FlagSpec MetadataFile = new("metadata-file", null, true, "Write build result metadata to a file", ValueName: "string");
     internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
 
     /// <summary>BuildKit's build argument for keeping a git context's .git directory.</summary>
@@ -53,12 +59,14 @@ public sealed class BuildCommand : ICommand
     [
         Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, Ssh, ProgressFlag, Output, Push, Load, Backend, Quiet,
         ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, KeepGitDir, Cluster, ClusterTokenFile,
+        AddHost, ShmSize, UlimitFlag, CgroupParent, Pull, MetadataFile,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
+        // buildx's wording, with its ERROR: prefix (docker build is buildx build)
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img build\" requires exactly 1 argument.", Name, 1);
+            throw UsageException.Arguments("ERROR: \"img build\" requires exactly 1 argument.", Name);
 
         var tags = args.Values(Tag.Name).Select(ParseTag).ToList();
         var tagNames = args.Values(Tag.Name).Select(t => ImageReference.ParseNormalized(t).ToString()).ToList();
@@ -81,6 +89,9 @@ public sealed class BuildCommand : ICommand
             throw new UsageException("--ssh is not supported with --cluster yet", Name);
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
+        var ulimits = UlimitSpec.Parse(args.Values(UlimitFlag.Name), Name);
+        var shmSize = ParseShmSize(args.Value(ShmSize.Name));
+        var extraHosts = ExtraHostSpec.Parse(args.Values(AddHost.Name));
 
         var contextArgument = args.Positionals[0];
         var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;
@@ -118,6 +129,12 @@ public sealed class BuildCommand : ICommand
             CacheFrom = cacheFrom,
             CacheTo = cacheTo,
             NamedContexts = namedContexts,
+            ExtraHosts = extraHosts,
+            ShmSize = shmSize,
+            Ulimits = ulimits,
+            CgroupParent = args.Value(CgroupParent.Name) ?? "",
+            Pull = args.Bool(Pull.Name),
+            MetadataFile = args.Value(MetadataFile.Name),
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };
@@ -172,6 +189,16 @@ public sealed class BuildCommand : ICommand
         {
             throw new UsageException($"invalid argument \"{text}\" for \"-t, --tag\" flag: {e.Message}", Name);
         }
+    }
+
+    /// <summary>docker's <c>MemBytes</c> flag type: go-units <c>RAMInBytes</c> (<c>64m</c>, <c>1g</c>, bytes).</summary>
+    private long ParseShmSize(string? value)
+    {
+        if (value is null)
+            return 0;
+        return Img.Engine.Frontend.Dockerfile.Instructions.RunMount.RamInBytes(value) is { } bytes and >= 0
+            ? bytes
+            : throw new UsageException($"invalid argument \"{value}\" for \"--shm-size\" flag: invalid size: '{value}'", Name);
     }
 
     private Img.Engine.Oci.Platform? ParsePlatform(string? value)

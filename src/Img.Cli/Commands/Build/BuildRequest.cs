@@ -45,6 +45,18 @@ public sealed record BuildRequest
     public IReadOnlyList<Caching.CacheSpec> CacheTo { get; init; } = [];
     /// <summary><c>--build-context</c>: normalised name to value as written (<see cref="BuildContextSpec"/>).</summary>
     public IReadOnlyDictionary<string, string> NamedContexts { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--add-host</c>: extra <c>/etc/hosts</c> lines of every RUN.</summary>
+    public IReadOnlyList<Img.Engine.Graph.ExtraHost> ExtraHosts { get; init; } = [];
+    /// <summary><c>--shm-size</c> of every RUN in bytes; 0 = 64 MiB.</summary>
+    public long ShmSize { get; init; }
+    /// <summary><c>--ulimit</c> of every RUN.</summary>
+    public IReadOnlyList<Img.Engine.Graph.Ulimit> Ulimits { get; init; } = [];
+    /// <summary><c>--cgroup-parent</c> of every RUN; "" = none.</summary>
+    public string CgroupParent { get; init; } = "";
+    /// <summary><c>--pull</c>: resolve every base image tag at its registry, never from the local store.</summary>
+    public bool Pull { get; init; }
+    /// <summary><c>--metadata-file</c>: where buildx's build result metadata (JSON) is written.</summary>
+    public string? MetadataFile { get; init; }
     /// <summary><c>--cluster</c> / <c>IMG_CLUSTER</c>: build on a cluster instead of in this process.</summary>
     public ClusterTarget? Cluster { get; init; }
 }

@@ -158,6 +158,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
             if (request.ImageIdFile is { } idFile)
                 await File.WriteAllTextAsync(context.ResolvePath(idFile), image.Id.ToString(), ct);
+            if (request.MetadataFile is { } metadataFile)
+                await File.WriteAllTextAsync(context.ResolvePath(metadataFile), BuildMetadataFile.Format(request, image), ct);
             if (request.Quiet)
                 await context.Out.WriteLineAsync(image.Id.ToString());
             return 0;
@@ -189,12 +191,12 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         if (request.Cluster is { } cluster)
         {
             return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets,
-                cluster.Addresses, cluster.Options, context.Error, _trace, ct);
+                cluster.Addresses, cluster.Options, context.Error, _trace, ct, request.Pull);
         }
         var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct, request.SshAgents);
         if (context.Debug)
             await context.Error.WriteLineAsync($"DEBUG: snapshotter {engine.Snapshotter.Name}: {engine.Snapshotter.Reason}");
-        return new StandaloneBuildBackend(engine, scope.Content, _trace, lazyBaseImages: request.CacheFrom.Count > 0 && !request.NoCache);
+        return new StandaloneBuildBackend(engine, scope.Content, _trace, lazyBaseImages: request.CacheFrom.Count > 0 && !request.NoCache, pull: request.Pull);
     }
 
     /// <summary>Reads .dockerignore; a bad pattern fails the step that shows it.</summary>
@@ -268,6 +270,10 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 "host" => NetworkMode.Host,
                 _ => NetworkMode.Default,
             },
+            ExtraHosts = request.ExtraHosts,
+            ShmSize = request.ShmSize,
+            Ulimits = request.Ulimits,
+            CgroupParent = request.CgroupParent,
         };
         try
         {

@@ -17,7 +17,7 @@ public sealed class ClusterStatusCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img cluster status\" accepts no arguments.", "cluster status", 1);
+            throw UsageException.Arguments("\"img cluster status\" accepts no arguments.", "cluster status");
         var target = ClusterFlags.Target(context, args, "cluster status", required: true)!;
         ClusterConnection connection;
         try

@@ -19,7 +19,7 @@ public sealed class ClusterTokenCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img cluster token\" accepts no arguments.", "cluster token", 1);
+            throw UsageException.Arguments("\"img cluster token\" accepts no arguments.", "cluster token");
         var state = StateDirectory.Resolve(context.StateFlag);
         var directory = ClusterDirectory.For(state);
         if (!ClusterAuthority.Exists(directory))

@@ -31,7 +31,7 @@ public sealed class CoordinatorCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img coordinator\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments("\"img coordinator\" accepts no arguments.", Name);
         var listenValue = args.Value(ListenFlag.Name) ?? throw new UsageException("\"img coordinator\" requires --listen HOST:PORT", Name);
         var listen = DaemonAddresses.Listen(listenValue, "--listen", Name);
         var insecure = args.Bool(InsecureFlag.Name);

@@ -32,7 +32,7 @@ public sealed class NodeCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img node\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments("\"img node\" accepts no arguments.", Name);
         var join = args.Values(JoinFlag.Name).SelectMany(v =>
         {
             try

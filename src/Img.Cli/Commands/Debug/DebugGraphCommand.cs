@@ -23,7 +23,7 @@ public sealed class DebugGraphCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img debug graph\" requires exactly 1 argument.", "debug graph", 1);
+            throw UsageException.Arguments("\"img debug graph\" requires exactly 1 argument.", "debug graph");
         var format = args.Value(Format.Name) ?? "text";
         if (format is not ("text" or "dot"))
             throw new UsageException($"invalid argument \"{format}\" for \"--format\" flag: must be text or dot", "debug graph");

@@ -14,7 +14,7 @@ public sealed class DebugParseCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img debug parse\" requires exactly 1 argument.", "debug parse", 1);
+            throw UsageException.Arguments("\"img debug parse\" requires exactly 1 argument.", "debug parse");
         var (name, bytes) = await DockerfileInput.ReadAsync(context, args.Positionals[0], cancellationToken);
         ParseResult result;
         try

@@ -28,7 +28,7 @@ public sealed class DuCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img du\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments("\"img du\" accepts no arguments.", Name);
         var filters = new List<Func<Row, bool>>();
         foreach (var filter in args.Values(Filter.Name))
         {

@@ -26,7 +26,7 @@ public sealed class ImportCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count is < 1 or > 2)
-            throw new UsageException("\"img import\" requires at least 1 and at most 2 arguments.", Name, 1);
+            throw UsageException.Arguments("\"img import\" requires at least 1 and at most 2 arguments.", Name);
         if (args.Positionals.Count < 2)
             throw new UserFacingException("img import needs a REPOSITORY[:TAG]: img keeps named images only");
         var source = args.Positionals[0];

@@ -28,7 +28,7 @@ public sealed class InspectCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count == 0)
-            throw new UsageException("\"img inspect\" requires at least 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img inspect\" requires at least 1 argument.", Name);
         if (args.Value(Type.Name) is { } type && type != "image")
             throw new UserFacingException($"img inspects images only: --type {type} is not supported");
         GoTemplate? template = null;

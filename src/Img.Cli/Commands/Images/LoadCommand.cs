@@ -24,7 +24,7 @@ public sealed class LoadCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img load\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments("\"img load\" accepts no arguments.", Name);
         var input = args.Value(Input.Name);
         return StateScope.RunAsync(context, async scope =>
         {

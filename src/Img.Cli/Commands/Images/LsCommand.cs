@@ -11,7 +11,7 @@ namespace Img.Cli.Commands.Images;
 
 /// <summary>
 /// <c>img ls</c> (alias <c>images</c>): the local images as img always listed them,
-/// <c>NAME SIZE CREATED AT UPDATED AT DIGEST</c>, with docker's <c>--filter reference=</c>,
+/// <c>NAME SIZE CREATED AT UPDATED AT DIGEST</c>, with docker's <c>--filter</c> (<see cref="ImageFilter"/>),
 /// <c>--format</c> (fields Name, Repository, Tag, ID, Digest, Size, CreatedAt, CreatedSince,
 /// UpdatedAt, UpdatedSince) and <c>-q</c> (image ids).
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class LsCommand(string name = "ls") : ICommand
 
     private static readonly FlagSpec All = new("all", 'a', false, "Show all images (all are shown; accepted for compatibility)");
     private static readonly FlagSpec Digests = new("digests", null, false, "Show digests (always shown)");
-    private static readonly FlagSpec Filter = new("filter", 'f', true, "Filter output based on conditions provided (reference=PATTERN, dangling=BOOL)", Repeatable: true, ValueName: "filter");
+    private static readonly FlagSpec Filter = new("filter", 'f', true, "Filter output based on conditions provided (reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE, dangling=BOOL)", Repeatable: true, ValueName: "filter");
     private static readonly FlagSpec Format = new("format", null, true, "Format output using a Go template: 'table', 'table TEMPLATE', 'json', or 'TEMPLATE'");
     private static readonly FlagSpec NoTrunc = new("no-trunc", null, false, "Don't truncate output");
     private static readonly FlagSpec Quiet = new("quiet", 'q', false, "Only show image IDs");
@@ -45,8 +45,8 @@ public sealed class LsCommand(string name = "ls") : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException($"\"img {Name}\" accepts no arguments.", Name, 1);
-        var (references, dangling) = ParseFilters(args.Values(Filter.Name));
+            throw UsageException.Arguments($"\"img {Name}\" accepts no arguments.", Name);
+        var filter = ImageFilter.Parse(args.Values(Filter.Name), Name);
         var format = args.Value(Format.Name);
         GoTemplate template;
         try
@@ -62,14 +62,14 @@ public sealed class LsCommand(string name = "ls") : ICommand
         {
             var now = DateTimeOffset.UtcNow;
             var rows = new List<Row>();
-            if (dangling != true)
+            await filter.BindAsync(scope.Images, scope.Content, cancellationToken);
+            foreach (var image in await scope.Images.ListAsync(cancellationToken))
             {
-                foreach (var image in await scope.Images.ListAsync(cancellationToken))
-                {
-                    var reference = ImageReference.Parse(image.Name);
-                    if (references.Count > 0 && !references.Any(p => p.Matches(reference.FamiliarRepository, reference.Tag))) continue;
-                    rows.Add(await RowAsync(scope, image, reference, now, noTrunc, cancellationToken));
-                }
+                var reference = ImageReference.Parse(image.Name);
+                if (!filter.MatchesName(reference)) continue;
+                var resolved = await ResolveOrNullAsync(scope, image, cancellationToken);
+                if (!filter.MatchesConfig(image, resolved)) continue;
+                rows.Add(await RowAsync(scope, image, resolved, reference, now, noTrunc, cancellationToken));
             }
 
             if (args.Bool(Quiet.Name))
@@ -92,59 +92,27 @@ public sealed class LsCommand(string name = "ls") : ICommand
         }, cancellationToken);
     }
 
-    private static async Task<Row> RowAsync(StateScope scope, Image image, ImageReference reference, DateTimeOffset now, bool noTrunc, CancellationToken cancellationToken)
+    /// <summary>The image's manifest and config; null when a blob is missing or broken (listed anyway; inspect reports what is missing).</summary>
+    private static async Task<ResolvedImage?> ResolveOrNullAsync(StateScope scope, Image image, CancellationToken cancellationToken)
     {
-        var id = "";
         try
         {
-            var resolved = await ImageResolver.ResolveAsync(scope.Content, image, null, cancellationToken);
-            id = noTrunc ? resolved.Id.ToString() : resolved.Id.ShortId;
+            return await ImageResolver.ResolveAsync(scope.Content, image, null, cancellationToken);
         }
         catch (Exception e) when (e is ContentNotFoundException or InvalidDataException)
         {
-            // Listed anyway; inspect reports what is missing.
+            return null;
         }
+    }
+
+    private static async Task<Row> RowAsync(StateScope scope, Image image, ResolvedImage? resolved, ImageReference reference, DateTimeOffset now, bool noTrunc, CancellationToken cancellationToken)
+    {
+        var id = resolved is null ? "" : noTrunc ? resolved.Id.ToString() : resolved.Id.ShortId;
         var size = await ImageSize.ComputeAsync(scope.Content, image.Target, HostPlatform.Current, cancellationToken);
         return new Row(
             reference.FamiliarName, reference.FamiliarRepository, reference.Tag ?? "<none>", id, image.Target.Digest,
             HumanUnits.Size(size),
             HumanUnits.Timestamp(image.CreatedAt), HumanUnits.Ago(image.CreatedAt, now),
             HumanUnits.Timestamp(image.UpdatedAt), HumanUnits.Ago(image.UpdatedAt, now));
-    }
-
-    private (List<ReferencePattern> References, bool? Dangling) ParseFilters(IReadOnlyList<string> filters)
-    {
-        var references = new List<ReferencePattern>();
-        bool? dangling = null;
-        foreach (var filter in filters)
-        {
-            var eq = filter.IndexOf('=');
-            if (eq <= 0) throw new UsageException("bad format of filter (expected name=value)", Name);
-            var (key, value) = (filter[..eq], filter[(eq + 1)..]);
-            switch (key)
-            {
-                case "reference":
-                    try
-                    {
-                        references.Add(ReferencePattern.Parse(value));
-                    }
-                    catch (FormatException e)
-                    {
-                        throw new UserFacingException(e.Message);
-                    }
-                    break;
-                case "dangling":
-                    dangling = value switch
-                    {
-                        "true" or "1" => true,
-                        "false" or "0" => false,
-                        _ => throw new UserFacingException($"invalid filter 'dangling={value}'"),
-                    };
-                    break;
-                default:
-                    throw new UserFacingException($"invalid filter '{key}'");
-            }
-        }
-        return (references, dangling);
     }
 }

@@ -33,7 +33,7 @@ public sealed class PruneCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 0)
-            throw new UsageException("\"img prune\" accepts no arguments.", Name, 1);
+            throw UsageException.Arguments("\"img prune\" accepts no arguments.", Name);
         TimeSpan? until = null;
         foreach (var filter in args.Values(Filter.Name))
         {

@@ -23,7 +23,7 @@ public sealed class RmCommand(string name = "rm") : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count == 0)
-            throw new UsageException($"\"img {Name}\" requires at least 1 argument.", Name, 1);
+            throw UsageException.Arguments($"\"img {Name}\" requires at least 1 argument.", Name);
         var force = args.Bool(Force.Name);
         return StateScope.RunAsync(context, async scope =>
         {

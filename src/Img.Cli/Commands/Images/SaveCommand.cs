@@ -27,7 +27,7 @@ public sealed class SaveCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count == 0)
-            throw new UsageException("\"img save\" requires at least 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img save\" requires at least 1 argument.", Name);
         var format = (args.Value(Format.Name) ?? "docker") switch
         {
             "docker" or "docker-archive" => ArchiveFormat.Docker,

@@ -15,7 +15,7 @@ public sealed class TagCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count != 2)
-            throw new UsageException("\"img tag\" requires exactly 2 arguments.", Name, 1);
+            throw UsageException.Arguments("\"img tag\" requires exactly 2 arguments.", Name);
         var target = ImageNames.ParseNew(args.Positionals[1]);
         return StateScope.RunAsync(context, async scope =>
         {

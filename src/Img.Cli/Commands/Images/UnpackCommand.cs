@@ -23,7 +23,7 @@ public sealed class UnpackCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count is < 1 or > 2)
-            throw new UsageException("\"img unpack\" requires 1 or 2 arguments: IMAGE [DIR].", Name, 1);
+            throw UsageException.Arguments("\"img unpack\" requires 1 or 2 arguments: IMAGE [DIR].", Name);
         var dir = context.ResolvePath(args.Positionals.Count == 2 ? args.Positionals[1] : args.Value(Output.Name) ?? "rootfs");
         if (File.Exists(dir) || (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any()))
             throw new UserFacingException($"{dir} already exists and is not empty");

@@ -26,7 +26,7 @@ public sealed class LoginCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 1)
-            throw new UsageException("\"img login\" requires at most 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img login\" requires at most 1 argument.", Name);
         var username = args.Value(Username.Name)?.Trim() ?? "";
         var password = args.Value(Password.Name) ?? "";
         var fromStdin = args.Bool(PasswordStdin.Name);

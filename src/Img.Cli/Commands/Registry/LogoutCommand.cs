@@ -19,7 +19,7 @@ public sealed class LogoutCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count > 1)
-            throw new UsageException("\"img logout\" requires at most 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img logout\" requires at most 1 argument.", Name);
         var registry = RegistryServerKey.Hostname(args.Positionals.Count == 1 ? args.Positionals[0] : RegistryEndpoint.DockerHub);
         // docker names Hub by its config key and other registries by host.
         var shown = RegistryEndpoint.IsDockerHub(registry) ? RegistryServerKey.DockerHubKey : registry;

@@ -27,7 +27,7 @@ public sealed class PullCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img pull\" requires exactly 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img pull\" requires exactly 1 argument.", Name);
         var quiet = args.Bool(Quiet.Name);
         var reference = RegistryAccess.ParseReference(args.Positionals[0]);
         Platform? platform = null;

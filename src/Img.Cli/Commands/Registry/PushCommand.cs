@@ -27,7 +27,7 @@ public sealed class PushCommand : ICommand
     public Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals.Count != 1)
-            throw new UsageException("\"img push\" requires exactly 1 argument.", Name, 1);
+            throw UsageException.Arguments("\"img push\" requires exactly 1 argument.", Name);
         var quiet = args.Bool(Quiet.Name);
         var allTags = args.Bool(AllTags.Name);
         var reference = RegistryAccess.ParseReference(args.Positionals[0]);

@@ -49,7 +49,7 @@ public sealed class RuncRuntime : IContainerRuntime
         bool newUserNs = rootless && UserNamespace.IsInitial;
         _launcher = RuncLauncher.Create(rootless, options.SharedDeviceCgroup ?? true);
         _isolation = new RuntimeSpecBuilder.Isolation(rootless, newUserNs, Posix.GetEffectiveUserId(), Posix.GetEffectiveGroupId(),
-            DeviceRules: !rootless && !_launcher.SharedDeviceCgroup);
+            DeviceRules: !rootless && !_launcher.SharedDeviceCgroup, PerContainerCgroups: !rootless && !_launcher.SharedDeviceCgroup);
         bool rootlessFlag = GlobalArgs().Contains("--rootless");
         StaleContainers.Sweep(_runc, rootlessFlag, _runcRoot, _bundles);
         if (RuntimeRoot != state)
@@ -93,7 +93,7 @@ public sealed class RuncRuntime : IContainerRuntime
             var etc = _etc.For(spec);
             using (var fs = new FileStream(Path.Join(bundle, "config.json"), FileMode.CreateNew, FileAccess.Write))
             {
-                RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation);
+                RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation, id);
             }
             _trace?.Invoke("user, etc files, config.json");
             stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination), rootfs);

@@ -40,7 +40,8 @@ public static class RuntimeSpecBuilder
     /// <param name="Rootless">Not real root: /sys bind-mounted unless the step has its own network namespace, no devpts gid option.</param>
     /// <param name="NewUserNamespace">Create a user namespace mapping container root to <paramref name="HostUid"/>/<paramref name="HostGid"/> (rootless outside any user namespace).</param>
     /// <param name="DeviceRules">Ask runc for the deny-all device cgroup rule (runc adds its default allowed devices); false when rootless or when the container runs in the shared devices cgroup, which has the same rules.</param>
-    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0, bool DeviceRules = true);
+    /// <param name="PerContainerCgroups">runc creates the container's cgroups (real root, not in the shared devices cgroup): only then does a <c>--cgroup-parent</c> place them.</param>
+    public sealed record Isolation(bool Rootless, bool NewUserNamespace, uint HostUid = 0, uint HostGid = 0, bool DeviceRules = true, bool PerContainerCgroups = false);
 
     /// <summary>The generated files bind-mounted into the container.</summary>
     public sealed record EtcFiles(string Hosts, string ResolvConf, string Hostname);
@@ -55,7 +56,7 @@ public static class RuntimeSpecBuilder
             ("/dev/pts", "devpts", "devpts", isolation.Rootless
                 ? ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]
                 : ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
-            ("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            ("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", ShmSizeOption(spec.ShmSize)]),
             ("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
             // Rootless may mount sysfs only for a network namespace it owns (--network=none);
             // with the host's network it bind-mounts the host's /sys.
@@ -82,7 +83,7 @@ public static class RuntimeSpecBuilder
     }
 
     /// <summary>Writes <c>config.json</c> to <paramref name="output"/>.</summary>
-    public static void Write(Stream output, ExecSpec spec, ResolvedUser user, string rootfsPath, EtcFiles etc, Isolation isolation)
+    public static void Write(Stream output, ExecSpec spec, ResolvedUser user, string rootfsPath, EtcFiles etc, Isolation isolation, string id = "")
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
         w.WriteStartObject();
@@ -109,11 +110,14 @@ public static class RuntimeSpecBuilder
         WriteStrings(w, "permitted", DefaultCapabilities);
         w.WriteEndObject();
         w.WriteStartArray("rlimits");
-        w.WriteStartObject();
-        w.WriteString("type", "RLIMIT_NOFILE");
-        w.WriteNumber("hard", 1024);
-        w.WriteNumber("soft", 1024);
-        w.WriteEndObject();
+        foreach (var (type, soft, hard) in Rlimits(spec.Ulimits))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteNumber("hard", hard);
+            w.WriteNumber("soft", soft);
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
         w.WriteBoolean("noNewPrivileges", false);
         w.WriteEndObject();
@@ -151,6 +155,10 @@ public static class RuntimeSpecBuilder
             WriteMapping(w, "uidMappings", isolation.HostUid);
             WriteMapping(w, "gidMappings", isolation.HostGid);
         }
+        // Where runc makes no cgroups (rootless, or every container in the shared devices
+        // cgroup with cgroupfs read-only) a path would make it try, and fail: none is written.
+        if (isolation.PerContainerCgroups && CgroupsPath(spec, id) is { } cgroupsPath)
+            w.WriteString("cgroupsPath", cgroupsPath);
         WriteStrings(w, "maskedPaths", MaskedPaths);
         WriteStrings(w, "readonlyPaths", ReadonlyPaths);
         if (isolation.DeviceRules && !isolation.Rootless)
@@ -168,6 +176,41 @@ public static class RuntimeSpecBuilder
 
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// The process's rlimits: docker's default open-files limit (1024), replaced by a
+    /// <c>--ulimit</c> of the same name, then the other <c>--ulimit</c>s in order. -1 (unlimited)
+    /// is written as the kernel's RLIM_INFINITY.
+    /// </summary>
+    public static List<(string Type, ulong Soft, ulong Hard)> Rlimits(IReadOnlyList<Ulimit> ulimits)
+    {
+        static ulong Value(long v) => v < 0 ? ulong.MaxValue : (ulong)v;
+        var list = new List<(string, ulong, ulong)>();
+        if (!ulimits.Any(u => u.Name == "nofile"))
+            list.Add(("RLIMIT_NOFILE", 1024, 1024));
+        foreach (var u in ulimits)
+            list.Add(("RLIMIT_" + u.Name.ToUpperInvariant(), Value(u.Soft), Value(u.Hard)));
+        return list;
+    }
+
+    /// <summary>
+    /// Where runc creates the container's cgroups for <c>--cgroup-parent</c>: BuildKit's
+    /// <c>/PARENT/buildkit/ID</c>, or <c>PARENT</c> + ID for a systemd slice written <c>NAME.slice:PREFIX:</c>.
+    /// Null without one (runc's default).
+    /// </summary>
+    public static string? CgroupsPath(ExecSpec spec, string containerId)
+    {
+        var parent = spec.CgroupParent;
+        if (parent.Length == 0)
+            return null;
+        if (parent.Contains(".slice", StringComparison.Ordinal) && parent.EndsWith(':'))
+            return parent + containerId;
+        return "/" + string.Join('/', parent.Split('/', StringSplitOptions.RemoveEmptyEntries).Append("buildkit").Append(containerId));
+    }
+
+    /// <summary>The tmpfs size option of /dev/shm: docker's 64 MiB unless <c>--shm-size</c> says otherwise.</summary>
+    private static string ShmSizeOption(long bytes) =>
+        bytes > 0 ? "size=" + (bytes % 1024 == 0 ? $"{bytes / 1024}k" : bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "size=65536k";
 
     /// <summary>The namespaces to create.</summary>
     public static List<string> Namespaces(ExecSpec spec, Isolation isolation)

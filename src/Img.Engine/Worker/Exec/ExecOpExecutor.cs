@@ -28,6 +28,10 @@ internal sealed class ExecOpExecutor(StepSnapshots steps, IContainerRuntime runt
             User = string.IsNullOrEmpty(op.User) ? null : op.User,
             Network = op.Network,
             Mounts = mounts.Mounts,
+            ExtraHosts = [.. op.ExtraHosts.Select(h => KeyValuePair.Create(h.Host, h.Address))],
+            ShmSize = op.ShmSize,
+            Ulimits = op.Ulimits,
+            CgroupParent = op.CgroupParent,
         };
         var log = job.Log;
         var output = new ExecOutput(line => log.WriteLine(VertexLogStream.Stdout, line), line => log.WriteLine(VertexLogStream.Stderr, line));

@@ -34,10 +34,16 @@ public sealed class BaseImageLocator
     /// whatever its name; else it is pulled by digest.
     /// </summary>
     /// <param name="pullProgress">Where a pull reports its progress.</param>
-    public async Task<ResolvedImage> ResolveAsync(string reference, Platform? platform, IProgress<TransferEvent>? pullProgress, CancellationToken ct)
+    /// <param name="refresh">
+    /// Pull a tag even when the store has it (<c>--pull</c>, BuildKit's force-pull resolve mode),
+    /// so the name resolves to what the registry has now; layers already here are not fetched again.
+    /// A reference pinned by digest names fixed content and is still found locally.
+    /// </param>
+    public async Task<ResolvedImage> ResolveAsync(string reference, Platform? platform, IProgress<TransferEvent>? pullProgress, CancellationToken ct, bool refresh = false)
     {
         var parsed = ImageReference.Parse(reference);
-        var local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
+        refresh &= parsed.Digest is null;
+        var local = refresh ? null : await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
         if (local is not null)
             return local;
         if (_registries is null)
@@ -47,7 +53,7 @@ public sealed class BaseImageLocator
         var pull = parsed.Digest is { } digest ? ImageReference.ParseNormalized(parsed.FullName + "@" + digest) : parsed;
         using (await _pulls.AcquireAsync(pull.ToString(), ct).ConfigureAwait(false))
         {
-            local = await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
+            local = refresh ? null : await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false);
             if (local is not null)
                 return local;
             var puller = new ImagePuller(_registries, _content, _images, pullProgress);
@@ -85,10 +91,12 @@ public sealed class BaseImageLocator
     /// pull the layers themselves, pinned to the digest).
     /// </summary>
     /// <exception cref="BaseImageNotFoundException">The image is neither here nor reachable.</exception>
-    public async Task<(ImageConfig Config, string RootDigest)> ResolveConfigAsync(string reference, Platform? platform, CancellationToken ct)
+    /// <param name="refresh">Ask the registry even when the store has the tag (<c>--pull</c>).</param>
+    public async Task<(ImageConfig Config, string RootDigest)> ResolveConfigAsync(string reference, Platform? platform, CancellationToken ct, bool refresh = false)
     {
         var parsed = ImageReference.Parse(reference);
-        if (await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false) is { } local)
+        refresh &= parsed.Digest is null;
+        if (!refresh && await FindLocalAsync(parsed, platform, ct).ConfigureAwait(false) is { } local)
             return (local.Config, RootDigest(local.Image));
         if (_registries is null)
             throw new BaseImageNotFoundException(parsed.FamiliarName, platform, "it is not in the local image store and pulling is disabled");

@@ -11,11 +11,12 @@ namespace Img.Engine.Worker.Sources;
 /// metadata resolution does. The digest returned (the converter pins FROM to it) is the one the
 /// name resolves to: the index the image was pulled from, else the stored manifest.
 /// </summary>
-public sealed class LocalImageConfigResolver(BaseImageLocator locator, IProgress<TransferEvent>? pullProgress = null) : IImageConfigResolver
+/// <param name="refresh"><c>--pull</c>: every tag is pulled again, whatever the store has.</param>
+public sealed class LocalImageConfigResolver(BaseImageLocator locator, IProgress<TransferEvent>? pullProgress = null, bool refresh = false) : IImageConfigResolver
 {
     public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
-        var image = await locator.ResolveAsync(reference, platform, pullProgress, cancellationToken).ConfigureAwait(false);
+        var image = await locator.ResolveAsync(reference, platform, pullProgress, cancellationToken, refresh).ConfigureAwait(false);
         return new ResolvedImageConfig(image.Config, BaseImageLocator.RootDigest(image.Image));
     }
 }

@@ -9,11 +9,12 @@ namespace Img.Engine.Worker.Sources;
 /// store when it has the image, else the registry's manifest and config, never the layers. The
 /// FROM is pinned to the digest the name resolves to.
 /// </summary>
-public sealed class RemoteImageConfigResolver(BaseImageLocator locator) : IImageConfigResolver
+/// <param name="refresh"><c>--pull</c>: every tag is asked of its registry, whatever the store has.</param>
+public sealed class RemoteImageConfigResolver(BaseImageLocator locator, bool refresh = false) : IImageConfigResolver
 {
     public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
-        var (config, digest) = await locator.ResolveConfigAsync(reference, platform, cancellationToken).ConfigureAwait(false);
+        var (config, digest) = await locator.ResolveConfigAsync(reference, platform, cancellationToken, refresh).ConfigureAwait(false);
         return new ResolvedImageConfig(config, digest);
     }
 }

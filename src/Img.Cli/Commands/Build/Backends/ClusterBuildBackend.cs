@@ -15,6 +15,7 @@ using Img.Engine.Worker.Export;
 using Img.Engine.Worker.Sources;
 using Img.Messages.Builds.Commands;
 using Img.Messages.Builds.Events;
+using Img.Messages.Builds.Sessions;
 using Img.Messages.Client;
 using Img.Messages.Client.Framing;
 
@@ -48,7 +49,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private bool _firstEventSeen;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, bool pull)
     {
         _connecting = connecting;
         _trace = trace;
@@ -57,7 +58,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _addresses = addresses;
         _options = options;
         _error = error;
-        ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries);
+        ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries, pull);
         _session = new ClusterSession(() => _connection, _contexts, secrets);
     }
 
@@ -68,7 +69,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken)
+        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken, bool pull = false)
     {
         var connecting = Task.Run(async () =>
         {
@@ -76,7 +77,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             trace.Mark($"connected to coordinator {connection.Coordinator}");
             return connection;
         }, cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace, pull);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
@@ -104,7 +105,20 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     {
         if (start.Graph.Length > MaxGraphBytes)
             throw new UserFacingException($"the build graph is {start.Graph.Length} bytes; a cluster takes graphs of at most {MaxGraphBytes} bytes: move large content (heredocs, long RUN lines) into the build context");
-        var checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
+        IReadOnlyList<ContextChecksum> checksums;
+        try
+        {
+            checksums = await ChecksumRecorder.TakeAsync(graph, new ContextChecksumProvider(_sources), cancellationToken);
+        }
+        catch (CacheKeyException e)
+        {
+            // the step whose source is missing fails here, before the coordinator hears of the
+            // build, reported as the coordinator reports it in one process
+            var description = graph[e.Vertex].Metadata.Description;
+            onProgress(new VertexStarted(start.BuildId, e.Vertex, description));
+            onProgress(new VertexFailed(start.BuildId, e.Vertex, description, e.Message, 0));
+            return new BuildFailed(start.BuildId, e.Vertex, e.Message);
+        }
         start = start with { Checksums = checksums };
         _trace.Mark("context checksums taken");
         await ConnectedAsync();

@@ -12,21 +12,25 @@ namespace Img.Cli.Commands.Build.Backends;
 /// Base image configs for a cluster build: an image this client has in its local store is read
 /// there (as in one process), any other is asked of the coordinator (<see cref="ResolveImageConfig"/>:
 /// its registry clients are warm and it remembers recent answers), with this client's login for
-/// that registry. Nothing is pulled into the client's store.
+/// that registry. Nothing is pulled into the client's store. With <c>--pull</c>
+/// (<paramref name="pull"/>) the local store is skipped: every tag is resolved at its registry.
 /// </summary>
 internal sealed class CoordinatorImageConfigResolver(BaseImageLocator localOnly, Func<Task<ClusterConnection>> connection,
-    ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries) : IImageConfigResolver
+    ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, bool pull = false) : IImageConfigResolver
 {
     public async ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken)
     {
-        try
+        if (!pull || Engine.References.ImageReference.Parse(reference).Digest is not null)
         {
-            var (config, digest) = await localOnly.ResolveConfigAsync(reference, platform, cancellationToken);
-            return new ResolvedImageConfig(config, digest);
-        }
-        catch (BaseImageNotFoundException)
-        {
-            // not here: the coordinator asks the registry
+            try
+            {
+                var (config, digest) = await localOnly.ResolveConfigAsync(reference, platform, cancellationToken);
+                return new ResolvedImageConfig(config, digest);
+            }
+            catch (BaseImageNotFoundException)
+            {
+                // not here: the coordinator asks the registry
+            }
         }
         var cluster = await connection();
         var registry = Engine.References.ImageReference.Parse(reference).Registry;

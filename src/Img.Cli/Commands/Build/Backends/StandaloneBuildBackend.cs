@@ -22,13 +22,14 @@ namespace Img.Cli.Commands.Build.Backends;
 /// (<paramref name="lazyBaseImages"/>): then only their manifests and configs, and the layers when a
 /// step runs on them.
 /// </summary>
-internal sealed class StandaloneBuildBackend(StandaloneEngine engine, IContentStore content, StartupTrace trace, bool lazyBaseImages = false) : IBuildBackend
+/// <param name="pull"><c>--pull</c>: base image tags are resolved at their registries, never from the local store.</param>
+internal sealed class StandaloneBuildBackend(StandaloneEngine engine, IContentStore content, StartupTrace trace, bool lazyBaseImages = false, bool pull = false) : IBuildBackend
 {
     private readonly List<string> _served = [];
 
     public IImageConfigResolver ImageConfigs { get; } = lazyBaseImages
-        ? new RemoteImageConfigResolver(engine.Executor.Locator)
-        : new LocalImageConfigResolver(engine.Executor.Locator);
+        ? new RemoteImageConfigResolver(engine.Executor.Locator, pull)
+        : new LocalImageConfigResolver(engine.Executor.Locator, refresh: pull);
 
     public void ServeContext(string name, BuildContext context)
     {

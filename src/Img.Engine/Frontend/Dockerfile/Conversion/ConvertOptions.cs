@@ -31,6 +31,14 @@ public sealed record ConvertOptions
     /// (no <c>RUN --network</c>, or <c>--network=default</c>), as BuildKit's forced network mode.
     /// </summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
+    /// <summary><c>--add-host</c>: every RUN's extra <c>/etc/hosts</c> lines (BuildKit sets them on each exec op).</summary>
+    public IReadOnlyList<ExtraHost> ExtraHosts { get; init; } = [];
+    /// <summary><c>--shm-size</c> in bytes for every RUN; 0 = the default.</summary>
+    public long ShmSize { get; init; }
+    /// <summary><c>--ulimit</c> for every RUN.</summary>
+    public IReadOnlyList<Ulimit> Ulimits { get; init; } = [];
+    /// <summary><c>--cgroup-parent</c> for every RUN; "" = none.</summary>
+    public string CgroupParent { get; init; } = "";
     /// <summary>
     /// <c>SOURCE_DATE_EPOCH</c> from the client's environment; a <c>SOURCE_DATE_EPOCH</c> build arg
     /// wins. Sets WORKDIR's created directories' times and the export's clamping (config and

@@ -70,6 +70,10 @@ internal static class RunDispatcher
             },
             Security = c.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
             Mounts = extraMounts,
+            ExtraHosts = ctx.Options.ExtraHosts,
+            ShmSize = ctx.Options.ShmSize,
+            Ulimits = ctx.Options.Ulimits,
+            CgroupParent = ctx.Options.CgroupParent,
         };
         d.Root = ctx.Graph.Add(op, new OpMetadata(description, d.StageName, d.IgnoreCache, c.Line));
         d.Image.AddHistory("RUN " + RunCommandString(args, d.BuildArgs, env), true, true);

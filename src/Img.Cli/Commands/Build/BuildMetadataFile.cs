@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Img.Engine.Images;
+
+namespace Img.Cli.Commands.Build;
+
+/// <summary>
+/// <c>--metadata-file</c>: the build result metadata buildx writes, a JSON object with keys in
+/// order (Go marshals maps sorted) and two-space indentation. For an image (the local store,
+/// <c>--push</c>, <c>type=image|docker|oci|registry</c>) BuildKit's image exporter keys:
+/// <code>
+/// {
+///   "containerimage.config.digest": "sha256:...",
+///   "containerimage.descriptor": { "mediaType": "...", "digest": "sha256:...", "size": N, "annotations": {...} },
+///   "containerimage.digest": "sha256:...",
+///   "image.name": "docker.io/library/app:latest,..."
+/// }
+/// </code>
+/// <c>image.name</c> only when there are <c>-t</c> names. <c>type=local</c> and <c>type=tar</c>
+/// export files, not an image: the object is empty. buildx's <c>buildx.build.ref</c> (its builder,
+/// node and build ids) has no counterpart without a builder and is left out.
+/// </summary>
+public static class BuildMetadataFile
+{
+    public static string Format(BuildRequest request, ResolvedImage image)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (ExportsAnImage(request))
+            {
+                w.WriteString("containerimage.config.digest", image.Id.ToString());
+                w.WriteStartObject("containerimage.descriptor");
+                w.WriteString("mediaType", image.ManifestDescriptor.MediaType);
+                w.WriteString("digest", image.ManifestDescriptor.Digest);
+                w.WriteNumber("size", image.ManifestDescriptor.Size);
+                w.WriteStartObject("annotations");
+                w.WriteString("config.digest", image.Id.ToString());
+                if (image.Config.Created is { } created)
+                    w.WriteString("org.opencontainers.image.created", created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteString("containerimage.digest", image.ManifestDescriptor.Digest);
+                if (request.Tags.Count > 0)
+                    w.WriteString("image.name", string.Join(',', request.Tags.Select(t => t.ToString())));
+            }
+            w.WriteEndObject();
+        }
+        // two-space indentation as Go's MarshalIndent(v, "", "  "); '+' of media types unescaped, as Go writes it
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static bool ExportsAnImage(BuildRequest request) =>
+        request.Push || request.Outputs.Count == 0 || request.Outputs.Any(o => o.Type is not (OutputType.Local or OutputType.Tar));
+}
