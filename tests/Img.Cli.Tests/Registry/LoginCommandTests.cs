@@ -107,7 +107,7 @@ public sealed class LoginCommandTests(RegistryFixture registries) : IDisposable
     [InlineData(new[] { "login", "--password-stdin" }, "ERROR: Must provide --username with --password-stdin\n")]
     [InlineData(new[] { "login", "-u", "x", "-p", "y", "--password-stdin" }, "ERROR: --password and --password-stdin are mutually exclusive\n")]
     [InlineData(new[] { "login", "-u", "x" }, "ERROR: Cannot perform an interactive login from a non TTY device\n")]
-    [InlineData(new[] { "login", "a", "b" }, "\"img login\" requires at most 1 argument.\n")]
+    [InlineData(new[] { "login", "a", "b" }, "\"img login\" requires at most 1 argument.\n\nUsage:  img login [OPTIONS] [SERVER]\n\nAuthenticate to a registry\n")]
     public async Task Login_misuse_is_refused_before_any_network_traffic(string[] args, string expectedEnd)
     {
         var result = await _cli.RunAsync(args);

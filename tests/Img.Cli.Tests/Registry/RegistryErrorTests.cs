@@ -58,7 +58,8 @@ public sealed class RegistryErrorTests(RegistryFixture registries) : IDisposable
         var digest = await _cli.RunAsync("push", $"busybox@sha256:{new string('a', 64)}");
         var tagged = await _cli.RunAsync("push", "-a", "busybox:1");
 
-        Assert.Equal((1, "\"img pull\" requires exactly 1 argument.\n"), (none.ExitCode, none.Error));
+        Assert.Equal(1, none.ExitCode);
+        Assert.StartsWith("\"img pull\" requires exactly 1 argument.\nSee 'img pull --help'.\n\nUsage:  img pull [OPTIONS] NAME[:TAG|@DIGEST]\n", none.Error);
         Assert.Equal((125, "unknown flag: --bogus\nSee 'img push --help'.\n"), (unknown.ExitCode, unknown.Error));
         Assert.Equal(1, platform.ExitCode);
         Assert.StartsWith("ERROR: ", platform.Error);
