@@ -131,6 +131,15 @@ public static class BuildGraphCodec
                 WriteNullableSeconds(ref w, c.SourceDateEpoch);
                 WriteCompression(ref w, c.Compression);
                 break;
+            case ImageIndexOp x:
+                w.WriteArrayHeader(2);
+                w.WriteArrayHeader(x.Manifests.Count);
+                foreach (var manifest in x.Manifests)
+                    WriteInput(ref w, manifest);
+                w.WriteArrayHeader(x.Platforms.Count);
+                foreach (var platform in x.Platforms)
+                    WriteJson(ref w, platform);
+                break;
             default:
                 throw new NotSupportedException($"cannot encode a {vertex.Op.GetType().Name}");
         }
@@ -156,6 +165,7 @@ public static class BuildGraphCodec
             "file" => ReadFile(ref r, fields),
             "merge" => new MergeOp(ReadList(ref r, static (ref MessagePackReader x) => ReadInput(ref x)!)),
             "export" => ReadExport(ref r, fields),
+            "index" => ReadIndex(ref r, fields),
             _ => throw new InvalidDataException($"unknown op kind '{kind}'"),
         };
         Expect(r.ReadArrayHeader() == 5, "metadata header");
@@ -164,6 +174,14 @@ public static class BuildGraphCodec
         if (computed != digest)
             throw new InvalidDataException($"vertex {digest} decodes to a {kind} op with digest {computed}");
         return new BuildVertex(digest, op, metadata);
+    }
+
+    private static ImageIndexOp ReadIndex(ref MessagePackReader r, int fields)
+    {
+        Expect(fields == 2, "index fields");
+        var manifests = ReadList(ref r, static (ref MessagePackReader x) => ReadInput(ref x)!);
+        var platforms = ReadList(ref r, static (ref MessagePackReader x) => ReadJson<Platform>(ref x) ?? throw new InvalidDataException("index platform is null"));
+        return new ImageIndexOp(manifests, platforms);
     }
 
     private static ImageConfigOp ReadExport(ref MessagePackReader r, int fields)

@@ -20,7 +20,7 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Target = new("target", null, true, "Set the target build stage to build", ValueName: "string");
     internal static readonly FlagSpec NoCache = new("no-cache", null, false, "Do not use cache when building the image");
     internal static readonly FlagSpec Label = new("label", null, true, "Set metadata for an image", Repeatable: true);
-    internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", ValueName: "string");
+    internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", Repeatable: true);
     internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
     internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
     internal static readonly FlagSpec ProgressFlag = new("progress", null, true, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", ValueName: "string");
@@ -70,6 +70,10 @@ public sealed class BuildCommand : ICommand
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
 
+        var platforms = ParsePlatforms(args.Values(Platform.Name));
+        if (platforms.Count > 1)
+            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
+
         var (contextDir, dockerfilePath, dockerfileName, dockerfile) =
             await DockerfileSource.ReadAsync(context, args.Positionals[0], args.Value(File.Name), cancellationToken);
 
@@ -85,7 +89,8 @@ public sealed class BuildCommand : ICommand
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",
             NoCache = args.Bool(NoCache.Name),
-            Platform = ParsePlatform(args.Value(Platform.Name)),
+            Platforms = platforms,
+            Platform = platforms.Count == 1 ? platforms[0] : null,
             Outputs = outputs,
             LayerCompression = OutputCompression.Resolve(outputs),
             Push = args.Bool(Push.Name),
@@ -137,16 +142,27 @@ public sealed class BuildCommand : ICommand
         }
     }
 
-    private Img.Engine.Oci.Platform? ParsePlatform(string? value)
+    /// <summary>
+    /// buildx: every <c>--platform</c> value is a comma-separated list; the platforms are
+    /// normalised and duplicates dropped, first one kept.
+    /// </summary>
+    private IReadOnlyList<Img.Engine.Oci.Platform> ParsePlatforms(IReadOnlyList<string> values)
     {
-        if (string.IsNullOrEmpty(value)) return null;
-        try
+        var result = new List<Img.Engine.Oci.Platform>();
+        foreach (var item in values.SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0))
         {
-            return PlatformSpec.Parse(value);
+            Img.Engine.Oci.Platform platform;
+            try
+            {
+                platform = PlatformSpec.Parse(item);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid argument \"{item}\" for \"--platform\" flag: {e.Message}", Name);
+            }
+            if (!result.Contains(platform))
+                result.Add(platform);
         }
-        catch (FormatException e)
-        {
-            throw new UsageException($"invalid argument \"{value}\" for \"--platform\" flag: {e.Message}", Name);
-        }
+        return result;
     }
 }

@@ -150,12 +150,15 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             if (cacheFailure is not null)
                 throw new UserFacingException(SolveErrors.Failed(cacheFailure));
 
-            var image = await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
-                new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
+            // buildx: the config digest names a one-platform image, the index digest a multi-platform one
+            var id = request.MultiPlatform
+                ? manifest.Digest
+                : (await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
+                    new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct)).Id.ToString();
             if (request.ImageIdFile is { } idFile)
-                await File.WriteAllTextAsync(context.ResolvePath(idFile), image.Id.ToString(), ct);
+                await File.WriteAllTextAsync(context.ResolvePath(idFile), id, ct);
             if (request.Quiet)
-                await context.Out.WriteLineAsync(image.Id.ToString());
+                await context.Out.WriteLineAsync(id);
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -242,7 +245,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             DockerfileName = request.DockerfileName,
             ContextName = ContextName,
             ContextExcludePatterns = buildContext.Filter.Patterns,
-            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(images), display),
+            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(images), display, request.MultiPlatform),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
             LayerCompression = request.LayerCompression,
@@ -255,7 +258,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         };
         try
         {
-            return await DockerfileConverter.ConvertAsync(text, options, ct);
+            return request.MultiPlatform
+                ? await MultiPlatformConverter.ConvertAsync(text, options, request.Platforms, ct)
+                : await DockerfileConverter.ConvertAsync(text, options, ct);
         }
         catch (DockerfileException e)
         {
