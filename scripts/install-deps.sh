@@ -2,8 +2,12 @@
 # Installs what img and its tests need on a fresh Debian 12 machine (as root).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+# arm64 packages are downloaded (never installed) by the multi-platform tests: busybox-static:arm64
+# is their base image's arm64 half
+dpkg --add-architecture arm64
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
+  qemu-user-static \
   runc uidmap fuse-overlayfs fuse3 util-linux passwd tar \
   docker-registry apache2-utils skopeo umoci podman busybox-static xz-utils bzip2 zstd libzstd1 \
   postgresql >/dev/null
