@@ -163,7 +163,7 @@ public sealed class MultiPlatformTests(ImgFixture fixture) : IAsyncLifetime
         // an s390x program: the fixture registers only aarch64, and the s390x handler (if any) is off meanwhile
         var img = await fixture.NewStateAsync();
         var elf = new byte[64];
-        "\x7fELF"u8.CopyTo(elf);
+        "\u007fELF"u8.CopyTo(elf);
         elf[4] = 2;
         elf[5] = 2; // big-endian, as s390x
         elf[6] = 1;

@@ -45,7 +45,7 @@ public sealed class ForeignArchitectureCheckTests : IDisposable
     private static byte[] Elf(ushort machine, bool is64 = true)
     {
         var header = new byte[64];
-        "\x7fELF"u8.CopyTo(header);
+        "\u007fELF"u8.CopyTo(header);
         header[4] = (byte)(is64 ? 2 : 1);
         header[5] = 1; // little-endian
         header[6] = 1;
@@ -110,8 +110,9 @@ public sealed class ForeignArchitectureCheckTests : IDisposable
     public void ForeignProgram_WithAFixBinaryHandler_Runs()
     {
         var check = new ForeignArchitectureCheck(new BinfmtMisc(Registry(true, "OCF")), "amd64");
-        check.Check(Rootfs(Elf(0xB7)), Run);
-        check.Check(Rootfs(Elf(0xB7)), new ExecSpec { Args = ["sh", "-c", "true"], Env = ["PATH=/usr/bin:/bin"] });
+        var rootfs = Rootfs(Elf(0xB7));
+        check.Check(rootfs, Run);
+        check.Check(rootfs, new ExecSpec { Args = ["sh", "-c", "true"], Env = ["PATH=/usr/bin:/bin"] });
     }
 
     [Fact]

@@ -11,10 +11,12 @@ public static class ElfMachine
     /// <summary>The first bytes binfmt_misc magic strings match against; enough for <c>e_machine</c>.</summary>
     public const int HeaderLength = 20;
 
+    private static ReadOnlySpan<byte> ElfMagic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
+
     /// <summary>The GOARCH of <paramref name="header"/>, or null when it is no ELF header or an unknown machine.</summary>
     public static string? Architecture(ReadOnlySpan<byte> header)
     {
-        if (header.Length < HeaderLength || !header[..4].SequenceEqual("\x7fELF"u8))
+        if (header.Length < HeaderLength || !header[..4].SequenceEqual(ElfMagic))
             return null;
         var is64 = header[4] == 2;
         var machine = header[5] == 2 ? BinaryPrimitives.ReadUInt16BigEndian(header[18..]) : BinaryPrimitives.ReadUInt16LittleEndian(header[18..]);
@@ -33,14 +35,15 @@ public static class ElfMachine
         };
     }
 
-    /// <summary>Reads the header of <paramref name="path"/>; null when it cannot be read or is shorter.</summary>
+    /// <summary>Reads up to <see cref="HeaderLength"/> first bytes of <paramref name="path"/> (fewer for a short file: a script); null when it cannot be read or is empty.</summary>
     public static byte[]? ReadHeader(string path)
     {
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
             var header = new byte[HeaderLength];
-            return file.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) == HeaderLength ? header : null;
+            var read = file.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
+            return read == 0 ? null : header[..read];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -65,7 +65,7 @@ public sealed class ForeignArchitectureCheck(BinfmtMisc binfmt, string hostArchi
             }
             if (!File.Exists(host) || ElfMachine.ReadHeader(host) is not { } header)
                 continue;
-            if (header[0] == '#' && header[1] == '!' && Interpreter(host) is { } interpreter && interpreter != candidate)
+            if (header is [(byte)'#', (byte)'!', ..] && Interpreter(host) is { } interpreter && interpreter != candidate)
                 return Locate(rootfs, spec with { Args = [interpreter] });
             return (candidate, header);
         }
