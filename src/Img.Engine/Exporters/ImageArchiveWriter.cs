@@ -98,6 +98,46 @@ public static class ImageArchiveWriter
         }
     }
 
+    /// <summary>
+    /// An OCI layout tar of one multi-platform image (BuildKit's oci exporter for a build of several
+    /// platforms): every platform's manifest, config and layers and the index, as stored, and an
+    /// <c>index.json</c> naming the index once per name (none: one unnamed entry).
+    /// </summary>
+    public static async ValueTask WriteIndexAsync(IContentProvider content, Descriptor index, IReadOnlyList<References.ImageReference> names, Stream output, CancellationToken cancellationToken = default)
+    {
+        await using var tar = new TarArchiveWriter(output, leaveOpen: true);
+        await WriteDirectoryAsync(tar, OciLayout.BlobsDirectory, cancellationToken).ConfigureAwait(false);
+        await WriteDirectoryAsync(tar, OciLayout.BlobsDirectory + "/" + Digest.Sha256, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(tar, OciLayout.LayoutFile, System.Text.Encoding.UTF8.GetBytes(OciLayout.LayoutContent), cancellationToken).ConfigureAwait(false);
+
+        var written = new HashSet<Digest>();
+        var document = await content.ReadJsonAsync<ImageIndex>(index, cancellationToken).ConfigureAwait(false);
+        foreach (var child in document.Manifests)
+        {
+            var manifest = await content.ReadJsonAsync<ImageManifest>(child, cancellationToken).ConfigureAwait(false);
+            await WriteBlobAsync(tar, content, manifest.Config, written, cancellationToken).ConfigureAwait(false);
+            foreach (var layer in manifest.Layers)
+                await WriteBlobAsync(tar, content, layer, written, cancellationToken).ConfigureAwait(false);
+            await WriteBlobAsync(tar, content, child, written, cancellationToken).ConfigureAwait(false);
+        }
+        await WriteBlobAsync(tar, content, index, written, cancellationToken).ConfigureAwait(false);
+
+        var entry = new Descriptor { MediaType = index.MediaType, Digest = index.Digest, Size = index.Size };
+        var tagged = names.Where(n => n.Tag is not null).ToList();
+        var entries = tagged.Count == 0
+            ? [entry]
+            : tagged.Select(name => entry with
+            {
+                Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [OciLayout.ImageNameAnnotation] = name.ToString(),
+                    [OciLayout.RefNameAnnotation] = name.Tag!,
+                },
+            }).ToList();
+        var layout = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries };
+        await WriteFileAsync(tar, OciLayout.IndexFile, Images.ImageJson.Serialize(layout), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The manifest to put in the layout: the stored bytes when OCI, else an OCI rewrite of the same blobs.</summary>
     internal static (byte[] Bytes, ImageManifest Manifest) OciManifestFor(Images.ResolvedImage image)
     {

@@ -16,7 +16,7 @@ public abstract record BuildOp
     public abstract IReadOnlyList<OpInput> Inputs { get; }
 
     /// <summary>Every kind of op, each with the schema both encodings follow; an op not listed cannot be hashed or sent.</summary>
-    public static OpUnion<BuildOp> Kinds { get; } = new(SourceOp.Schema, ExecOp.Schema, FileOp.Schema, MergeOp.Schema, ImageConfigOp.Schema);
+    public static OpUnion<BuildOp> Kinds { get; } = new(SourceOp.Schema, ExecOp.Schema, FileOp.Schema, MergeOp.Schema, ImageConfigOp.Schema, ImageIndexOp.Schema);
 
     /// <summary>Writes the definition for the digest, fields in their schema's order.</summary>
     public void Encode(CanonicalWriter writer) => Kinds.For(this).Write(this, new OpDigestWriter(writer));

@@ -13,7 +13,8 @@ namespace Img.Engine.Worker;
 /// dispatches each op kind to its executor and returns a <see cref="CacheResult"/> naming the
 /// committed snapshot. Image sources unpack into chain-ID snapshots, the local context is served
 /// in place (<c>local:NAME</c>), RUN runs in runc, file ops go through <see cref="Operations.Files.FileOpRunner"/>,
-/// merges stack layers, and the export vertex writes the image (<see cref="ImageExporter"/>).
+/// merges stack layers, the export vertex writes the image (<see cref="ImageExporter"/>) and a
+/// multi-platform build's target its index (<see cref="ImageIndexExporter"/>).
 /// One instance per node, shared by every build; thread-safe.
 /// </summary>
 public sealed class VertexExecutor : IVertexExecutor
@@ -26,6 +27,7 @@ public sealed class VertexExecutor : IVertexExecutor
     private readonly GitSourceExecutor _git;
     private readonly MergeOpExecutor _merge;
     private readonly ImageExporter _exporter;
+    private readonly ImageIndexExporter _indexes;
     private readonly LocalBuildSession _localSession;
 
     public VertexExecutor(VertexExecutorOptions options)
@@ -44,6 +46,7 @@ public sealed class VertexExecutor : IVertexExecutor
         _git = new GitSourceExecutor(steps, Path.Join(scratch, "git"));
         _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);
         _exporter = new ImageExporter(options.Snapshotter, options.Content, Layers);
+        _indexes = new ImageIndexExporter(options.Content);
     }
 
     /// <summary>Finds base images (store, then registry); also what <see cref="LocalImageConfigResolver"/> uses.</summary>
@@ -72,6 +75,7 @@ public sealed class VertexExecutor : IVertexExecutor
             FileOp file => await _files.ExecuteAsync(job, file, inputs, session, cancellationToken).ConfigureAwait(false),
             MergeOp merge => await _merge.ExecuteAsync(job, merge, inputs, cancellationToken).ConfigureAwait(false),
             ImageConfigOp export => await ExportAsync(export, inputs, cancellationToken).ConfigureAwait(false),
+            ImageIndexOp index => new CacheResult("", Image: await _indexes.ExportAsync(index, index.Manifests.Select(m => inputs[m]).ToArray(), cancellationToken).ConfigureAwait(false)),
             var op => throw new NotSupportedException($"op kind {op.Kind} is not supported"),
         };
         return new VertexResult(result);

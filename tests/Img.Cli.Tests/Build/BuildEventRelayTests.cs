@@ -53,6 +53,33 @@ public sealed class BuildEventRelayTests
     }
 
     [Fact]
+    public void A_multi_platform_build_shows_one_exporter_for_every_platform()
+    {
+        var builder = new BuildGraphBuilder();
+        var amd64 = builder.Add(new ImageConfigOp(null, new ImageConfig { Architecture = "amd64", Os = "linux" }), OpMetadata.Internal("exporting to image"));
+        var arm64 = builder.Add(new ImageConfigOp(null, new ImageConfig { Architecture = "arm64", Os = "linux" }), OpMetadata.Internal("exporting to image"));
+        var index = builder.Add(new ImageIndexOp([amd64, arm64], [new Platform { Os = "linux", Architecture = "amd64" }, new Platform { Os = "linux", Architecture = "arm64" }]),
+            OpMetadata.Internal("exporting to image"));
+        var graph = builder.Build(index.Digest);
+        var output = new StringWriter();
+        var display = new PlainProgressWriter(output);
+        var relay = new BuildEventRelay(display, graph, "context", () => 0);
+
+        foreach (var v in graph.Vertices)
+        {
+            relay.Relay(new VertexStarted(Build, v.Digest, v.Metadata.Description));
+            relay.Relay(new VertexCompleted(Build, v.Digest, v.Metadata.Description, 5));
+        }
+        relay.ExportStep.Status("exporting manifest list sha256:" + new string('e', 64));
+        relay.ExportStep.Done();
+        display.Complete();
+
+        var text = output.ToString();
+        Assert.Single(text.Split('\n'), l => l.EndsWith(" exporting to image", StringComparison.Ordinal));
+        Assert.Matches(@"^#1 exporting to image\n#1 exporting layers( \d+\.\ds)? done\n#1 exporting manifest list sha256:e{64} done\n#1 DONE \d\.\ds\n$", text);
+    }
+
+    [Fact]
     public async Task Each_base_image_loads_its_metadata_once()
     {
         var output = new StringWriter();

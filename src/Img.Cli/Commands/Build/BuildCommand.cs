@@ -21,7 +21,7 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec Target = new("target", null, true, "Set the target build stage to build", ValueName: "string");
     internal static readonly FlagSpec NoCache = new("no-cache", null, false, "Do not use cache when building the image");
     internal static readonly FlagSpec Label = new("label", null, true, "Set metadata for an image", Repeatable: true);
-    internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", ValueName: "string");
+    internal static readonly FlagSpec Platform = new("platform", null, true, "Set target platform for build", Repeatable: true);
     internal static readonly FlagSpec Network = new("network", null, true, "Set the networking mode for the RUN instructions during build (default \"default\")", ValueName: "string");
     internal static readonly FlagSpec Secret = new("secret", null, true, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", Repeatable: true);
     internal static readonly FlagSpec BuildContext = new("build-context", null, true, "Additional build contexts (e.g., name=path)", Repeatable: true);
@@ -93,6 +93,10 @@ public sealed class BuildCommand : ICommand
         var shmSize = ParseShmSize(args.Value(ShmSize.Name));
         var extraHosts = ExtraHostSpec.Parse(args.Values(AddHost.Name));
 
+        var platforms = ParsePlatforms(args.Values(Platform.Name));
+        if (platforms.Count > 1)
+            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
+
         var contextArgument = args.Positionals[0];
         var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;
         var buildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name);
@@ -116,7 +120,8 @@ public sealed class BuildCommand : ICommand
             Labels = BuildArgs.Parse(args.Values(Label.Name), Label.Name, fromEnvironment: false),
             Target = args.Value(Target.Name) ?? "",
             NoCache = args.Bool(NoCache.Name),
-            Platform = ParsePlatform(args.Value(Platform.Name)),
+            Platforms = platforms,
+            Platform = platforms.Count == 1 ? platforms[0] : null,
             Outputs = outputs,
             LayerCompression = OutputCompression.Resolve(outputs),
             Push = args.Bool(Push.Name),
@@ -201,16 +206,27 @@ public sealed class BuildCommand : ICommand
             : throw new UsageException($"invalid argument \"{value}\" for \"--shm-size\" flag: invalid size: '{value}'", Name);
     }
 
-    private Img.Engine.Oci.Platform? ParsePlatform(string? value)
+    /// <summary>
+    /// buildx: every <c>--platform</c> value is a comma-separated list; the platforms are
+    /// normalised and duplicates dropped, first one kept.
+    /// </summary>
+    private IReadOnlyList<Img.Engine.Oci.Platform> ParsePlatforms(IReadOnlyList<string> values)
     {
-        if (string.IsNullOrEmpty(value)) return null;
-        try
+        var result = new List<Img.Engine.Oci.Platform>();
+        foreach (var item in values.SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0))
         {
-            return PlatformSpec.Parse(value);
+            Img.Engine.Oci.Platform platform;
+            try
+            {
+                platform = PlatformSpec.Parse(item);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid argument \"{item}\" for \"--platform\" flag: {e.Message}", Name);
+            }
+            if (!result.Contains(platform))
+                result.Add(platform);
         }
-        catch (FormatException e)
-        {
-            throw new UsageException($"invalid argument \"{value}\" for \"--platform\" flag: {e.Message}", Name);
-        }
+        return result;
     }
 }

@@ -43,7 +43,10 @@ internal sealed class BuildEventRelay(IProgressWriter display, BuildGraph graph,
         }
         switch (v.Op)
         {
-            case ImageConfigOp:
+            case ImageConfigOp when graph.Target.Op is ImageIndexOp:
+                RelayPlatformExport(e);
+                break;
+            case ImageConfigOp or ImageIndexOp:
                 RelayExport(e, v);
                 break;
             case SourceOp { SourceKind: SourceKind.Local } source when source.Identifier == contextName:
@@ -75,18 +78,37 @@ internal sealed class BuildEventRelay(IProgressWriter display, BuildGraph graph,
         display.Write(new VertexCompleted(_buildId, v.Digest, v.Metadata.Description, ms));
     }
 
+    /// <summary>
+    /// A multi-platform build has one export vertex per platform under the index: BuildKit shows
+    /// one exporter, so the first of them to start opens the target's step and the others stay silent.
+    /// </summary>
+    private void RelayPlatformExport(IBuildEvent e)
+    {
+        if (e is VertexStarted or VertexCached && !_exportClock.IsRunning)
+        {
+            _exportClock.Start();
+            var target = graph.Target;
+            display.Write(new VertexStarted(_buildId, target.Digest, target.Metadata.Description));
+        }
+    }
+
     private void RelayExport(IBuildEvent e, BuildVertex v)
     {
         switch (e)
         {
+            case VertexStarted when _exportClock.IsRunning:
+                break;
             case VertexStarted:
                 _exportClock.Start();
                 display.Write(e);
                 break;
             case VertexCached:
                 // Exporting is never cached: the exporter runs on every build.
-                _exportClock.Start();
-                display.Write(new VertexStarted(_buildId, v.Digest, v.Metadata.Description));
+                if (!_exportClock.IsRunning)
+                {
+                    _exportClock.Start();
+                    display.Write(new VertexStarted(_buildId, v.Digest, v.Metadata.Description));
+                }
                 display.Status(v.Digest, "exporting layers", TimeSpan.Zero);
                 break;
             case VertexCompleted c:

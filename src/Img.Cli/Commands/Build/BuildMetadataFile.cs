@@ -52,6 +52,29 @@ public static class BuildMetadataFile
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>A multi-platform build: the index is the image (no config digest of its own), as buildx writes it.</summary>
+    public static string FormatIndex(BuildRequest request, Img.Engine.Oci.Descriptor index)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (ExportsAnImage(request))
+            {
+                w.WriteStartObject("containerimage.descriptor");
+                w.WriteString("mediaType", index.MediaType);
+                w.WriteString("digest", index.Digest);
+                w.WriteNumber("size", index.Size);
+                w.WriteEndObject();
+                w.WriteString("containerimage.digest", index.Digest);
+                if (request.Tags.Count > 0)
+                    w.WriteString("image.name", string.Join(',', request.Tags.Select(t => t.ToString())));
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     private static bool ExportsAnImage(BuildRequest request) =>
         request.Push || request.Outputs.Count == 0 || request.Outputs.Any(o => o.Type is not (OutputType.Local or OutputType.Tar));
 }

@@ -6,7 +6,9 @@ using Img.Engine.Diff;
 using Img.Engine.Diff.Walking;
 using Img.Engine.Exporters;
 using Img.Engine.Images;
+using Img.Engine.Content;
 using Img.Engine.Oci;
+using Img.Engine.Platforms;
 using Img.Engine.References;
 using Img.Engine.Registry;
 
@@ -30,6 +32,11 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
         if (outputs.Count == 0 || request.Push)
             outputs.Add(new OutputSpec(request.Push ? OutputType.Registry : OutputType.Image, null, new Dictionary<string, string>()));
         var named = remotePush is null ? outputs.Any(o => o.Type is OutputType.Image or OutputType.Registry) : outputs.Any(o => o.Type == OutputType.Image);
+        if (MediaTypes.IsIndex(manifest.MediaType))
+        {
+            await DeliverIndexAsync(request, outputs, named, manifest, exporter, ct);
+            return;
+        }
 
         var image = new Image { Name = request.Tags.FirstOrDefault()?.ToString() ?? "<unnamed>", Target = manifest };
         var resolved = await ImageResolver.ResolveAsync(scope.Content, image, null, ct);
@@ -74,6 +81,87 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
         }
     }
 
+    /// <summary>
+    /// A multi-platform build's index: BuildKit's exporter reports each platform's manifest and
+    /// config, then the manifest list, then names and pushes it; directories and tars get one
+    /// subdirectory per platform (<c>linux_amd64/</c>), an OCI archive the whole index.
+    /// </summary>
+    private async Task DeliverIndexAsync(BuildRequest request, IReadOnlyList<OutputSpec> outputs, bool named, Descriptor index, IProgressStep exporter, CancellationToken ct)
+    {
+        var document = await scope.Content.ReadJsonAsync<ImageIndex>(index, ct);
+        var platforms = new List<(Platform Platform, ResolvedImage Image)>();
+        foreach (var child in document.Manifests)
+        {
+            var platform = child.Platform ?? throw new InvalidDataException($"index {index.Digest} has an entry without a platform");
+            var image = await ImageResolver.ResolveAsync(scope.Content, new Image { Name = request.Tags.FirstOrDefault()?.ToString() ?? "<unnamed>", Target = index }, platform, ct);
+            platforms.Add((platform, image));
+        }
+        try
+        {
+            foreach (var (_, image) in platforms)
+            {
+                exporter.Status($"exporting manifest {image.ManifestDigest}");
+                exporter.Status($"exporting config {image.Id}");
+            }
+            exporter.Status($"exporting manifest list {index.Digest}");
+            if (named)
+            {
+                for (var i = 0; i < request.Tags.Count; i++)
+                {
+                    var tag = request.Tags[i];
+                    await Timed(exporter, "naming to " + request.TagNames[i], async () =>
+                        await scope.Images.PutAsync(new Image { Name = tag.ToString(), Target = index }, ct));
+                }
+            }
+            if (outputs.Any(o => o.Type == OutputType.Registry))
+            {
+                var pusher = new ImagePusher(registries, scope.Content, scope.Images);
+                foreach (var tag in request.Tags)
+                    await Timed(exporter, $"pushing manifest for {tag}@{index.Digest}", async () => await pusher.PushAsync(tag, ct));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            exporter.Fail(e.Message);
+            throw;
+        }
+        exporter.Done();
+
+        foreach (var output in outputs)
+        {
+            switch (output.Type)
+            {
+                case OutputType.Local:
+                    await display.StepAsync("exporting to client directory", step => Timed(step, "copying files", async () =>
+                    {
+                        foreach (var (platform, image) in platforms)
+                            await UnpackAsync(image, Path.Join(output.Destination!, PlatformDirectory(platform)), ct);
+                    }));
+                    break;
+                case OutputType.Tar:
+                    await display.StepAsync("exporting to client tarball", step => Timed(step, "sending tarball", () => WriteRootfsTarAsync(platforms, output.Destination!, ct)));
+                    break;
+                case OutputType.Oci:
+                    await display.StepAsync("exporting to oci image format", step =>
+                    {
+                        step.Status($"exporting manifest list {index.Digest}");
+                        return Timed(step, "sending tarball", async () =>
+                        {
+                            var names = request.Tags.Count > 0 ? request.Tags : output.Attributes.TryGetValue("name", out var n) ? [ImageReference.Parse(n)] : [];
+                            await using var stream = OpenDestination(output.Destination!);
+                            await ImageArchiveWriter.WriteIndexAsync(scope.Content, index, names, stream, ct);
+                        });
+                    });
+                    break;
+                case OutputType.Docker:
+                    throw new UserFacingException(MultiPlatformOutputs.DockerArchiveRefused);
+            }
+        }
+    }
+
+    /// <summary>BuildKit's local and tar exporters put each platform under <c>os_arch[_variant]</c>.</summary>
+    private static string PlatformDirectory(Platform platform) => PlatformSpec.Format(platform).Replace('/', '_');
+
     /// <summary>moby's image exporter: <c>writing image sha256:...</c>, then <c>naming to NAME</c> per tag, as the user wrote it.</summary>
     private async Task NameAsync(BuildRequest request, Descriptor manifest, ResolvedImage resolved, IProgressStep exporter, CancellationToken ct)
     {
@@ -108,12 +196,25 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
         await ImageUnpacker.UnpackAsync(scope.Content, image, dir, null, ct);
     }
 
-    private async Task WriteRootfsTarAsync(ResolvedImage image, string destination, CancellationToken ct)
+    private Task WriteRootfsTarAsync(ResolvedImage image, string destination, CancellationToken ct) =>
+        WriteRootfsTarAsync(async dir => await ImageUnpacker.UnpackAsync(scope.Content, image, dir, null, ct), destination, ct);
+
+    private Task WriteRootfsTarAsync(IReadOnlyList<(Platform Platform, ResolvedImage Image)> platforms, string destination, CancellationToken ct) =>
+        WriteRootfsTarAsync(async dir =>
+        {
+            foreach (var (platform, image) in platforms)
+            {
+                var sub = Directory.CreateDirectory(Path.Join(dir, PlatformDirectory(platform))).FullName;
+                await ImageUnpacker.UnpackAsync(scope.Content, image, sub, null, ct);
+            }
+        }, destination, ct);
+
+    private async Task WriteRootfsTarAsync(Func<string, Task> unpack, string destination, CancellationToken ct)
     {
         var scratch = Directory.CreateDirectory(Path.Join(scope.TempRoot, "rootfs-" + Guid.NewGuid().ToString("N")));
         try
         {
-            await ImageUnpacker.UnpackAsync(scope.Content, image, scratch.FullName, null, ct);
+            await unpack(scratch.FullName);
             await using var output = OpenDestination(destination);
             WalkingDiffComparer.Compare(null, scratch.FullName, output, new DiffOptions(), ct);
         }

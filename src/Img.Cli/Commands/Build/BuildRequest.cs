@@ -23,7 +23,15 @@ public sealed record BuildRequest
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public string Target { get; init; } = "";
     public bool NoCache { get; init; }
+    /// <summary><c>--platform</c> with one platform: that platform's image, as today (one manifest).</summary>
     public Platform? Platform { get; init; }
+    /// <summary>
+    /// <c>--platform</c> with several (<c>linux/amd64,linux/arm64</c>): distinct, in the order given;
+    /// the build produces an index. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<Platform> Platforms { get; init; } = [];
+    /// <summary>Whether the build makes an image index (several platforms).</summary>
+    public bool MultiPlatform => Platforms.Count > 1;
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
     /// <summary><c>--ssh</c>: id to the agent socket forwarded to steps that mount it.</summary>
     public IReadOnlyDictionary<string, string> SshAgents { get; init; } = new Dictionary<string, string>();

@@ -154,14 +154,19 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             if (cacheFailure is not null)
                 throw new UserFacingException(SolveErrors.Failed(cacheFailure));
 
-            var image = await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
-                new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
+            // buildx: the config digest names a one-platform image, the index digest a multi-platform one
+            var image = request.MultiPlatform
+                ? null
+                : await Img.Engine.Images.ImageResolver.ResolveAsync(scope.Content,
+                    new Img.Engine.Images.Image { Name = "<build>", Target = manifest }, null, ct);
+            var id = image?.Id.ToString() ?? manifest.Digest;
             if (request.ImageIdFile is { } idFile)
-                await File.WriteAllTextAsync(context.ResolvePath(idFile), image.Id.ToString(), ct);
+                await File.WriteAllTextAsync(context.ResolvePath(idFile), id, ct);
             if (request.MetadataFile is { } metadataFile)
-                await File.WriteAllTextAsync(context.ResolvePath(metadataFile), BuildMetadataFile.Format(request, image), ct);
+                await File.WriteAllTextAsync(context.ResolvePath(metadataFile),
+                    image is null ? BuildMetadataFile.FormatIndex(request, manifest) : BuildMetadataFile.Format(request, image), ct);
             if (request.Quiet)
-                await context.Out.WriteLineAsync(image.Id.ToString());
+                await context.Out.WriteLineAsync(id);
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -258,7 +263,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             DockerfileName = request.DockerfileName,
             ContextName = ContextName,
             ContextExcludePatterns = buildContext.Filter.Patterns,
-            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(images), display),
+            ImageResolver = new MetadataProgressResolver(new FailureNamingResolver(images), display, request.MultiPlatform),
             NoCache = request.NoCache,
             SourceDateEpoch = request.SourceDateEpoch,
             LayerCompression = request.LayerCompression,
@@ -277,7 +282,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
         };
         try
         {
-            return await DockerfileConverter.ConvertAsync(text, options, ct);
+            return request.MultiPlatform
+                ? await MultiPlatformConverter.ConvertAsync(text, options, request.Platforms, ct)
+                : await DockerfileConverter.ConvertAsync(text, options, ct);
         }
         catch (DockerfileException e)
         {

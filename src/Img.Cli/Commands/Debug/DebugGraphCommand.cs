@@ -29,18 +29,22 @@ public sealed class DebugGraphCommand : ICommand
             throw new UsageException($"invalid argument \"{format}\" for \"--format\" flag: must be text or dot", "debug graph");
 
         var (name, bytes) = await DockerfileInput.ReadAsync(context, args.Positionals[0], cancellationToken);
+        var platforms = ParsePlatforms(args.Value(Platform.Name));
         var options = new ConvertOptions
         {
             Target = args.Value(Target.Name) ?? "",
             BuildArgs = BuildArgs.Parse(args.Values(BuildArg.Name), BuildArg.Name),
-            TargetPlatform = ParsePlatform(args.Value(Platform.Name)),
+            TargetPlatform = platforms.Count == 1 ? platforms[0] : null,
             DockerfileName = name,
             ContextExcludePatterns = IgnorePatternsBeside(context, args.Positionals[0]),
         };
         ConversionResult result;
         try
         {
-            result = await DockerfileConverter.ConvertAsync(System.Text.Encoding.UTF8.GetString(bytes), options, cancellationToken);
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
+            result = platforms.Count > 1
+                ? await MultiPlatformConverter.ConvertAsync(text, options, platforms, cancellationToken)
+                : await DockerfileConverter.ConvertAsync(text, options, cancellationToken);
         }
         catch (DockerfileException e)
         {
@@ -50,17 +54,24 @@ public sealed class DebugGraphCommand : ICommand
         return 0;
     }
 
-    private static Img.Engine.Oci.Platform? ParsePlatform(string? value)
+    /// <summary>One platform, or several separated by commas (a multi-platform build's joined graph).</summary>
+    private static List<Img.Engine.Oci.Platform> ParsePlatforms(string? value)
     {
-        if (string.IsNullOrEmpty(value)) return null;
-        try
+        var platforms = new List<Img.Engine.Oci.Platform>();
+        foreach (var item in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return PlatformSpec.Parse(value);
+            try
+            {
+                var platform = PlatformSpec.Parse(item);
+                if (!platforms.Contains(platform))
+                    platforms.Add(platform);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid argument \"{item}\" for \"--platform\" flag: {e.Message}", "debug graph");
+            }
         }
-        catch (FormatException e)
-        {
-            throw new UsageException($"invalid argument \"{value}\" for \"--platform\" flag: {e.Message}", "debug graph");
-        }
+        return platforms;
     }
 
     /// <summary>The graph's context source carries the .dockerignore patterns of the Dockerfile's directory.</summary>

@@ -17,7 +17,9 @@ public static class DockerImageInspect
     /// <param name="repoDigests">REPOSITORY@DIGEST for each of those names.</param>
     /// <param name="size">The image's size, as <c>img ls</c> reports it.</param>
     /// <param name="lastTagTime">When a name last moved to the image.</param>
-    public static GoValue Describe(ResolvedImage image, IReadOnlyList<string> repoTags, IReadOnlyList<string> repoDigests, long size, DateTimeOffset lastTagTime)
+    /// <param name="manifests">For an index: each of its manifests (API 1.48's <c>Manifests</c>); empty otherwise.</param>
+    public static GoValue Describe(ResolvedImage image, IReadOnlyList<string> repoTags, IReadOnlyList<string> repoDigests, long size, DateTimeOffset lastTagTime,
+        IReadOnlyList<IndexManifest>? manifests = null)
     {
         using var raw = JsonDocument.Parse(image.RawConfig);
         var config = raw.RootElement;
@@ -53,8 +55,30 @@ public static class DockerImageInspect
             ])),
             new GoField("Metadata", new GoStruct("image.Metadata", [new GoField("LastTagTime", new GoTime(lastTagTime))])),
             new GoField("Descriptor", new GoPointer(Descriptor(image.Image.Target), "v1.Descriptor"), OmitEmpty: true),
+            new GoField("Manifests", new GoList(manifests?.Select(Manifest).ToList(), "image.ManifestSummary"), OmitEmpty: true),
         ]);
     }
+
+    /// <summary>
+    /// One manifest of an index as moby's <c>image.ManifestSummary</c> (the containerd image store):
+    /// its id (the manifest digest), descriptor with platform, whether its blobs are here, their
+    /// size, and the platform it runs on. img keeps no unpacked size or containers, so those are left out.
+    /// </summary>
+    private static GoStruct Manifest(IndexManifest m) => new("image.ManifestSummary",
+    [
+        new GoField("ID", new GoString(m.Descriptor.Digest)),
+        new GoField("Descriptor", Descriptor(m.Descriptor)),
+        new GoField("Available", new GoBool(m.Available)),
+        new GoField("Size", new GoStruct("image.ManifestSummary.Size",
+        [
+            new GoField("Total", new GoNumber(m.Size)),
+            new GoField("Content", new GoNumber(m.Size)),
+        ])),
+        new GoField("Kind", new GoString("image")),
+        new GoField("ImageData", new GoPointer(m.Descriptor.Platform is { } p
+            ? new GoStruct("image.ImageProperties", [new GoField("Platform", Platform(p))])
+            : null, "image.ImageProperties"), OmitEmpty: true),
+    ]);
 
     /// <summary>An OCI descriptor (image-spec's <c>v1.Descriptor</c>, lower-case JSON names).</summary>
     private static GoStruct Descriptor(Descriptor d) => new("v1.Descriptor",

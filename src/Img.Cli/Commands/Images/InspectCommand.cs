@@ -133,6 +133,7 @@ public sealed class InspectCommand : ICommand
             .Distinct().ToList();
         var size = await ImageSize.ComputeAsync(scope.Content, image.ManifestDescriptor, null, cancellationToken);
         var lastTag = all.Where(a => a.Id == image.Id).Select(a => a.Image.UpdatedAt).DefaultIfEmpty(image.Image.UpdatedAt).Max();
-        return DockerImageInspect.Describe(image, sameId.Select(r => r.FamiliarName).ToList(), repoDigests, size, lastTag);
+        return DockerImageInspect.Describe(image, sameId.Select(r => r.FamiliarName).ToList(), repoDigests, size, lastTag,
+            await IndexManifest.ListAsync(scope.Content, image.Image.Target, cancellationToken));
     }
 }

@@ -5,6 +5,7 @@ using Img.Cli.Commands.Images.Formatting;
 using Img.Cli.Hosting;
 using Img.Engine.Content;
 using Img.Engine.Images;
+using Img.Engine.Oci;
 using Img.Engine.References;
 
 namespace Img.Cli.Commands.Images;
@@ -109,6 +110,9 @@ public sealed class LsCommand(string name = "ls") : ICommand
     {
         var id = resolved is null ? "" : noTrunc ? resolved.Id.ToString() : resolved.Id.ShortId;
         var size = await ImageSize.ComputeAsync(scope.Content, image.Target, HostPlatform.Current, cancellationToken);
+        // an index without this host's platform (built for others only): what all its platforms hold
+        if (size == 0 && MediaTypes.IsIndex(image.Target.MediaType))
+            size = await ImageSize.ComputeAsync(scope.Content, image.Target, null, cancellationToken);
         return new Row(
             reference.FamiliarName, reference.FamiliarRepository, reference.Tag ?? "<none>", id, image.Target.Digest,
             HumanUnits.Size(size),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Img.Engine.Execution.Emulation;
 using System.Text;
 using Img.Engine.Mounts;
 using Img.Engine.Native;
@@ -90,6 +91,8 @@ public sealed class RuncRuntime : IContainerRuntime
 
             ResolvedUser user = UserResolver.Resolve(rootfsDir, spec.User);
             EnsureCwd(rootfsDir, spec.Cwd);
+            // a program of another architecture needs QEMU through binfmt_misc: say so rather than "exec format error"
+            ForeignArchitectureCheck.Host.Check(rootfsDir, spec);
             var etc = _etc.For(spec);
             using (var fs = new FileStream(Path.Join(bundle, "config.json"), FileMode.CreateNew, FileAccess.Write))
             {

@@ -14,6 +14,7 @@ namespace Img.Engine.Worker.Export;
 public static class ImageDocuments
 {
     private static readonly JsonSerializerOptions Indented = new(ImageJson.Options) { WriteIndented = true, IndentSize = 3 };
+    private static readonly JsonSerializerOptions IndexIndented = new(ImageJson.Options) { WriteIndented = true, IndentSize = 2 };
 
     public static byte[] Config(ImageConfig config)
     {
@@ -50,6 +51,9 @@ public static class ImageDocuments
     }
 
     public static byte[] Manifest(ImageManifest manifest) => EscapeHtml(JsonSerializer.SerializeToUtf8Bytes(manifest, Indented));
+
+    /// <summary>An index of a multi-platform build: BuildKit indents it by two spaces (<c>MarshalIndent(idx, "", "  ")</c>).</summary>
+    public static byte[] Index(ImageIndex index) => EscapeHtml(JsonSerializer.SerializeToUtf8Bytes(index, IndexIndented));
 
     /// <summary>&lt;, &gt; and &amp; only occur inside JSON strings, so a byte replacement is exact.</summary>
     private static byte[] EscapeHtml(byte[] json)

@@ -14,6 +14,11 @@ public sealed record ConvertOptions
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary><c>--platform</c>; null = the build platform (and the base image's platform is kept).</summary>
     public Platform? TargetPlatform { get; init; }
+    /// <summary>
+    /// One of several platforms of a multi-platform build (BuildKit's <c>MultiPlatformRequested</c>):
+    /// progress names start with the stage's platform (<c>[linux/arm64 build 1/3] RUN make</c>).
+    /// </summary>
+    public bool MultiPlatform { get; init; }
     /// <summary>The platform the build runs on; null = this host (linux/amd64 or linux/arm64...).</summary>
     public Platform? BuildPlatform { get; init; }
     /// <summary>The Dockerfile's name as given by the user, for error messages.</summary>

@@ -39,7 +39,7 @@ internal static partial class CopyDispatcher
 
         var name = ProgressNames.Command(ctx, cfg.Instruction.Source.SourceCode, d.Env);
         var indexBefore = d.CommandIndex;
-        var description = ProgressNames.Prefix(d, name);
+        var description = ProgressNames.Prefix(d, name, d.Env);
         var chown = cfg.Chown.Length > 0 ? cfg.Chown : null;
         var excludes = cfg.ExcludePatterns;
         var contextSource = source is null ? ctx.Context : source.Root;
@@ -135,7 +135,7 @@ internal static partial class CopyDispatcher
             var copied = ctx.Graph.Add(new FileOp(null, actions),
                 new OpMetadata(description, d.StageName, d.IgnoreCache, line) { ProgressGroup = group });
             d.CommandIndex = indexBefore;
-            var linkDescription = ProgressNames.Prefix(d, "LINK " + name);
+            var linkDescription = ProgressNames.Prefix(d, "LINK " + name, d.Env);
             IReadOnlyList<OpInput> layers = d.Root is null ? [copied] : [d.Root, copied];
             d.Root = ctx.Graph.Add(new MergeOp(layers),
                 new OpMetadata(linkDescription, d.StageName, d.IgnoreCache, line) { ProgressGroup = group });

@@ -30,6 +30,8 @@ internal sealed class DispatchState
     /// <summary>The earlier stage this one is <c>FROM</c>, if any.</summary>
     public DispatchState? Base { get; set; }
     public Platform? Platform { get; set; }
+    /// <summary>Progress names start with <see cref="Platform"/> (a multi-platform build).</summary>
+    public bool PrefixPlatform { get; set; }
     public bool Unregistered { get; init; }
     public bool Dispatched { get; set; }
     public bool Resolved { get; set; }

@@ -54,7 +54,7 @@ internal static class RunDispatcher
         var descriptionEnv = env;
         foreach (var m in mounts.Where(m => m.Type == RunMountType.Secret && m.Env is not null))
             descriptionEnv = descriptionEnv.With(m.Env!, "****");
-        var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, customName, descriptionEnv));
+        var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, customName, descriptionEnv), descriptionEnv);
 
         // As BuildKit's llb: a step with ssh mounts gets SSH_AUTH_SOCK = the first one's target, unless it sets its own.
         var opEnv = env;

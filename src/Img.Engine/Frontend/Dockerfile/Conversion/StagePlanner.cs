@@ -47,6 +47,7 @@ internal static class StagePlanner
             total += stage.Commands.Count(c => c is AddInstruction or CopyInstruction or RunInstruction or WorkdirInstruction);
             d.CommandTotal = total;
             d.IgnoreCache = ctx.Options.NoCache;
+            d.PrefixPlatform = ctx.Options.MultiPlatform;
         }
     }
 

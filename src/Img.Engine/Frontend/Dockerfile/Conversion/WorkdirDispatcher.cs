@@ -15,7 +15,7 @@ internal static class WorkdirDispatcher
         var withLayer = false;
         if (wd != "/")
         {
-            var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, source?.Source.SourceCode ?? "WORKDIR " + path, d.Env));
+            var description = ProgressNames.Prefix(d, ProgressNames.Command(ctx, source?.Source.SourceCode ?? "WORKDIR " + path, d.Env), d.Env);
             var mkdir = new FileMkdirAction(wd, 493 /* 0755 */, MakeParents: true) 
             {
                 Chown = string.IsNullOrEmpty(d.Image.User) ? null : d.Image.User,

@@ -1,0 +1,24 @@
+using Img.Cli.Commands.Build.Caching;
+
+namespace Img.Cli.Commands.Build;
+
+/// <summary>
+/// What a build of several platforms can deliver, checked before anything runs (buildx refuses a
+/// docker archive of several platforms while it sets up the exporters, with these words).
+/// </summary>
+internal static class MultiPlatformOutputs
+{
+    /// <summary>buildx's message for <c>-o type=docker,dest=...</c> with several platforms.</summary>
+    public const string DockerArchiveRefused = "docker exporter does not support exporting manifest lists, use the oci exporter instead";
+
+    /// <exception cref="UserFacingException">An output or option that cannot take an index.</exception>
+    public static void Validate(IReadOnlyList<OutputSpec> outputs, IReadOnlyList<CacheSpec> cacheFrom, IReadOnlyList<CacheSpec> cacheTo, bool cluster)
+    {
+        if (outputs.Any(o => o.Type == OutputType.Docker))
+            throw new UserFacingException(DockerArchiveRefused);
+        if (cacheFrom.Count > 0 || cacheTo.Count > 0)
+            throw new UserFacingException("--cache-from and --cache-to are not supported yet for a build of several platforms");
+        if (cluster)
+            throw new UserFacingException("a build of several platforms is not supported yet with --cluster");
+    }
+}
