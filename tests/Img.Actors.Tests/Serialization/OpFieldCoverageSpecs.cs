@@ -24,6 +24,7 @@ public class OpFieldCoverageSpecs
         [typeof(FileOp)] = () => new FileOp(null, []),
         [typeof(MergeOp)] = () => new MergeOp([]),
         [typeof(ImageConfigOp)] = () => new ImageConfigOp(null, new ImageConfig { Os = "linux" }),
+        [typeof(ImageIndexOp)] = () => new ImageIndexOp([], [new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" }]),
         [typeof(FileCopyAction)] = () => new FileCopyAction(null, "a", "b"),
         [typeof(FileMkdirAction)] = () => new FileMkdirAction("/d", 0x1ed, false),
         [typeof(FileMkfileAction)] = () => new FileMkfileAction("/f", 0x1a4, "x"),
@@ -135,6 +136,7 @@ public class OpFieldCoverageSpecs
             IReadOnlyList<FileAction> l => l.Append(new FileRmAction("/changed", true, false)).ToArray(),
             IReadOnlyList<ExtraHost> l => l.Append(new ExtraHost("changed.example", "10.9.9.9")).ToArray(),
             IReadOnlyList<Ulimit> l => l.Append(new Ulimit("nproc", 7, 8)).ToArray(),
+            IReadOnlyList<Platform> l => l.Append(new Platform { Os = "linux", Architecture = "riscv64" }).ToArray(),
             null => underlying switch
             {
                 _ when underlying == typeof(string) => "changed",
