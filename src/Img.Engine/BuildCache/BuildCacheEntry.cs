@@ -33,6 +33,13 @@ public sealed record BuildCacheEntry(
     /// <summary>The parent snapshot's name, or null.</summary>
     public string? Parent => Snapshot?.Parent;
 
+    /// <summary>
+    /// The snapshots below this one: its parent and, for a merge, the snapshots it stacks (they are
+    /// its lower layers, as the parent is).
+    /// </summary>
+    public IEnumerable<string> Lowers =>
+        Snapshot is null ? [] : SnapshotLowers.Of(Snapshot);
+
     /// <summary>True when a plain <c>img prune</c> removes it.</summary>
     public bool Reclaimable => !InUse && !Internal;
 

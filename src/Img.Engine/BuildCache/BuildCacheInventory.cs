@@ -121,11 +121,17 @@ public static class BuildCacheInventory
     private static HashSet<string> Closure(IEnumerable<SnapshotInfo> roots, Dictionary<string, (ISnapshotter Snapshotter, SnapshotInfo Info)> byName)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var root in roots)
+        var pending = new Stack<SnapshotInfo>(roots);
+        while (pending.Count > 0)
         {
-            var current = root;
-            while (names.Add(current.Key) && current.Parent is { } parent && byName.TryGetValue(parent, out var p))
-                current = p.Info;
+            var current = pending.Pop();
+            if (!names.Add(current.Key))
+                continue;
+            foreach (var lower in SnapshotLowers.Of(current))
+            {
+                if (byName.TryGetValue(lower, out var l))
+                    pending.Push(l.Info);
+            }
         }
         return names;
     }

@@ -111,11 +111,11 @@ public abstract class SnapshotterBase : ISnapshotter
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Mount>> PrepareAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
-        Task.Run(() => Create(key, parent, SnapshotKind.Active, labels, ct), ct);
+        Task.Run(() => Create(key, parent, SnapshotKind.Active, labels, null, ct), ct);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Mount>> ViewAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
-        Task.Run(() => Create(key, parent, SnapshotKind.View, labels, ct), ct);
+        Task.Run(() => Create(key, parent, SnapshotKind.View, labels, null, ct), ct);
 
     /// <inheritdoc/>
     public Task<SnapshotInfo> CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
@@ -123,6 +123,39 @@ public abstract class SnapshotterBase : ISnapshotter
 
     /// <inheritdoc/>
     public Task RemoveAsync(string key, CancellationToken ct = default) => Task.Run(() => Remove(key), ct);
+
+    /// <inheritdoc/>
+    public Task<SnapshotInfo> MergeAsync(string name, IReadOnlyList<string> layers, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count < 2)
+            throw new ArgumentException("a merge stacks at least two snapshots", nameof(layers));
+        return Task.Run(() =>
+        {
+            // An active snapshot first, committed once filled: a crash mid-way leaves an active
+            // record of a dead process, which recovery removes, never a half-filled committed one.
+            string key = "merge-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var stack = layers.Skip(1).ToList();
+            Create(key, layers[0], SnapshotKind.Active, labels, stack, ct);
+            try
+            {
+                string id = Get(key).Id;
+                StackSnapshots(id, stack.Select(s => Get(s).Id).ToList(), ct);
+                return Commit(name, key, null);
+            }
+            catch
+            {
+                try
+                {
+                    Remove(key);
+                }
+                catch (SnapshotException)
+                {
+                }
+                throw;
+            }
+        }, ct);
+    }
 
     /// <inheritdoc/>
     public bool CommittedChainExists(string name)
@@ -138,6 +171,10 @@ public abstract class SnapshotterBase : ISnapshotter
             }
             SnapshotRecord? r = TryGet(key);
             if (r is null || r.Kind != SnapshotKind.Committed)
+            {
+                return false;
+            }
+            if (r.Stack is { } stack && !stack.All(CommittedChainExists))
             {
                 return false;
             }
@@ -184,12 +221,21 @@ public abstract class SnapshotterBase : ISnapshotter
     /// <summary>The mounts that present a snapshot. <paramref name="parentIds"/> lists the parent chain, nearest first.</summary>
     protected abstract IReadOnlyList<Mount> BuildMounts(string id, SnapshotKind kind, IReadOnlyList<string> parentIds);
 
+    /// <summary>
+    /// Fills an active merge snapshot, already prepared on the merge's parent, with the trees of
+    /// <paramref name="stackedIds"/> (bottom first). Overlay backends do nothing: the stacked
+    /// directories are lower layers of whatever is mounted on the merge.
+    /// </summary>
+    protected virtual void StackSnapshots(string id, IReadOnlyList<string> stackedIds, CancellationToken ct)
+    {
+    }
+
     /// <summary>The directory whose size <see cref="UsageAsync"/> reports.</summary>
     protected virtual string UsageDirectory(string id) => FsDirectory(id);
 
     // ---- implementation ----
 
-    private IReadOnlyList<Mount> Create(string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, CancellationToken ct)
+    private IReadOnlyList<Mount> Create(string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, List<string>? stack, CancellationToken ct)
     {
         ValidateKey(key);
         string id;
@@ -210,6 +256,14 @@ public abstract class SnapshotterBase : ISnapshotter
                 }
                 parentIds = ParentIds(parent);
             }
+            foreach (string stacked in stack ?? [])
+            {
+                SnapshotRecord s = TryGet(stacked, cached: false) ?? throw new SnapshotNotFoundException(stacked);
+                if (s.Kind != SnapshotKind.Committed)
+                {
+                    throw new SnapshotException($"snapshot {stacked} is not committed ({s.Kind.ToString().ToLowerInvariant()}); only committed snapshots can be merged");
+                }
+            }
             do
             {
                 id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
@@ -222,6 +276,7 @@ public abstract class SnapshotterBase : ISnapshotter
                 Id = id,
                 Kind = kind,
                 Parent = string.IsNullOrEmpty(parent) ? null : parent,
+                Stack = stack,
                 Created = now,
                 Updated = now,
                 Labels = labels is null ? new(StringComparer.Ordinal) : new(labels, StringComparer.Ordinal),
@@ -296,7 +351,7 @@ public abstract class SnapshotterBase : ISnapshotter
             SnapshotRecord r = Get(key);
             if (r.Kind == SnapshotKind.Committed)
             {
-                string[] children = ReadAllRecords().Where(c => c.Parent == key).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+                string[] children = ReadAllRecords().Where(c => c.Parent == key || c.Stack?.Contains(key) == true).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
                 if (children.Length > 0)
                 {
                     throw new SnapshotException($"cannot remove snapshot {key}: it is the parent of {string.Join(", ", children)}");
@@ -310,10 +365,19 @@ public abstract class SnapshotterBase : ISnapshotter
         DeleteSnapshotDirectory(id);
     }
 
+    /// <summary>
+    /// The directories below a snapshot on <paramref name="parent"/>, nearest first: the parent's,
+    /// then (for a merge) the chains of what it stacks, top first, then the parent's parent's...
+    /// </summary>
     private IReadOnlyList<string> ParentIds(string? parent)
     {
         var ids = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        AppendChain(parent, ids, new HashSet<string>(StringComparer.Ordinal));
+        return ids;
+    }
+
+    private void AppendChain(string? parent, List<string> ids, HashSet<string> seen)
+    {
         while (!string.IsNullOrEmpty(parent))
         {
             if (!seen.Add(parent))
@@ -322,9 +386,16 @@ public abstract class SnapshotterBase : ISnapshotter
             }
             SnapshotRecord p = TryGet(parent) ?? throw new SnapshotNotFoundException(parent);
             ids.Add(p.Id);
+            if (p.Stack is { } stack)
+            {
+                for (int i = stack.Count - 1; i >= 0; i--)
+                {
+                    // a chain may be stacked twice (and share a base): each walk has its own cycle check
+                    AppendChain(stack[i], ids, new HashSet<string>(seen, StringComparer.Ordinal));
+                }
+            }
             parent = p.Parent;
         }
-        return ids;
     }
 
     private SnapshotRecord Get(string key) => Recovered().TryGet(key) ?? throw new SnapshotNotFoundException(key);

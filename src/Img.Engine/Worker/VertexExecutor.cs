@@ -40,7 +40,7 @@ public sealed class VertexExecutor : IVertexExecutor
         _files = new FileOpExecutor(steps, options.FileOps);
         _localSession = new LocalBuildSession(options.LocalSources, options.Secrets);
         _http = new HttpSourceExecutor(steps, options.Http);
-        _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);
+        _merge = new MergeOpExecutor(steps);
         _exporter = new ImageExporter(options.Snapshotter, options.Content, Layers);
     }
 

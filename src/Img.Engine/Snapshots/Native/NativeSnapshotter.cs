@@ -6,7 +6,8 @@ namespace Img.Engine.Snapshots.Native;
 /// <summary>
 /// Snapshots as full copies: Prepare copies the parent's tree into the new snapshot (see
 /// <see cref="TreeCopier"/>) and hands out a bind mount of it; views bind the committed parent
-/// read-only without copying. Slower and larger than overlay, but works on any filesystem and
+/// read-only without copying; a merge copies the stacked trees over a copy of
+/// its parent. Slower and larger than overlay, but works on any filesystem and
 /// without overlay or FUSE support.
 /// </summary>
 public sealed class NativeSnapshotter : SnapshotterBase
@@ -32,6 +33,17 @@ public sealed class NativeSnapshotter : SnapshotterBase
         else
         {
             Posix.Chmod(fs, 0x1ED); // 0755
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void StackSnapshots(string id, IReadOnlyList<string> stackedIds, CancellationToken ct)
+    {
+        // Each native snapshot holds its whole tree: laying it over the copy of the parent is
+        // applying its layers, since a chain stacked by a merge never deletes what is below it.
+        foreach (string stacked in stackedIds)
+        {
+            TreeCopier.CopyOver(FsDirectory(stacked), FsDirectory(id), ct);
         }
     }
 
