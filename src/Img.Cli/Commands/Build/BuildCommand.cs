@@ -1,6 +1,7 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Commands.Build.Caching;
 using Img.Cli.Commands.Cluster;
+using Img.Cli.Commands.Images;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
@@ -105,10 +106,15 @@ public sealed class BuildCommand : ICommand
 
         return await StateScope.RunAsync(context, async scope =>
         {
+            var gc = AutomaticGc.LoadConfig(scope);
             var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
             var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
             var runner = new BuildRunner(context, scope, request with { Secrets = secrets }, display);
-            return await runner.RunAsync(cancellationToken);
+            var exitCode = await runner.RunAsync(cancellationToken);
+            // after the result is out, as buildkitd after each build; a cluster's cache is the cluster's
+            if (request.Cluster is null)
+                await AutomaticGc.RunAsync(scope, gc, context, cancellationToken);
+            return exitCode;
         }, cancellationToken);
     }
 
