@@ -62,7 +62,20 @@ public static class TomlReader
 
     private static string HeaderPath(string inside, int lineNo)
     {
-        var parts = inside.Split('.').Select(p => Key(p.Trim(), lineNo));
+        // dots inside quoted keys ([registry."docker.io"]) are part of the key
+        var parts = new List<string>();
+        var start = 0;
+        char? quote = null;
+        for (var i = 0; i <= inside.Length; i++)
+        {
+            if (i == inside.Length || (quote is null && inside[i] == '.'))
+            {
+                parts.Add(Key(inside[start..i].Trim(), lineNo));
+                start = i + 1;
+            }
+            else if (quote is { } q && inside[i] == q) quote = null;
+            else if (quote is null && inside[i] is '"' or '\'') quote = inside[i];
+        }
         return string.Join('.', parts);
     }
 
