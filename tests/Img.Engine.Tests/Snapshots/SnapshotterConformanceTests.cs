@@ -26,6 +26,9 @@ public abstract class SnapshotterConformanceTests : IDisposable
 
     protected virtual void CheckEnvironment() => Requirements.Root();
 
+    /// <summary>Overlay backends stack a merge's snapshots as lower directories; native copies them.</summary>
+    protected virtual bool MergesWithoutCopying => true;
+
     protected ISnapshotter Open() => Create(Root);
 
     public void Dispose()
@@ -172,6 +175,7 @@ public abstract class SnapshotterConformanceTests : IDisposable
             File.WriteAllText(Path.Join(m, "replaced"), "linked");
             Directory.CreateDirectory(Path.Join(m, "app/new"));
             File.WriteAllText(Path.Join(m, "app/new/f"), "new");
+            File.WriteAllBytes(Path.Join(m, "app/new/big"), new byte[64 * 1024]);
             Directory.CreateDirectory(Path.Join(m, "link"));
             File.WriteAllText(Path.Join(m, "link/inside"), "dir");
             Native.Posix.Chmod(Path.Join(m, "app"), 0x1C0); // 0700: the stacked directory's mode wins
@@ -182,6 +186,12 @@ public abstract class SnapshotterConformanceTests : IDisposable
         Assert.Equal(SnapshotKind.Committed, merged.Kind);
         Assert.Equal("v", merged.Labels["l"]);
         Assert.True(Snapshotter.CommittedChainExists("merged"));
+        var own = (await Snapshotter.UsageAsync("merged")).Size;
+        var stacked = (await Snapshotter.UsageAsync("linked")).Size;
+        if (MergesWithoutCopying)
+            Assert.True(own < stacked, $"the merge holds {own} bytes of its own, the stacked snapshot {stacked}: it copied");
+        else
+            Assert.True(own >= stacked, $"a native merge is a full tree ({own} bytes, stacked {stacked})");
 
         await CommitLayerAsync("after", "merged", m => File.WriteAllText(Path.Join(m, "after"), "a"));
         string vm = Dir.Sub("merged-view");
