@@ -91,6 +91,26 @@ public sealed class LinkTests(ImgFixture fixture)
         Assert.Contains("invalid missing user mount", result.Error);
     }
 
+    [Fact]
+    public async Task The_link_step_stacks_the_copy_without_copying_it_again()
+    {
+        var img = await fixture.NewStateAsync();
+        var ctx = ContextDir.Create(fixture, "FROM busybox\nCOPY --link big.txt /big.txt\nRUN test -s /big.txt\n", ("big.txt", new string('x', 300 * 1024)));
+        (await img.BuildAsync(ctx, "-t", "e2e/link-big")).AssertSuccess();
+        var du = (await img.RunAsync(["du"])).AssertSuccess().Out.Split('\n');
+        static long Size(string row)
+        {
+            var size = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+            var digits = new string(size.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray());
+            var factor = size[digits.Length..] switch { "B" => 1, "KiB" => 1024, "MiB" => 1 << 20, _ => 1 << 30 };
+            return (long)(double.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) * factor);
+        }
+        var copy = du.Single(r => r.EndsWith("[2/3] COPY --link big.txt /big.txt", StringComparison.Ordinal));
+        var link = du.Single(r => r.EndsWith("[2/3] LINK COPY --link big.txt /big.txt", StringComparison.Ordinal));
+        Assert.True(Size(copy) >= 300 * 1024, copy);
+        Assert.True(Size(link) < 64 * 1024, $"the LINK step holds a copy: {link}");
+    }
+
     /// <summary>The layer blob digests of the image's manifest, from <c>img save --format oci</c>.</summary>
     private static async Task<string[]> ManifestLayersAsync(ImgCli img, string image)
     {
