@@ -16,11 +16,13 @@ public static class BuildCacheInventory
     /// <param name="snapshotters">Every snapshotter with data in the state directory.</param>
     /// <param name="imageBlobs">Blobs reachable from the local images: base layers unpacked from them are <see cref="BuildCacheEntry.Internal"/>.</param>
     /// <param name="cacheMounts">The <c>RUN --mount=type=cache</c> directories' root (<c>CacheMountStore.RootIn</c>), or null.</param>
+    /// <param name="uses">Cache hits by snapshot name (<see cref="BuildCacheUsage"/>): a hit makes an entry used then.</param>
     public static async Task<IReadOnlyList<BuildCacheEntry>> ComputeAsync(
         IReadOnlyList<CachedResult> records,
         IReadOnlyList<ISnapshotter> snapshotters,
         IReadOnlySet<Digest> imageBlobs,
         string? cacheMounts,
+        IReadOnlyDictionary<string, CacheUse> uses,
         CancellationToken cancellationToken)
     {
         var snapshots = new List<(ISnapshotter Snapshotter, SnapshotInfo Info)>();
@@ -67,9 +69,12 @@ public static class BuildCacheInventory
             var usage = await snapshotter.UsageAsync(info.Key, cancellationToken).ConfigureAwait(false);
             var own = attached.TryGetValue(info.Key, out var list) ? (IReadOnlyList<CachedResult>)list : [];
             var lastUsed = own.Select(r => r.RecordedAt).Append(info.Updated).Max();
+            var use = uses.GetValueOrDefault(info.Key);
+            if (use is not null && use.LastUsed > lastUsed)
+                lastUsed = use.LastUsed;
             var type = info.Labels.ContainsKey(SnapshotLabels.LayerDiffId) ? BuildCacheEntryType.SourceImage : BuildCacheEntryType.Regular;
             entries.Add(new BuildCacheEntry(info.Key, type, snapshotter, info, own, usage.Size, info.Created, lastUsed,
-                Describe(info), inUse.Contains(info.Key), internalNames.Contains(info.Key)));
+                Describe(info), inUse.Contains(info.Key), internalNames.Contains(info.Key), UsageCount: use?.Count ?? 0));
         }
         entries.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
         entries.AddRange(recordOnly.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal));
@@ -121,11 +126,17 @@ public static class BuildCacheInventory
     private static HashSet<string> Closure(IEnumerable<SnapshotInfo> roots, Dictionary<string, (ISnapshotter Snapshotter, SnapshotInfo Info)> byName)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var root in roots)
+        var pending = new Stack<SnapshotInfo>(roots);
+        while (pending.Count > 0)
         {
-            var current = root;
-            while (names.Add(current.Key) && current.Parent is { } parent && byName.TryGetValue(parent, out var p))
-                current = p.Info;
+            var current = pending.Pop();
+            if (!names.Add(current.Key))
+                continue;
+            foreach (var lower in SnapshotLowers.Of(current))
+            {
+                if (byName.TryGetValue(lower, out var l))
+                    pending.Push(l.Info);
+            }
         }
         return names;
     }

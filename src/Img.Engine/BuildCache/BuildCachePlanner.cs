@@ -5,7 +5,7 @@ namespace Img.Engine.BuildCache;
 /// in use; base image layers of local images only with <see cref="BuildCachePruneOptions.All"/>;
 /// with <c>until</c> only older entries; with <c>keep-storage</c> the most recently used entries
 /// stay as long as the kept total fits. A kept snapshot keeps its ancestors (they are its lower
-/// layers). Dangling records are always removed: they cannot serve a build.
+/// layers: parents, and the snapshots a merge stacks). Dangling records are always removed: they cannot serve a build.
 /// </summary>
 public static class BuildCachePlanner
 {
@@ -49,14 +49,22 @@ public static class BuildCachePlanner
         return new BuildCachePrunePlan(ordered);
     }
 
-    /// <summary>The entry, then its parent snapshot's entry, and so on.</summary>
+    /// <summary>The entry, then the entries of the snapshots below it (parents, and what a merge stacks), each once.</summary>
     private static IEnumerable<BuildCacheEntry> WithAncestors(BuildCacheEntry entry, Dictionary<string, BuildCacheEntry> bySnapshot)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (BuildCacheEntry? e = entry; e is not null; e = e.Parent is { } p && bySnapshot.TryGetValue(p, out var parent) ? parent : null)
+        var pending = new Stack<BuildCacheEntry>();
+        pending.Push(entry);
+        while (pending.Count > 0)
         {
-            if (!seen.Add(e.Id)) yield break;
+            var e = pending.Pop();
+            if (!seen.Add(e.Id)) continue;
             yield return e;
+            foreach (var lower in e.Lowers)
+            {
+                if (bySnapshot.TryGetValue(lower, out var l))
+                    pending.Push(l);
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Img.Engine.Mounts;
 using Img.Engine.Snapshots.Storage;
 
@@ -47,15 +48,41 @@ public sealed class DirectorySnapshotter : ISnapshotter
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Mount>> PrepareAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
-        Task.Run(() => Create(key, parent, SnapshotKind.Active, labels, ct), ct);
+        Task.Run(() => Create(key, parent, SnapshotKind.Active, labels, stack: null, ct).Mounts, ct);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Mount>> ViewAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
-        Task.Run(() => Create(key, parent, SnapshotKind.View, labels, ct), ct);
+        Task.Run(() => Create(key, parent, SnapshotKind.View, labels, stack: null, ct).Mounts, ct);
 
     /// <inheritdoc/>
     public Task<SnapshotInfo> CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
         Task.Run(() => _store.Commit(name, key, labels).ToInfo(), ct);
+
+    /// <inheritdoc/>
+    public Task<SnapshotInfo> MergeAsync(string name, IReadOnlyList<string> layers, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count < 2)
+            throw new ArgumentException("a merge stacks at least two snapshots", nameof(layers));
+        return Task.Run(() =>
+        {
+            // An active snapshot first, committed once filled: a crash mid-way leaves an active
+            // record of a dead process, which recovery removes, never a half-filled committed one.
+            var key = "merge-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var stack = layers.Skip(1).ToList();
+            var (record, _) = Create(key, layers[0], SnapshotKind.Active, labels, stack, ct);
+            try
+            {
+                _backend.StackSnapshots(_directories, record.Id, stack.Select(s => _store.Get(s).Id).ToList(), ct);
+                return _store.Commit(name, key, null).ToInfo();
+            }
+            catch
+            {
+                _store.Discard(key, record.Id, _directories.Delete);
+                throw;
+            }
+        }, ct);
+    }
 
     /// <inheritdoc/>
     public Task RemoveAsync(string key, CancellationToken ct = default) => Task.Run(() =>
@@ -82,9 +109,10 @@ public sealed class DirectorySnapshotter : ISnapshotter
     /// <summary>Nothing to release: every operation opens and closes what it uses.</summary>
     public void Dispose() => GC.SuppressFinalize(this);
 
-    private IReadOnlyList<Mount> Create(string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, CancellationToken ct)
+    private (SnapshotRecord Record, IReadOnlyList<Mount> Mounts) Create(
+        string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, IReadOnlyList<string>? stack, CancellationToken ct)
     {
-        var (record, parentIds) = _store.Create(key, parent, kind, labels, _directories.Exists);
+        var (record, parentIds) = _store.Create(key, parent, kind, labels, _directories.Exists, stack);
         try
         {
             // A view of a committed snapshot presents that snapshot's tree and has no data of its
@@ -95,7 +123,7 @@ public sealed class DirectorySnapshotter : ISnapshotter
                 Directory.CreateDirectory(_directories.Of(record.Id));
                 _backend.CreateSnapshot(_directories, record.Id, kind, parentIds, ct);
             }
-            return _backend.Mounts(_directories, record.Id, kind, parentIds);
+            return (record, _backend.Mounts(_directories, record.Id, kind, parentIds));
         }
         catch
         {

@@ -19,6 +19,14 @@ public interface ISnapshotBackend
     /// </summary>
     void CreateSnapshot(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds, CancellationToken ct);
 
+    /// <summary>
+    /// Fills an active merge snapshot, already made by <see cref="CreateSnapshot"/> on the merge's
+    /// parent, with the trees of <paramref name="stackedIds"/> (committed, bottom first). Whatever
+    /// is made on the merge later gets the stacked chains in its parent ids (between the merge's
+    /// and its parent's), so a backend that mounts the whole chain has nothing to do here.
+    /// </summary>
+    void StackSnapshots(SnapshotDirectories directories, string id, IReadOnlyList<string> stackedIds, CancellationToken ct);
+
     /// <summary>The mounts that present a snapshot.</summary>
     IReadOnlyList<Mount> Mounts(SnapshotDirectories directories, string id, SnapshotKind kind, IReadOnlyList<string> parentIds);
 

@@ -52,6 +52,15 @@ public interface ISnapshotter : IDisposable
     /// <summary>Turns the active snapshot <paramref name="key"/> into the committed snapshot <paramref name="name"/>. The snapshot must be unmounted.</summary>
     Task<SnapshotInfo> CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default);
 
+    /// <summary>
+    /// Commits <paramref name="name"/> as the stack of the committed snapshots
+    /// <paramref name="layers"/> (bottom first; BuildKit's merge): the first is its parent and every
+    /// further one's tree lies above it, as if its layers were applied in order. Overlay backends
+    /// stack the directories without copying; native copies. A stacked snapshot cannot be removed
+    /// while the merge exists.
+    /// </summary>
+    Task<SnapshotInfo> MergeAsync(string name, IReadOnlyList<string> layers, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default);
+
     /// <summary>Removes a snapshot and its data; refused for a committed snapshot that still has children.</summary>
     Task RemoveAsync(string key, CancellationToken ct = default);
 

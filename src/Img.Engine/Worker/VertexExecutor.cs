@@ -44,7 +44,7 @@ public sealed class VertexExecutor : IVertexExecutor
         _localSession = new LocalBuildSession(options.LocalSources, options.Secrets, options.SshAgents);
         _http = new HttpSourceExecutor(steps, options.Http);
         _git = new GitSourceExecutor(steps, Path.Join(scratch, "git"));
-        _merge = new MergeOpExecutor(steps, options.Content, Layers, options.Export);
+        _merge = new MergeOpExecutor(steps);
         _exporter = new ImageExporter(options.Snapshotter, options.Content, Layers);
         _indexes = new ImageIndexExporter(options.Content);
     }

@@ -1,3 +1,4 @@
+using Img.Engine.BuildCache;
 using Img.Engine.Content;
 using Img.Engine.Execution.Runc;
 using Img.Engine.Images;
@@ -22,12 +23,13 @@ public sealed class NodeEngine : IAsyncDisposable
     // Executions left running get this long to stop and clean up (runc kill retries for up to 10 s).
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private NodeEngine(SnapshotterSelection snapshotter, VertexExecutor executor, IContentStore content, string scratch)
+    private NodeEngine(SnapshotterSelection snapshotter, VertexExecutor executor, IContentStore content, string scratch, BuildCacheUsage usage)
     {
+        Usage = usage;
         Snapshotter = snapshotter;
         Executor = executor;
         Executions = new DrainingVertexExecutor(executor);
-        Availability = new SnapshotAvailability(snapshotter.Snapshotter);
+        Availability = new UsageRecordingAvailability(new SnapshotAvailability(snapshotter.Snapshotter), usage);
         Publisher = new ResultPublisher(snapshotter.Snapshotter, content, executor.Layers);
         Fetcher = new ResultFetcher(snapshotter.Snapshotter, content, executor.Layers, scratch);
         Imports = new ImportedResultFetcher(content, Fetcher);
@@ -53,7 +55,10 @@ public sealed class NodeEngine : IAsyncDisposable
     /// <summary>The executor actors call: every execution is tracked for <see cref="DisposeAsync"/>.</summary>
     public DrainingVertexExecutor Executions { get; }
 
-    /// <summary>Whether a recorded result's snapshot is still here.</summary>
+    /// <summary>The cache hits of this process, written when it is disposed (gc and prune go by last use).</summary>
+    public BuildCacheUsage Usage { get; }
+
+    /// <summary>Whether a recorded result's snapshot is still here (each hit it answers for is noted in <see cref="Usage"/>).</summary>
     public IResultAvailability Availability { get; }
 
     /// <param name="backend">auto, overlayfs, native or fuse-overlayfs.</param>
@@ -74,7 +79,7 @@ public sealed class NodeEngine : IAsyncDisposable
             Secrets = secrets ?? new Dictionary<string, string>(),
             SshAgents = sshAgents ?? new Dictionary<string, string>(),
         });
-        return new NodeEngine(snapshotter, executor, content, ScratchOf(state));
+        return new NodeEngine(snapshotter, executor, content, ScratchOf(state), new BuildCacheUsage(BuildCacheUsage.PathIn(state.Root)));
     }
 
     /// <summary>Stops what still runs (the actors are gone by then, so nothing new starts) and waits for its cleanup.</summary>
@@ -83,5 +88,13 @@ public sealed class NodeEngine : IAsyncDisposable
         await Executions.StopAsync(DrainTimeout).ConfigureAwait(false);
         Executions.Dispose();
         Snapshotter.Snapshotter.Dispose();
+        try
+        {
+            Usage.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // last-use times are advice for gc; the entries' write times still count
+        }
     }
 }

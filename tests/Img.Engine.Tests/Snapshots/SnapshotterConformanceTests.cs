@@ -26,6 +26,9 @@ public abstract class SnapshotterConformanceTests : IDisposable
 
     protected virtual void CheckEnvironment() => Requirements.Root();
 
+    /// <summary>Overlay backends stack a merge's snapshots as lower directories; native copies them.</summary>
+    protected virtual bool MergesWithoutCopying => true;
+
     protected ISnapshotter Open() => Create(Root);
 
     public void Dispose()
@@ -154,6 +157,86 @@ public abstract class SnapshotterConformanceTests : IDisposable
         await Snapshotter.RemoveAsync("base");
         Assert.Empty(Snapshotter.Walk());
         Assert.Empty(Directory.GetDirectories(Path.Join(Snapshotter.Root, "snapshots")));
+    }
+
+    [Fact]
+    public async Task A_merge_stacks_a_scratch_snapshot_over_a_chain_and_later_steps_build_on_it()
+    {
+        await CommitLayerAsync("base", null, m =>
+        {
+            File.WriteAllText(Path.Join(m, "keep"), "base");
+            File.WriteAllText(Path.Join(m, "replaced"), "base");
+            Directory.CreateDirectory(Path.Join(m, "app/old"));
+            File.WriteAllText(Path.Join(m, "app/old/f"), "old");
+            File.CreateSymbolicLink(Path.Join(m, "link"), "/app");
+        });
+        await CommitLayerAsync("linked", null, m =>
+        {
+            File.WriteAllText(Path.Join(m, "replaced"), "linked");
+            Directory.CreateDirectory(Path.Join(m, "app/new"));
+            File.WriteAllText(Path.Join(m, "app/new/f"), "new");
+            File.WriteAllBytes(Path.Join(m, "app/new/big"), new byte[64 * 1024]);
+            Directory.CreateDirectory(Path.Join(m, "link"));
+            File.WriteAllText(Path.Join(m, "link/inside"), "dir");
+            Native.Posix.Chmod(Path.Join(m, "app"), 0x1C0); // 0700: the stacked directory's mode wins
+        });
+
+        var merged = await Snapshotter.MergeAsync("merged", ["base", "linked"], new Dictionary<string, string> { ["l"] = "v" });
+        Assert.Equal("base", merged.Parent);
+        Assert.Equal(SnapshotKind.Committed, merged.Kind);
+        Assert.Equal("v", merged.Labels["l"]);
+        Assert.True(Snapshotter.CommittedChainExists("merged"));
+        var own = (await Snapshotter.UsageAsync("merged")).Size;
+        var stacked = (await Snapshotter.UsageAsync("linked")).Size;
+        if (MergesWithoutCopying)
+            Assert.True(own < stacked, $"the merge holds {own} bytes of its own, the stacked snapshot {stacked}: it copied");
+        else
+            Assert.True(own >= stacked, $"a native merge is a full tree ({own} bytes, stacked {stacked})");
+
+        await CommitLayerAsync("after", "merged", m => File.WriteAllText(Path.Join(m, "after"), "a"));
+        string vm = Dir.Sub("merged-view");
+        using (Mounter.MountAt(await Snapshotter.ViewAsync("v", "after"), vm))
+        {
+            Assert.Equal("base", File.ReadAllText(Path.Join(vm, "keep")));
+            Assert.Equal("linked", File.ReadAllText(Path.Join(vm, "replaced")));
+            Assert.Equal("old", File.ReadAllText(Path.Join(vm, "app/old/f")));
+            Assert.Equal("new", File.ReadAllText(Path.Join(vm, "app/new/f")));
+            Assert.Equal(0x1C0u, Native.Posix.LStat(Path.Join(vm, "app")).Permissions);
+            Assert.False(Native.Posix.LStat(Path.Join(vm, "link")).IsSymlink); // a directory over a symlink replaces it
+            Assert.Equal("dir", File.ReadAllText(Path.Join(vm, "link/inside")));
+            Assert.Equal("a", File.ReadAllText(Path.Join(vm, "after")));
+        }
+        await Snapshotter.RemoveAsync("v");
+
+        // what a merge stacks stays as long as the merge does
+        var e = await Assert.ThrowsAsync<SnapshotException>(() => Snapshotter.RemoveAsync("linked"));
+        Assert.Contains("merged", e.Message);
+        await Snapshotter.RemoveAsync("after");
+        await Snapshotter.RemoveAsync("merged");
+        await Snapshotter.RemoveAsync("linked");
+        await Snapshotter.RemoveAsync("base");
+        Assert.Empty(Snapshotter.Walk());
+    }
+
+    [Fact]
+    public async Task A_merge_survives_reopening_and_refuses_uncommitted_layers()
+    {
+        await CommitLayerAsync("base", null, m => File.WriteAllText(Path.Join(m, "b"), "b"));
+        await CommitLayerAsync("top", null, m => File.WriteAllText(Path.Join(m, "t"), "t"));
+        await Snapshotter.PrepareAsync("active", "base");
+        await Assert.ThrowsAsync<SnapshotException>(() => Snapshotter.MergeAsync("bad", ["base", "active"]));
+        await Assert.ThrowsAsync<SnapshotNotFoundException>(() => Snapshotter.MergeAsync("bad", ["base", "missing"]));
+        Assert.DoesNotContain(Snapshotter.Walk(), s => s.Key != "base" && s.Key != "top" && s.Key != "active");
+        await Snapshotter.MergeAsync("merged", ["base", "top"]);
+
+        Snapshotter.Dispose();
+        Snapshotter = Open();
+        string vm = Dir.Sub("reopened");
+        using (Mounter.MountAt(await Snapshotter.ViewAsync("v", "merged"), vm))
+        {
+            Assert.Equal("b", File.ReadAllText(Path.Join(vm, "b")));
+            Assert.Equal("t", File.ReadAllText(Path.Join(vm, "t")));
+        }
     }
 
     [Fact]

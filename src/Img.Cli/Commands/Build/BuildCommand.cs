@@ -1,6 +1,7 @@
 using Img.Cli.CommandLine;
 using Img.Cli.Commands.Build.Caching;
 using Img.Cli.Commands.Cluster;
+using Img.Cli.Commands.Images;
 using Img.Cli.Commands.Registry;
 using Img.Cli.Hosting;
 using Img.Cli.Progress;
@@ -148,8 +149,10 @@ public sealed class BuildCommand : ICommand
 
         return await StateScope.RunAsync(context, async scope =>
         {
+            var gc = AutomaticGc.LoadConfig(scope);
             string? checkout = null;
             using var agents = await SshKeyAgent.StartAsync(ssh, context.ResolvePath, Path.Join(scope.TempRoot, "ssh"), cancellationToken);
+            int exitCode;
             try
             {
                 if (gitContext is not null)
@@ -161,13 +164,17 @@ public sealed class BuildCommand : ICommand
                 var secrets = SecretSpec.Parse(args.Values(Secret.Name), Path.Join(scope.TempRoot, "secrets"));
                 var display = ProgressWriterFactory.Create(quiet ? ProgressMode.Quiet : progress, context.Error, context.StderrIsTerminal);
                 var runner = new BuildRunner(context, scope, request with { Secrets = secrets, SshAgents = agents.Sockets }, display);
-                return await runner.RunAsync(cancellationToken);
+                exitCode = await runner.RunAsync(cancellationToken);
             }
             finally
             {
                 if (checkout is not null && Directory.Exists(checkout))
                     Directory.Delete(checkout, recursive: true);
             }
+            // after the result is out, as buildkitd after each build; a cluster's cache is the cluster's
+            if (request.Cluster is null)
+                await AutomaticGc.RunAsync(scope, gc, context, cancellationToken);
+            return exitCode;
         }, cancellationToken);
     }
 

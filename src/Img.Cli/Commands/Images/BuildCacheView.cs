@@ -53,7 +53,8 @@ internal sealed class BuildCacheView : IAsyncDisposable
                     .ToList();
             }
             var imageBlobs = await new GarbageCollector(scope.Content, scope.Images).MarkAsync(null, cancellationToken);
-            var entries = await BuildCacheInventory.ComputeAsync(records, snapshotters, imageBlobs, CacheMountStore.RootIn(scope.State), cancellationToken);
+            var entries = await BuildCacheInventory.ComputeAsync(records, snapshotters, imageBlobs, CacheMountStore.RootIn(scope.State),
+                BuildCacheUsage.Load(BuildCacheUsage.PathIn(scope.State.Root)), cancellationToken);
             return new BuildCacheView(client, snapshotters, entries, records);
         }
         catch

@@ -4,8 +4,6 @@ using Img.Cli.Hosting;
 using Img.Engine.BuildCache;
 using Img.Engine.Frontend.Dockerfile.Instructions;
 using GoDuration = Img.Engine.Text.GoDuration;
-using Img.Engine.Images;
-using Img.Engine.Oci;
 
 namespace Img.Cli.Commands.Images;
 
@@ -61,51 +59,23 @@ public sealed class PruneCommand : ICommand
 
         return StateScope.RunAsync(context, async scope =>
         {
-            var exitCode = 0;
-            long reclaimed = 0;
-            IReadOnlyList<Descriptor> stillRecorded;
+            BuildCacheRemovalResult removal;
             await using (var cache = await BuildCacheView.OpenAsync(scope, cancellationToken))
             {
                 var plan = BuildCachePlanner.Plan(cache.Entries, options);
-                var forgotten = new HashSet<string>(StringComparer.Ordinal);
-                if (cache.Client is { } client && plan.Keys.Count > 0)
-                {
-                    foreach (var answer in await client.ForgetAsync(plan.Keys, cancellationToken))
-                    {
-                        if (answer.Forgotten)
-                            forgotten.Add(answer.Key.Value);
-                        else
-                            await context.Error.WriteLineAsync($"WARNING: build cache record {answer.Key} was not removed: {answer.Error}");
-                    }
-                }
-                // a snapshot whose record could not be deleted stays: a record never points at nothing
-                var removable = plan with { Entries = plan.Entries.Where(e => e.Keys.All(k => forgotten.Contains(k.Value))).ToList() };
-                var result = await BuildCachePruner.RemoveSnapshotsAsync(removable, cancellationToken);
-                foreach (var failure in result.Failures)
-                    await context.Error.WriteLineAsync("WARNING: could not remove snapshot " + failure);
-                if (result.Failures.Count > 0 || forgotten.Count < plan.Keys.Count)
-                    exitCode = 1;
-                if (result.Removed.Count > 0)
-                {
-                    await context.Out.WriteLineAsync("Deleted build cache objects:");
-                    foreach (var entry in result.Removed)
-                        await context.Out.WriteLineAsync(entry.Id);
-                    await context.Out.WriteLineAsync();
-                }
-                reclaimed += result.BytesFreed;
-                // blobs that kept cache records still name (exported layers, images of untagged builds) stay
-                stillRecorded = cache.Records.Where(r => !forgotten.Contains(r.Key.Value))
-                    .SelectMany(r => new[] { r.Result.Layer, r.Result.Image })
-                    .OfType<Descriptor>()
-                    .ToList();
+                removal = await BuildCacheRemoval.RunAsync(scope, cache, plan, context.Error, cancellationToken);
             }
-
-            var blobs = await new GarbageCollector(scope.Content, scope.Images).CollectAsync(stillRecorded, false, cancellationToken);
-            foreach (var blob in blobs.Removed.OrderBy(b => b.Digest))
+            if (removal.Removed.Count > 0)
+            {
+                await context.Out.WriteLineAsync("Deleted build cache objects:");
+                foreach (var entry in removal.Removed)
+                    await context.Out.WriteLineAsync(entry.Id);
+                await context.Out.WriteLineAsync();
+            }
+            foreach (var blob in removal.BlobsRemoved)
                 await context.Out.WriteLineAsync($"Deleted: {blob.Digest}");
-            reclaimed += blobs.BytesFreed;
-            await context.Out.WriteLineAsync("Total reclaimed space: " + HumanUnits.Size(reclaimed));
-            return exitCode;
+            await context.Out.WriteLineAsync("Total reclaimed space: " + HumanUnits.Size(removal.BytesFreed));
+            return removal.Failed ? 1 : 0;
         }, cancellationToken);
     }
 }

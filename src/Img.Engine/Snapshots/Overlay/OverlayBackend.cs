@@ -6,7 +6,7 @@ namespace Img.Engine.Snapshots.Overlay;
 /// <summary>
 /// The backend of snapshots as kernel overlayfs layers: each snapshot's <c>fs/</c> is an upper directory;
 /// an active snapshot is mounted as <c>overlay</c> with the parent chain as <c>lowerdir</c>
-/// (nearest first) and its own <c>upperdir</c>/<c>workdir</c>; with no parent it is a plain
+/// (nearest first; a merge in the chain adds the chains it stacks, so a merge copies nothing) and its own <c>upperdir</c>/<c>workdir</c>; with no parent it is a plain
 /// bind mount. Views of one parent bind the parent read-only. Inside a user namespace the
 /// <c>userxattr</c> option is added (kernel 5.11+), so whiteouts and opaque markers use
 /// <c>user.overlay.*</c> xattrs.
@@ -53,6 +53,15 @@ public class OverlayBackend(bool volatileMounts = true) : ISnapshotBackend
         {
             Directory.CreateDirectory(WorkDirectory(directories, id));
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Nothing to copy: the merge's own upper directory stays empty and what is made on the merge
+    /// lists the stacked chains among its lower directories (the store's parent ids).
+    /// </remarks>
+    public void StackSnapshots(SnapshotDirectories directories, string id, IReadOnlyList<string> stackedIds, CancellationToken ct)
+    {
     }
 
     /// <inheritdoc/>

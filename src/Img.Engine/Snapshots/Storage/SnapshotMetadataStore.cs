@@ -124,27 +124,43 @@ internal sealed class SnapshotMetadataStore
     public IReadOnlyList<SnapshotRecord> Walk() =>
         Recovered().ReadAll().OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
 
-    /// <summary>The data ids of <paramref name="parent"/> and its parents, nearest first; empty for none.</summary>
+    /// <summary>
+    /// The data ids below a snapshot on <paramref name="parent"/>, nearest first; empty for none:
+    /// the parent's, then (for a merge) the chains of what it stacks, top first, then the parent's
+    /// parent's... This is the order of overlay lower directories.
+    /// </summary>
     /// <exception cref="SnapshotException">A parent is missing, or the chain has a cycle.</exception>
     public IReadOnlyList<string> ParentIds(string? parent)
     {
         var ids = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        AppendChain(parent, ids, new HashSet<string>(StringComparer.Ordinal));
+        return ids;
+    }
+
+    private void AppendChain(string? parent, List<string> ids, HashSet<string> seen)
+    {
         while (!string.IsNullOrEmpty(parent))
         {
             if (!seen.Add(parent))
                 throw new SnapshotException($"snapshot parent cycle at {parent}");
             var p = TryGet(parent) ?? throw new SnapshotNotFoundException(parent);
             ids.Add(p.Id);
+            if (p.Stack is { } stack)
+            {
+                for (var i = stack.Count - 1; i >= 0; i--)
+                {
+                    // a chain may be stacked twice (and share a base): each walk has its own cycle check
+                    AppendChain(stack[i], ids, new HashSet<string>(seen, StringComparer.Ordinal));
+                }
+            }
             parent = p.Parent;
         }
-        return ids;
     }
 
     /// <summary>
-    /// True when <paramref name="name"/> and every parent are committed records, checked on disk
-    /// (another process may have removed one). Does not wait for recovery, which never removes
-    /// committed records.
+    /// True when <paramref name="name"/> and every parent (and every chain a merge stacks) are
+    /// committed records, checked on disk (another process may have removed one). Does not wait
+    /// for recovery, which never removes committed records.
     /// </summary>
     public bool CommittedChainExists(string name)
     {
@@ -159,6 +175,8 @@ internal sealed class SnapshotMetadataStore
             var r = TryGet(key);
             if (r is null || r.Kind != SnapshotKind.Committed)
                 return false;
+            if (r.Stack is { } stack && !stack.All(CommittedChainExists))
+                return false;
             key = r.Parent;
         }
         return true;
@@ -166,11 +184,15 @@ internal sealed class SnapshotMetadataStore
 
     /// <summary>
     /// Records a new active snapshot or view owned by this process, with a fresh data id that
-    /// <paramref name="idInUse"/> does not know. Returns the record and the parent chain's ids.
+    /// <paramref name="idInUse"/> does not know. Returns the record and the parent chain's ids
+    /// (without <paramref name="stack"/>: what a merge stacks lies above its parent, only what is
+    /// made on the merge sees it).
     /// </summary>
-    /// <exception cref="SnapshotException">The key exists, or the parent is not committed.</exception>
+    /// <param name="stack">For a merge: the committed snapshots it stacks on <paramref name="parent"/>, bottom first.</param>
+    /// <exception cref="SnapshotException">The key exists, or the parent or a stacked snapshot is not committed.</exception>
     public (SnapshotRecord Record, IReadOnlyList<string> ParentIds) Create(
-        string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, Func<string, bool> idInUse)
+        string key, string? parent, SnapshotKind kind, IReadOnlyDictionary<string, string>? labels, Func<string, bool> idInUse,
+        IReadOnlyList<string>? stack = null)
     {
         ValidateKey(key);
         using var held = Lock();
@@ -183,6 +205,13 @@ internal sealed class SnapshotMetadataStore
             if (p.Kind != SnapshotKind.Committed)
                 throw new SnapshotException($"parent {parent} is not a committed snapshot ({p.Kind.ToString().ToLowerInvariant()})");
             parentIds = ParentIds(parent);
+        }
+        foreach (var stacked in stack ?? [])
+        {
+            // from disk, as the parent: under the lock, so no other process removes it before the record names it
+            var s = TryGet(stacked, cached: false) ?? throw new SnapshotNotFoundException(stacked);
+            if (s.Kind != SnapshotKind.Committed)
+                throw new SnapshotException($"snapshot {stacked} is not committed ({s.Kind.ToString().ToLowerInvariant()}); only committed snapshots can be merged");
         }
         string id;
         do
@@ -197,6 +226,7 @@ internal sealed class SnapshotMetadataStore
             Id = id,
             Kind = kind,
             Parent = string.IsNullOrEmpty(parent) ? null : parent,
+            Stack = stack?.ToList(),
             Created = now,
             Updated = now,
             Labels = labels is null ? new(StringComparer.Ordinal) : new(labels, StringComparer.Ordinal),
@@ -241,14 +271,15 @@ internal sealed class SnapshotMetadataStore
     }
 
     /// <summary>Deletes the record of <paramref name="key"/> and returns it; its data is the caller's to delete, after.</summary>
-    /// <exception cref="SnapshotException">A committed snapshot that is still a parent.</exception>
+    /// <exception cref="SnapshotException">A committed snapshot that is still a parent, or that a merge stacks.</exception>
     public SnapshotRecord Remove(string key)
     {
         using var held = Lock();
         var r = Get(key);
         if (r.Kind == SnapshotKind.Committed)
         {
-            var children = ReadAll().Where(c => c.Parent == key).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
+            // a merge's lower layers include what it stacks: those are its parents too
+            var children = ReadAll().Where(c => c.Parent == key || c.Stack?.Contains(key) == true).Select(c => c.Key).Order(StringComparer.Ordinal).ToArray();
             if (children.Length > 0)
                 throw new SnapshotException($"cannot remove snapshot {key}: it is the parent of {string.Join(", ", children)}");
         }

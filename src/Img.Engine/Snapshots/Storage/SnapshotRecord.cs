@@ -11,6 +11,14 @@ internal sealed record SnapshotRecord
     [JsonPropertyName("parent")] public string? Parent { get; init; }
     [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
     [JsonPropertyName("updated")] public DateTimeOffset Updated { get; init; }
+    /// <summary>
+    /// A merge snapshot's stacked snapshots (committed names, bottom first), between it and its
+    /// parent: their chains are its lower layers above the parent's. Null for every other snapshot.
+    /// </summary>
+    [JsonPropertyName("stack")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Stack { get; init; }
+
     [JsonPropertyName("labels")] public Dictionary<string, string> Labels { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Process that owns an active snapshot or view (pid and its start time in clock ticks).</summary>

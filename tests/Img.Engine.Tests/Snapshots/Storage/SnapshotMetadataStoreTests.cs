@@ -222,6 +222,120 @@ public sealed class SnapshotMetadataStoreTests : IDisposable
         Assert.Equal(done, reopened.Get("done").Id);
     }
 
+    private string Merged(SnapshotMetadataStore store, string name, string parent, params string[] stack)
+    {
+        var id = store.Create(name + "-active", parent, SnapshotKind.Active, null, _ => false, stack).Record.Id;
+        store.Commit(name, name + "-active", null);
+        return id;
+    }
+
+    [Fact]
+    public void Parent_ids_below_a_merge_list_the_stacked_chains_top_first_between_it_and_its_parent()
+    {
+        var store = Open();
+        var a = Committed(store, "a");
+        var b = Committed(store, "b", "a");
+        var l1 = Committed(store, "l1");
+        var x = Committed(store, "x");
+        var l2 = Committed(store, "l2", "x");
+
+        var (active, ownParents) = store.Create("m-active", "b", SnapshotKind.Active, null, _ => false, ["l1", "l2"]);
+        // the merge itself is made on its parent alone: the stack lies above that
+        Assert.Equal([b, a], ownParents);
+        var m = store.Commit("m", "m-active", null).Id;
+
+        Assert.Equal(active.Id, m);
+        Assert.Equal(["l1", "l2"], Open().Get("m").Stack!);
+        Assert.Equal([m, l2, x, l1, b, a], store.ParentIds("m"));
+        Assert.Equal([m, l2, x, l1, b, a], store.Create("child", "m", SnapshotKind.Active, null, _ => false).ParentIds);
+    }
+
+    [Fact]
+    public void A_chain_stacked_twice_is_listed_twice_and_is_no_cycle()
+    {
+        var store = Open();
+        var a = Committed(store, "a");
+        var l = Committed(store, "l", "a");
+        var m = Merged(store, "m", "a", "l", "l");
+        Assert.Equal([m, l, a, l, a, a], store.ParentIds("m"));
+    }
+
+    [Fact]
+    public void Only_committed_snapshots_are_stacked()
+    {
+        var store = Open();
+        Committed(store, "base");
+        Create(store, "work");
+
+        Assert.Contains("work is not committed (active)", Assert.Throws<SnapshotException>(
+            () => store.Create("m", "base", SnapshotKind.Active, null, _ => false, ["work"])).Message);
+        Assert.Throws<SnapshotNotFoundException>(() => store.Create("m", "base", SnapshotKind.Active, null, _ => false, ["missing"]));
+        Assert.Null(store.TryGet("m"));
+    }
+
+    [Fact]
+    public void A_stacked_snapshot_is_removed_only_after_the_merge()
+    {
+        var store = Open();
+        Committed(store, "base");
+        Committed(store, "linked");
+        Merged(store, "merged", "base", "linked");
+
+        Assert.Contains("merged", Assert.Throws<SnapshotException>(() => store.Remove("linked")).Message);
+        Assert.Contains("merged", Assert.Throws<SnapshotException>(() => store.Remove("base")).Message);
+        store.Remove("merged");
+        store.Remove("linked");
+        store.Remove("base");
+        Assert.Empty(store.Walk());
+    }
+
+    [Fact]
+    public void A_merge_chain_exists_only_while_what_it_stacks_does()
+    {
+        var store = Open();
+        Committed(store, "base");
+        Committed(store, "bottom");
+        Committed(store, "linked", "bottom");
+        Merged(store, "merged", "base", "linked");
+        Assert.True(store.CommittedChainExists("merged"));
+
+        // another process removes the bottom of a stacked chain
+        File.Delete(RecordFile("bottom"));
+        Assert.False(store.CommittedChainExists("merged"));
+    }
+
+    [Fact]
+    public void Records_without_a_stack_have_no_stack_field_and_read_as_before()
+    {
+        var store = Open();
+        Committed(store, "base");
+        Committed(store, "linked");
+        Merged(store, "merged", "base", "linked");
+
+        Assert.Null(JsonNode.Parse(File.ReadAllText(RecordFile("base")))!["stack"]);
+        Assert.Equal("[\"linked\"]", JsonNode.Parse(File.ReadAllText(RecordFile("merged")))!["stack"]!.ToJsonString());
+        Assert.Null(Open().Get("base").Stack);
+    }
+
+    [Fact]
+    public void Recovery_removes_a_half_made_merge_and_frees_what_it_stacked()
+    {
+        var store = Open();
+        var baseId = Committed(store, "base");
+        var linked = Committed(store, "linked");
+        // a process died between preparing the merge and committing it
+        var half = store.Create("merge-1", "base", SnapshotKind.Active, null, _ => false, ["linked"]).Record.Id;
+        MarkOwnerDead("merge-1");
+
+        var reopened = Open();
+        reopened.Recover(() => [baseId, linked, half], _deleted.Add);
+
+        Assert.Equal([half], _deleted.Distinct());
+        Assert.Equal(["base", "linked"], reopened.Walk().Select(r => r.Key));
+        reopened.Remove("linked");
+        reopened.Remove("base");
+    }
+
     [Fact]
     public void Background_recovery_runs_before_any_read()
     {
