@@ -36,26 +36,16 @@ public sealed class RegistryFixture : IAsyncLifetime
             var bundle = Path.Combine(Root, "token-root.pem");
             await File.WriteAllTextAsync(bundle, TokenService.RootCertificatePem);
 
-            var starts = new[]
-            {
+            var started = await RegistryProcess.StartAllAsync(_owned,
                 RegistryProcess.StartAsync("anonymous", Root, null),
                 RegistryProcess.StartAsync("basic", Root,
                     $"  htpasswd:\n    realm: img-test-basic\n    path: {htpasswd}\n"),
                 RegistryProcess.StartAsync("token", Root,
                     $"  token:\n    realm: {TokenService.Realm}\n    service: {TokenService.Service}\n" +
-                    $"    issuer: {TokenService.Issuer}\n    rootcertbundle: {bundle}\n"),
-            };
-            try
-            {
-                await Task.WhenAll(starts);
-            }
-            finally
-            {
-                foreach (var s in starts.Where(s => s.IsCompletedSuccessfully)) _owned.Add(s.Result);
-            }
-            Anonymous = starts[0].Result;
-            Basic = starts[1].Result;
-            Token = starts[2].Result;
+                    $"    issuer: {TokenService.Issuer}\n    rootcertbundle: {bundle}\n"));
+            Anonymous = started[0];
+            Basic = started[1];
+            Token = started[2];
         }
         catch
         {

@@ -48,6 +48,22 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// for none; <paramref name="tlsYaml"/> the <c>http.tls:</c> section's body indented by four, or
     /// null for plain HTTP.
     /// </summary>
+    /// <summary>
+    /// Waits for registries started together; every one that did start is added to
+    /// <paramref name="owned"/> even when another failed, so the fixture's teardown stops it.
+    /// </summary>
+    public static async Task<RegistryProcess[]> StartAllAsync(ICollection<IAsyncDisposable> owned, params Task<RegistryProcess>[] starts)
+    {
+        try
+        {
+            return await Task.WhenAll(starts);
+        }
+        finally
+        {
+            foreach (var s in starts.Where(s => s.IsCompletedSuccessfully)) owned.Add(s.Result);
+        }
+    }
+
     public static async Task<RegistryProcess> StartAsync(string name, string parentDirectory, string? authYaml, string? tlsYaml = null)
     {
         if (!File.Exists(Binary))

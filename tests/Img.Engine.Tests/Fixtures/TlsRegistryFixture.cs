@@ -26,21 +26,11 @@ public sealed class TlsRegistryFixture : IAsyncLifetime
             var (cert, key) = Authority.WriteServer(pki, "server");
             var ca = Authority.WriteCertificate(pki);
             var tls = $"    certificate: {cert}\n    key: {key}\n";
-            var starts = new[]
-            {
+            var started = await RegistryProcess.StartAllAsync(_owned,
                 RegistryProcess.StartAsync("server-tls", Root, null, tls),
-                RegistryProcess.StartAsync("mutual-tls", Root, null, tls + $"    clientcas:\n      - {ca}\n"),
-            };
-            try
-            {
-                await Task.WhenAll(starts);
-            }
-            finally
-            {
-                foreach (var s in starts.Where(s => s.IsCompletedSuccessfully)) _owned.Add(s.Result);
-            }
-            ServerTls = starts[0].Result;
-            MutualTls = starts[1].Result;
+                RegistryProcess.StartAsync("mutual-tls", Root, null, tls + $"    clientcas:\n      - {ca}\n"));
+            ServerTls = started[0];
+            MutualTls = started[1];
         }
         catch
         {

@@ -23,7 +23,27 @@ namespace Img.Cli.Commands.Build;
 /// </summary>
 public static class BuildMetadataFile
 {
-    public static string Format(BuildRequest request, ResolvedImage image)
+    public static string Format(BuildRequest request, ResolvedImage image) => Document(request, w =>
+    {
+        w.WriteString("containerimage.config.digest", image.Id.ToString());
+        WriteDescriptor(w, image.ManifestDescriptor, annotations =>
+        {
+            annotations.WriteString("config.digest", image.Id.ToString());
+            if (image.Config.Created is { } created)
+                annotations.WriteString("org.opencontainers.image.created", created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        });
+        w.WriteString("containerimage.digest", image.ManifestDescriptor.Digest);
+    });
+
+    /// <summary>A multi-platform build: the index is the image (no config digest of its own), as buildx writes it.</summary>
+    public static string FormatIndex(BuildRequest request, Img.Engine.Oci.Descriptor index) => Document(request, w =>
+    {
+        WriteDescriptor(w, index, null);
+        w.WriteString("containerimage.digest", index.Digest);
+    });
+
+    /// <summary>The object, keys sorted as Go marshals maps; the image's keys only when the build exported an image.</summary>
+    private static string Document(BuildRequest request, Action<Utf8JsonWriter> imageKeys)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -31,18 +51,7 @@ public static class BuildMetadataFile
             w.WriteStartObject();
             if (ExportsAnImage(request))
             {
-                w.WriteString("containerimage.config.digest", image.Id.ToString());
-                w.WriteStartObject("containerimage.descriptor");
-                w.WriteString("mediaType", image.ManifestDescriptor.MediaType);
-                w.WriteString("digest", image.ManifestDescriptor.Digest);
-                w.WriteNumber("size", image.ManifestDescriptor.Size);
-                w.WriteStartObject("annotations");
-                w.WriteString("config.digest", image.Id.ToString());
-                if (image.Config.Created is { } created)
-                    w.WriteString("org.opencontainers.image.created", created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteString("containerimage.digest", image.ManifestDescriptor.Digest);
+                imageKeys(w);
                 if (request.Tags.Count > 0)
                     w.WriteString("image.name", string.Join(',', request.Tags.Select(t => t.ToString())));
             }
@@ -52,27 +61,19 @@ public static class BuildMetadataFile
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>A multi-platform build: the index is the image (no config digest of its own), as buildx writes it.</summary>
-    public static string FormatIndex(BuildRequest request, Img.Engine.Oci.Descriptor index)
+    private static void WriteDescriptor(Utf8JsonWriter w, Img.Engine.Oci.Descriptor descriptor, Action<Utf8JsonWriter>? annotations)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        w.WriteStartObject("containerimage.descriptor");
+        w.WriteString("mediaType", descriptor.MediaType);
+        w.WriteString("digest", descriptor.Digest);
+        w.WriteNumber("size", descriptor.Size);
+        if (annotations is not null)
         {
-            w.WriteStartObject();
-            if (ExportsAnImage(request))
-            {
-                w.WriteStartObject("containerimage.descriptor");
-                w.WriteString("mediaType", index.MediaType);
-                w.WriteString("digest", index.Digest);
-                w.WriteNumber("size", index.Size);
-                w.WriteEndObject();
-                w.WriteString("containerimage.digest", index.Digest);
-                if (request.Tags.Count > 0)
-                    w.WriteString("image.name", string.Join(',', request.Tags.Select(t => t.ToString())));
-            }
+            w.WriteStartObject("annotations");
+            annotations(w);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        w.WriteEndObject();
     }
 
     private static bool ExportsAnImage(BuildRequest request) =>
