@@ -59,19 +59,13 @@ public static class ImageArchiveWriter
                 Digest = manifestDigest.ToString(),
                 Size = manifestBytes.Length,
                 Platform = platform,
+                Annotations = image.ManifestDescriptor.Annotations is { Count: > 0 } own ? Sorted(own) : null,
             };
             var tagged = archiveImage.Names.Where(n => n.Tag is not null).ToList();
             if (tagged.Count == 0) indexEntries.Add(descriptor);
             foreach (var name in tagged)
             {
-                indexEntries.Add(descriptor with
-                {
-                    Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        [OciLayout.ImageNameAnnotation] = name.ToString(),
-                        [OciLayout.RefNameAnnotation] = name.Tag!,
-                    },
-                });
+                indexEntries.Add(descriptor with { Annotations = Named(descriptor.Annotations, name) });
                 var diffIds = image.Config.RootFs.DiffIds;
                 if (diffIds.Count > 0 && Digest.TryParse(diffIds[^1], out var top))
                 {
@@ -122,21 +116,33 @@ public static class ImageArchiveWriter
         }
         await WriteBlobAsync(tar, content, index, written, cancellationToken).ConfigureAwait(false);
 
-        var entry = new Descriptor { MediaType = index.MediaType, Digest = index.Digest, Size = index.Size };
+        var entry = new Descriptor
+        {
+            MediaType = index.MediaType, Digest = index.Digest, Size = index.Size,
+            Annotations = index.Annotations is { Count: > 0 } own ? Sorted(own) : null,
+        };
         var tagged = names.Where(n => n.Tag is not null).ToList();
         var entries = tagged.Count == 0
             ? [entry]
-            : tagged.Select(name => entry with
-            {
-                Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
-                {
-                    [OciLayout.ImageNameAnnotation] = name.ToString(),
-                    [OciLayout.RefNameAnnotation] = name.Tag!,
-                },
-            }).ToList();
+            : tagged.Select(name => entry with { Annotations = Named(entry.Annotations, name) }).ToList();
         var layout = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries };
         await WriteFileAsync(tar, OciLayout.IndexFile, Images.ImageJson.Serialize(layout), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// An entry's annotations for one name: the descriptor's own (a build's
+    /// <c>--annotation manifest-descriptor:K=V</c>, as BuildKit's oci exporter keeps them) and the name's.
+    /// </summary>
+    private static SortedDictionary<string, string> Named(IReadOnlyDictionary<string, string>? own, References.ImageReference name)
+    {
+        var annotations = own is null ? new SortedDictionary<string, string>(StringComparer.Ordinal) : Sorted(own);
+        annotations[OciLayout.ImageNameAnnotation] = name.ToString();
+        annotations[OciLayout.RefNameAnnotation] = name.Tag!;
+        return annotations;
+    }
+
+    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string> annotations) =>
+        new(annotations.ToDictionary(), StringComparer.Ordinal);
 
     /// <summary>The manifest to put in the layout: the stored bytes when OCI, else an OCI rewrite of the same blobs.</summary>
     internal static (byte[] Bytes, ImageManifest Manifest) OciManifestFor(Images.ResolvedImage image)

@@ -42,6 +42,7 @@ public sealed class BuildCommand : ICommand
     internal static readonly FlagSpec UlimitFlag = new("ulimit", null, true, "Ulimit options (default [])", Repeatable: true, ValueName: "ulimit");
     internal static readonly FlagSpec CgroupParent = new("cgroup-parent", null, true, "Set the parent cgroup for the \"RUN\" instructions during build", ValueName: "string");
     internal static readonly FlagSpec Pull = new("pull", null, false, "Always attempt to pull all referenced images");
+    internal static readonly FlagSpec Annotation = new("annotation", null, true, "Add annotation to the image", Repeatable: true, ValueName: "stringArray");
     internal static readonly FlagSpec MetadataFile = new("metadata-file", null, true, "Write build result metadata to a file", ValueName: "string");
     internal static readonly FlagSpec Cluster = ClusterFlags.Cluster;
 
@@ -60,7 +61,7 @@ public sealed class BuildCommand : ICommand
     [
         Tag, File, BuildArg, BuildContext, Target, NoCache, Label, Platform, Network, Secret, Ssh, ProgressFlag, Output, Push, Load, Backend, Quiet,
         ImageIdFile, RegistryAccess.InsecureRegistry, CacheFrom, CacheTo, KeepGitDir, Cluster, ClusterTokenFile,
-        AddHost, ShmSize, UlimitFlag, CgroupParent, Pull, MetadataFile,
+        AddHost, ShmSize, UlimitFlag, CgroupParent, Pull, MetadataFile, Annotation,
     ];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
@@ -97,6 +98,10 @@ public sealed class BuildCommand : ICommand
         var platforms = ParsePlatforms(args.Values(Platform.Name));
         if (platforms.Count > 1)
             MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
+        var annotationWarnings = new List<string>();
+        var annotations = OutputAnnotations.Resolve(AnnotationSpec.ParseFlags(args.Values(Annotation.Name)), outputs, args.Bool(Push.Name), platforms, annotationWarnings.Add);
+        foreach (var warning in annotationWarnings)
+            await context.Error.WriteLineAsync("WARNING: " + warning);
 
         var contextArgument = args.Positionals[0];
         var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;
@@ -141,6 +146,7 @@ public sealed class BuildCommand : ICommand
             CgroupParent = args.Value(CgroupParent.Name) ?? "",
             Pull = args.Bool(Pull.Name),
             MetadataFile = args.Value(MetadataFile.Name),
+            Annotations = annotations,
         };
         if (!request.BuildArgs.ContainsKey(SourceDateEpoch.ArgName))
             request = request with { SourceDateEpoch = EpochFromEnvironment() };

@@ -26,19 +26,21 @@ public static class BuildMetadataFile
     public static string Format(BuildRequest request, ResolvedImage image) => Document(request, w =>
     {
         w.WriteString("containerimage.config.digest", image.Id.ToString());
-        WriteDescriptor(w, image.ManifestDescriptor, annotations =>
-        {
-            annotations.WriteString("config.digest", image.Id.ToString());
-            if (image.Config.Created is { } created)
-                annotations.WriteString("org.opencontainers.image.created", created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        });
+        // the descriptor's own annotations (--annotation manifest-descriptor:K=V) with the exporter's, sorted as Go writes a map
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in image.ManifestDescriptor.Annotations ?? new Dictionary<string, string>())
+            annotations[key] = value;
+        annotations["config.digest"] = image.Id.ToString();
+        if (image.Config.Created is { } created)
+            annotations.TryAdd("org.opencontainers.image.created", created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        WriteDescriptor(w, image.ManifestDescriptor, annotations);
         w.WriteString("containerimage.digest", image.ManifestDescriptor.Digest);
     });
 
     /// <summary>A multi-platform build: the index is the image (no config digest of its own), as buildx writes it.</summary>
     public static string FormatIndex(BuildRequest request, Img.Engine.Oci.Descriptor index) => Document(request, w =>
     {
-        WriteDescriptor(w, index, null);
+        WriteDescriptor(w, index, index.Annotations is { Count: > 0 } own ? new SortedDictionary<string, string>(own.ToDictionary(), StringComparer.Ordinal) : null);
         w.WriteString("containerimage.digest", index.Digest);
     });
 
@@ -61,7 +63,7 @@ public static class BuildMetadataFile
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteDescriptor(Utf8JsonWriter w, Img.Engine.Oci.Descriptor descriptor, Action<Utf8JsonWriter>? annotations)
+    private static void WriteDescriptor(Utf8JsonWriter w, Img.Engine.Oci.Descriptor descriptor, SortedDictionary<string, string>? annotations)
     {
         w.WriteStartObject("containerimage.descriptor");
         w.WriteString("mediaType", descriptor.MediaType);
@@ -70,7 +72,8 @@ public static class BuildMetadataFile
         if (annotations is not null)
         {
             w.WriteStartObject("annotations");
-            annotations(w);
+            foreach (var (key, value) in annotations)
+                w.WriteString(key, value);
             w.WriteEndObject();
         }
         w.WriteEndObject();

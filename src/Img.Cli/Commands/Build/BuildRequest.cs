@@ -63,6 +63,8 @@ public sealed record BuildRequest
     public string CgroupParent { get; init; } = "";
     /// <summary><c>--pull</c>: resolve every base image tag at its registry, never from the local store.</summary>
     public bool Pull { get; init; }
+    /// <summary><c>--annotation</c> and the outputs' <c>annotation.*</c> attributes, checked (<see cref="OutputAnnotations"/>).</summary>
+    public Img.Engine.Worker.Export.Annotations.AnnotationSet Annotations { get; init; } = Img.Engine.Worker.Export.Annotations.AnnotationSet.Empty;
     /// <summary><c>--metadata-file</c>: where buildx's build result metadata (JSON) is written.</summary>
     public string? MetadataFile { get; init; }
     /// <summary><c>--cluster</c> / <c>IMG_CLUSTER</c>: build on a cluster instead of in this process.</summary>

@@ -141,6 +141,9 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                     warnings.Add($"exporting cache to inline: {e.Message} (ignored: ignore-error=true)");
                 }
             }
+            if (!request.Annotations.IsEmpty)
+                target = await AnnotatedImage.ApplyAsync(target, request.Annotations, blobs, scope.Content, ct);
+            manifest = target.Image!;
             var outputs = new BuildOutputs(context, scope, display, registries);
             if (target.Imported is not null)
                 await ImportedImageDelivery.DeliverAsync(outputs, request, target, relay.ExportStep, scope.Content, registries, sources, ct);
