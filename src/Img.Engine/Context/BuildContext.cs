@@ -108,6 +108,18 @@ public sealed class BuildContext : IChecksumSource, IDisposable
     }
 
     /// <summary>
+    /// Whether .dockerignore leaves out any path of the directory, from the same scan as
+    /// <see cref="ListAsync"/> (no scan at all without patterns): when not, the directory is exactly
+    /// what is sent and can be read in place.
+    /// </summary>
+    public async Task<bool> LeavesOutAnythingAsync(CancellationToken cancellationToken = default)
+    {
+        if (Filter.Patterns.Count == 0)
+            return false;
+        return (await GetTreeAsync(cancellationToken).ConfigureAwait(false)).LeftOut;
+    }
+
+    /// <summary>
     /// What a remote worker needs to recreate the parts of the context under <paramref name="roots"/>
     /// (cleaned paths, <c>""</c> for everything): those entries, their parent directories, and the
     /// content digest of every regular file (hashed through the stat cache, as checksums are).
@@ -261,8 +273,8 @@ public sealed class BuildContext : IChecksumSource, IDisposable
 
     private ContentTree Scan(CancellationToken cancellationToken)
     {
-        var root = TreeScanner.Scan(Root, Filter, cancellationToken);
-        return new ContentTree(Root, root, LoadCache) { RacyWindow = RacyWindow };
+        var root = TreeScanner.Scan(Root, Filter, out var leftOut, cancellationToken);
+        return new ContentTree(Root, root, LoadCache) { RacyWindow = RacyWindow, LeftOut = leftOut };
     }
 
     // Loaded once per instance; a refreshed tree starts from the cache the last one saved.

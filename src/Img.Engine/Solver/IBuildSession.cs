@@ -14,6 +14,16 @@ public interface IBuildSession
     /// <remarks>Fails (<c>LocalSourceNotFoundException</c>) when the session has no such source.</remarks>
     ValueTask<LocalContextView> OpenContextAsync(string name, IReadOnlyList<ContentSelection> selections, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A host directory holding <paramref name="path"/> of the local source <paramref name="name"/>
+    /// as a bind mount shows it: exactly what is sent (what .dockerignore leaves out is absent), and,
+    /// when <paramref name="writable"/>, a throw-away copy (nothing a step writes reaches the client's
+    /// files). <paramref name="scratch"/> is the step's space for a copy. Dispose it when the step is done.
+    /// </summary>
+    /// <remarks>By default the context as <see cref="OpenContextAsync"/> brings it, which must then be a filtered copy of the step's own.</remarks>
+    ValueTask<LocalContextView> OpenMountAsync(string name, string path, bool writable, string scratch, CancellationToken cancellationToken) =>
+        OpenContextAsync(name, [new ContentSelection(path, [], [], true, false)], cancellationToken);
+
     /// <summary>The secret's value, or null when the client has no secret of that id.</summary>
     ValueTask<byte[]?> ReadSecretAsync(string id, CancellationToken cancellationToken);
 

@@ -41,7 +41,32 @@ public sealed class BuildOptionTests : IDisposable
         Assert.DoesNotContain("CACHED", progress.Split("RUN cat /etc/hosts")[^1]);
     }
 
+    [Fact]
+    public async Task Add_host_gateway_names_the_host_a_RUN_step_shares_the_network_of()
+    {
+        await ImportBusyboxAsync();
+        // something on the host that only a step sharing its network reaches, on loopback
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            using var reader = new StreamReader(client.GetStream());
+            return await reader.ReadLineAsync();
+        });
+        var dockerfile = $"FROM busybox\nRUN cat /etc/hosts > /hosts && echo from-the-step | nc gateway.example {port}\n";
+        var (hosts, _) = await RunStepAsync(dockerfile, "hosts", "--add-host", "gateway.example:host-gateway");
+        Assert.Contains("\n127.0.0.1\tgateway.example\n", hosts);
+        Assert.Equal("from-the-step", await accepted.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // without a network the name still resolves (as docker writes the line), to the step's own loopback
+        var (isolated, _) = await RunStepAsync("FROM busybox\nRUN cat /etc/hosts > /hosts\n", "hosts", "--network", "none", "--add-host", "gateway.example=host-gateway");
+        Assert.Contains("\n127.0.0.1\tgateway.example\n", isolated);
+    }
+
     [Theory]
+    [InlineData("gw:[host-gateway]", "ERROR: invalid host gw:[host-gateway]\n")]
     [InlineData("nohost", "ERROR: invalid host nohost\n")]
     [InlineData("h:not-an-ip", "ERROR: invalid host h:not-an-ip\n")]
     [InlineData(":1.2.3.4", "ERROR: invalid host :1.2.3.4\n")]

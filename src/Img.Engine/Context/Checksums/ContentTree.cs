@@ -48,6 +48,9 @@ internal sealed class ContentTree
     /// </summary>
     public TimeSpan RacyWindow { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Whether the context's filter left out some path of the directory (the tree holds less than the directory).</summary>
+    public bool LeftOut { get; init; }
+
     /// <summary>The stat cache as last loaded or saved (null before the first checksum).</summary>
     public ContextStatCache? Cache => _cache;
 

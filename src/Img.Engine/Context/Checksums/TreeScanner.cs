@@ -23,7 +23,11 @@ internal static class TreeScanner
         ReturnSpecialDirectories = false,
     };
 
-    public static ContentNode Scan(string root, ContextFilter? filter, CancellationToken cancellationToken)
+    public static ContentNode Scan(string root, ContextFilter? filter, CancellationToken cancellationToken) =>
+        Scan(root, filter, out _, cancellationToken);
+
+    /// <param name="leftOut">Whether the filter left out any path that is there.</param>
+    public static ContentNode Scan(string root, ContextFilter? filter, out bool leftOut, CancellationToken cancellationToken)
     {
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         FileStatus status;
@@ -41,11 +45,17 @@ internal static class TreeScanner
         var node = new ContentNode("", "", NodeStatus.From(status), null);
         var walker = new Walker(matcher, cancellationToken);
         node.Children = walker.ScanChildren(root, "", default, parentIncluded: true);
+        leftOut = walker.LeftOut;
         return node;
     }
 
     private sealed class Walker(PatternMatcher? matcher, CancellationToken cancellationToken)
     {
+        private volatile bool _leftOut;
+
+        /// <summary>Whether some path was excluded (directories are walked in parallel: set, never cleared).</summary>
+        public bool LeftOut => _leftOut;
+
         public ContentNode[] ScanChildren(string directory, string relative, MatchInfo parentInfo, bool parentIncluded)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -73,6 +83,8 @@ internal static class TreeScanner
                     continue; // removed while we walked
                 }
                 var status = NodeStatus.From(fs);
+                if (!included)
+                    _leftOut = true;
                 if (status.Type == ArchiveEntryType.Directory)
                 {
                     if (!included && !matcher!.HasExclusions) continue;

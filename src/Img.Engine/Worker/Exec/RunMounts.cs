@@ -73,6 +73,8 @@ internal sealed class RunMounts : IAsyncDisposable
     private async Task<string> BindSourceAsync(ExecMount mount, InputResults inputs, CancellationToken ct)
     {
         var source = inputs.Reference(mount.Source);
+        if (source.Kind == SnapshotReferenceKind.Local)
+            return await ContextAsync(source, mount.SourcePath, writable: !mount.ReadOnly, ct).ConfigureAwait(false);
         if (mount.ReadOnly || source.Kind != SnapshotReferenceKind.Snapshot)
             return await ReadableAsync(source, mount.SourcePath, ct).ConfigureAwait(false);
         // rw: writes are allowed but thrown away, on a snapshot of the source.
@@ -87,9 +89,7 @@ internal sealed class RunMounts : IAsyncDisposable
         switch (source.Kind)
         {
             case SnapshotReferenceKind.Local:
-                var context = await _session.OpenContextAsync(source.Name, [new ContentSelection(path, [], [], true, false)], ct).ConfigureAwait(false);
-                _cleanup.Add(() => context.DisposeAsync());
-                return Within(context.Root, path);
+                return await ContextAsync(source, path, writable: false, ct).ConfigureAwait(false);
             case SnapshotReferenceKind.Snapshot:
                 var view = await _steps.ViewAsync(source.Name, ct).ConfigureAwait(false);
                 _cleanup.Add(() => view.DisposeAsync());
@@ -104,6 +104,15 @@ internal sealed class RunMounts : IAsyncDisposable
                 });
                 return empty;
         }
+    }
+
+    /// <summary>A local context's <paramref name="path"/> as COPY sees it (.dockerignore applied); writable = a throw-away copy.</summary>
+    private async Task<string> ContextAsync(SnapshotReference source, string path, bool writable, CancellationToken ct)
+    {
+        Directory.CreateDirectory(_steps.Scratch);
+        var context = await _session.OpenMountAsync(source.Name, path, writable, _steps.Scratch, ct).ConfigureAwait(false);
+        _cleanup.Add(() => context.DisposeAsync());
+        return Within(context.Root, path);
     }
 
     private static string Within(string root, string path)

@@ -15,6 +15,10 @@ public sealed class LocalBuildSession(LocalSources sources, IReadOnlyDictionary<
         return ValueTask.FromResult(new LocalContextView(context.Root, context.Filter));
     }
 
+    /// <summary>The directory itself when it is exactly what is sent and the mount is read-only; else a copy (<see cref="LocalContextMount"/>).</summary>
+    public ValueTask<LocalContextView> OpenMountAsync(string name, string path, bool writable, string scratch, CancellationToken cancellationToken) =>
+        LocalContextMount.OpenAsync(sources.Get(name), path, writable, scratch, cancellationToken);
+
     public async ValueTask<byte[]?> ReadSecretAsync(string id, CancellationToken cancellationToken)
     {
         if (!secretFiles.TryGetValue(id, out var file) || !File.Exists(file))
