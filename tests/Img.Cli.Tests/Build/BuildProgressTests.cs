@@ -49,6 +49,18 @@ public sealed class BuildProgressTests : IDisposable
     }
 
     [Fact]
+    public async Task A_named_image_context_is_looked_up_under_its_name_as_BuildKit_shows_it()
+    {
+        await ImportAsync("ENV PATH=/bin");
+        var context = _img.WriteContext("FROM tools\nCOPY a.txt /\n");
+        var progress = (await _img.OkAsync("build", "--progress=plain", "-t", "app", "--build-context", "tools=docker-image://busybox", context)).Error;
+        var done = Steps(progress, @"DONE \d+\.\ds");
+        Assert.Contains("[context tools] load metadata for busybox", done);
+        Assert.DoesNotContain(done, s => s.Contains("[internal] load metadata", StringComparison.Ordinal));
+        Assert.Contains("[context tools] busybox", progress, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Retagging_the_base_rebuilds_and_a_cached_build_lists_every_step()
     {
         await ImportAsync("ENV PATH=/bin");

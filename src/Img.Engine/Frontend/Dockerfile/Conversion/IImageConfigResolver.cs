@@ -14,6 +14,14 @@ public interface IImageConfigResolver
     /// <returns>The image's config and digest, or null when it is not known (the stage then
     /// starts from an empty config on top of the image's filesystem, unpinned).</returns>
     ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same, for a lookup that is not a base image's: <paramref name="logName"/> is how progress
+    /// names it (BuildKit's <c>LogName</c>: <c>[context NAME] load metadata for REF</c> for a named
+    /// context). Resolvers that show no progress need not care.
+    /// </summary>
+    ValueTask<ResolvedImageConfig?> ResolveAsync(string reference, Platform platform, string logName, CancellationToken cancellationToken) =>
+        ResolveAsync(reference, platform, cancellationToken);
 }
 
 /// <summary>What <see cref="IImageConfigResolver"/> found for a base image.</summary>

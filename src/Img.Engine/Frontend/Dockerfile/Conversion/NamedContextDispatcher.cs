@@ -84,7 +84,9 @@ internal static class NamedContextDispatcher
         {
             throw new InstructionException(e.Message, d.Line);
         }
-        if (ctx.Options.ImageResolver is { } resolver && await resolver.ResolveAsync(reference, platform, ct).ConfigureAwait(false) is { } resolved)
+        // BuildKit names the lookup after the context and the reference as written
+        if (ctx.Options.ImageResolver is { } resolver
+            && await resolver.ResolveAsync(reference, platform, $"[context {key}] load metadata for {written}", ct).ConfigureAwait(false) is { } resolved)
         {
             d.Image = Configured(resolved.Config);
             if (resolved.ManifestDigest is { } digest && ImageReference.Parse(reference).Digest is null)
