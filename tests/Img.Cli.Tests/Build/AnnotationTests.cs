@@ -98,7 +98,8 @@ public sealed class AnnotationTests(RegistryFixture registries) : IDisposable
     {
         var context = _img.WriteContext(Dockerfile);
         var tar = _img.PathOf("multi.tar");
-        await _img.OkAsync("build", "-q", "--platform", "linux/amd64,linux/arm64", "-t", "multi",
+        var metadata = _img.PathOf("multi.json");
+        await _img.OkAsync("build", "-q", "--platform", "linux/amd64,linux/arm64", "-t", "multi", "--metadata-file", metadata,
             "--annotation", "index:org.example.index=I", "--annotation", "index-descriptor:org.example.outer=O",
             "--annotation", "m=all", "--annotation", "manifest[linux/arm64]:m=arm",
             "--annotation", "manifest-descriptor[linux/amd64]:org.example.entry=E",
@@ -122,6 +123,10 @@ public sealed class AnnotationTests(RegistryFixture registries) : IDisposable
         var stored = await DescriptorAsync("multi");
         Assert.Equal(outer.GetProperty("digest").GetString(), stored.GetProperty("digest").GetString());
         Assert.Equal("O", stored.GetProperty("annotations").GetProperty("org.example.outer").GetString());
+        using var meta = JsonDocument.Parse(await File.ReadAllTextAsync(metadata));
+        var described = meta.RootElement.GetProperty("containerimage.descriptor");
+        Assert.Equal(outer.GetProperty("digest").GetString(), described.GetProperty("digest").GetString());
+        Assert.Equal("O", described.GetProperty("annotations").GetProperty("org.example.outer").GetString());
     }
 
     [Fact]

@@ -74,7 +74,8 @@ public static class LocalContextMount
                     directories.Add((target, entry));
                     break;
                 case ArchiveEntryType.RegularFile:
-                    if (!link || !TryLink(source, target))
+                    // one refusal (another file system, mostly) and the rest are copied without asking again
+                    if (!link || !(link = TryLink(source, target)))
                     {
                         File.Copy(source, target);
                         Posix.Chmod(target, (uint)entry.Mode);
