@@ -38,6 +38,7 @@ public sealed class ClusterNodeServices : INodeServices
     private readonly string _scratch;
     private readonly ConcurrentDictionary<(string Location, string Snapshot), string> _fetched = new();
     private readonly ImportedResultFetcher _imports;
+    private readonly ImageBlobFetcher _images;
     private readonly Func<ImageExportOptions, ResultPublisher>? _publishers;
 
     /// <param name="sources">A blob source over the given holders (members' mutual TLS when the cluster is secured).</param>
@@ -49,6 +50,7 @@ public sealed class ClusterNodeServices : INodeServices
     {
         _publishers = publishers;
         _imports = new ImportedResultFetcher(content, fetcher);
+        _images = new ImageBlobFetcher(content);
         _system = system;
         _node = node;
         _content = content;
@@ -81,12 +83,15 @@ public sealed class ClusterNodeServices : INodeServices
         var errors = new List<string>();
         await Task.WhenAll(inputs.Select(async (input, i) =>
         {
-            if (!NeedsFetch(input))
+            var image = input.Image is not null && input.Location.Length > 0 && input.Location != _node;
+            if (!image && !NeedsFetch(input))
                 return;
             try
             {
                 var holder = run.InputHolders is { } holders && i < holders.Count ? holders[i] : null;
-                inputs[i] = input with { SnapshotId = await FetchAsync(input, holder, cancellationToken).ConfigureAwait(false), Location = _node };
+                inputs[i] = image
+                    ? await FetchImageAsync(input, holder, cancellationToken).ConfigureAwait(false)
+                    : input with { SnapshotId = await FetchAsync(input, holder, cancellationToken).ConfigureAwait(false), Location = _node };
             }
             catch (Exception e) when (e is ResultUnavailableException or AskTimeoutException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -119,6 +124,19 @@ public sealed class ClusterNodeServices : INodeServices
         var fetched = await _fetcher.FetchAsync(manifest, _sources([new Uri(holder.BlobEndpoint)]), cancellationToken).ConfigureAwait(false);
         _fetched[(input.Location, input.SnapshotId)] = fetched.Snapshot;
         return fetched.Snapshot;
+    }
+
+    /// <summary>
+    /// An exported image (only a multi-platform index takes one as input) comes as its blobs, not
+    /// as a snapshot: the index needs the documents, and its result then names this node as the
+    /// holder of every platform's image.
+    /// </summary>
+    private async Task<CacheResult> FetchImageAsync(CacheResult input, ResultHolder? holder, CancellationToken cancellationToken)
+    {
+        if (holder is null || holder.BlobEndpoint.Length == 0)
+            throw new InvalidOperationException($"image {input.Image!.Digest}: node {input.Location} is not in the cluster");
+        await _images.FetchAsync(input.Image!, _sources([new Uri(holder.BlobEndpoint)]), cancellationToken).ConfigureAwait(false);
+        return input with { SnapshotId = "", Location = _node };
     }
 
     public IBuildSession? SessionFor(RunVertex run) =>

@@ -188,21 +188,30 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         var manifest = target.Image ?? throw new UserFacingException("the build produced no image");
         var location = target.Location;
         var local = !request.Push || request.Outputs.Any(o => o.Type != OutputType.Registry);
-        // the manifest and config always (the image id is printed and written); layers when an output reads them
+        // the documents always (the image id is printed and written); layers when an output reads them
         await RemoteBlobs.EnsureAsync(_connection, _scope.Content, manifest, location, cancellationToken);
-        var document = await Engine.Content.ContentExtensions.ReadJsonAsync<ImageManifest>(_scope.Content, manifest, cancellationToken);
-        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, document.Config, location, cancellationToken);
-        if (local)
+        var documents = new List<byte[]> { await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, manifest, cancellationToken) };
+        // a multi-platform build's index: the node that wrote it gathered every platform's image
+        var images = MediaTypes.IsIndex(manifest.MediaType)
+            ? (await Engine.Content.ContentExtensions.ReadJsonAsync<ImageIndex>(_scope.Content, manifest, cancellationToken)).Manifests
+            : [manifest];
+        foreach (var image in images)
         {
-            await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
+            if (image != manifest)
+            {
+                await RemoteBlobs.EnsureAsync(_connection, _scope.Content, image, location, cancellationToken);
+                documents.Add(await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, image, cancellationToken));
+            }
+            var document = await Engine.Content.ContentExtensions.ReadJsonAsync<ImageManifest>(_scope.Content, image, cancellationToken);
+            await RemoteBlobs.EnsureAsync(_connection, _scope.Content, document.Config, location, cancellationToken);
+            documents.Add(await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, document.Config, cancellationToken));
+            if (local)
+            {
+                await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                    async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
+            }
         }
         // the documents go along: an inline cache rewrites the config and manifest here, not on the node
-        var documents = new[]
-        {
-            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, manifest, cancellationToken),
-            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, document.Config, cancellationToken),
-        };
         await outputs.DeliverAsync(request, manifest, exporter, cancellationToken,
             (tags, step, ct) => PushAsync(tags, manifest, location, request, documents, step, ct));
     }
