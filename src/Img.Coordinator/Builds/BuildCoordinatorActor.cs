@@ -158,7 +158,7 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                     Carry(_state.OnFailed(v, f.Error));
                 });
                 break;
-            case OpenContext or ReadSecret:
+            case OpenContext or ReadSecret or ExchangeSshAgent:
                 // the client's connection answers the node directly
                 _requester.Forward(message);
                 break;

@@ -42,6 +42,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly LocalSources _sources = new();
     private readonly Dictionary<string, BuildContext> _contexts = new(StringComparer.Ordinal);
     private readonly ClusterSession _session;
+    private readonly ClusterSshAgents _sshAgents;
     private readonly ICredentialStore? _credentials;
     private readonly Task<ClusterConnection> _connecting;
     private readonly StartupTrace _trace;
@@ -49,7 +50,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private bool _firstEventSeen;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, bool pull)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyDictionary<string, string> sshAgents, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error,
+        StartupTrace trace, bool pull)
     {
         _connecting = connecting;
         _trace = trace;
@@ -59,7 +61,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _options = options;
         _error = error;
         ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries, pull);
-        _session = new ClusterSession(() => _connection, _contexts, secrets);
+        _sshAgents = new ClusterSshAgents(sshAgents);
+        _session = new ClusterSession(() => _connection, _contexts, secrets, _sshAgents);
     }
 
     public IImageConfigResolver ImageConfigs { get; }
@@ -69,7 +72,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken, bool pull = false)
+        IReadOnlyDictionary<string, string> sshAgents, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace,
+        CancellationToken cancellationToken, bool pull = false)
     {
         var connecting = Task.Run(async () =>
         {
@@ -77,7 +81,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             trace.Mark($"connected to coordinator {connection.Coordinator}");
             return connection;
         }, cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace, pull);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, sshAgents, addresses, options, error, trace, pull);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
@@ -169,7 +173,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
                         }
                         onProgress(e);
                         break;
-                    case ContextListRequest or ContextFilesRequest or SecretRequest:
+                    case ContextListRequest or ContextFilesRequest or SecretRequest or SshAgentRequest:
                         // files can be large: the events keep flowing while they are sent
                         answering.Add(Task.Run(() => _session.AnswerAsync(message, cancellationToken), cancellationToken));
                         break;
@@ -282,6 +286,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
 
     public async ValueTask DisposeAsync()
     {
+        _sshAgents.Dispose();
         foreach (var name in _contexts.Keys)
             _sources.Unregister(name);
         try
