@@ -261,7 +261,7 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
     {
         var (blobs, snapshots) = _services.Usage;
         return new NodeHeartbeat(_settings.Node, _workerPath, _settings.BlobEndpoint, _settings.Slots, _running.Count, _queue.Count,
-            _executed, _draining, blobs, snapshots);
+            _executed, _draining, blobs, snapshots, _settings.Platforms);
     }
 
     private void ForgetOldResults()
