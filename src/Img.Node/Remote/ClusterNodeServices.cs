@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Img.Engine.Content;
@@ -66,7 +67,7 @@ public sealed class ClusterNodeServices : INodeServices
     /// <summary>Measured in the background by the node host.</summary>
     public (long Blobs, long Snapshots) Usage { get; set; }
 
-    public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, BuildVertex vertex, CancellationToken cancellationToken)
     {
         if (ImportedInputs.Any(run.Inputs))
         {
@@ -79,11 +80,13 @@ public sealed class ClusterNodeServices : INodeServices
             run = run with { Inputs = await ImportedInputs.LocalizeAsync(run.Inputs, _imports, new CacheSources(clients, directories: false), _node, cancellationToken).ConfigureAwait(false) };
         }
         var inputs = run.Inputs.ToArray();
+        // an index reads its inputs' image documents only: it gets their blobs, never their snapshots
+        var index = vertex.Op is ImageIndexOp;
         var lost = new List<int>();
         var errors = new List<string>();
         await Task.WhenAll(inputs.Select(async (input, i) =>
         {
-            var image = input.Image is not null && input.Location.Length > 0 && input.Location != _node;
+            var image = index && input.Image is not null && input.Location.Length > 0 && input.Location != _node;
             if (!image && !NeedsFetch(input))
                 return;
             try
@@ -127,9 +130,9 @@ public sealed class ClusterNodeServices : INodeServices
     }
 
     /// <summary>
-    /// An exported image (only a multi-platform index takes one as input) comes as its blobs, not
-    /// as a snapshot: the index needs the documents, and its result then names this node as the
-    /// holder of every platform's image.
+    /// An exported image, input of a multi-platform index, comes as its blobs, not as a snapshot:
+    /// the index needs the documents, and its result then names this node as the holder of every
+    /// platform's image.
     /// </summary>
     private async Task<CacheResult> FetchImageAsync(CacheResult input, ResultHolder? holder, CancellationToken cancellationToken)
     {

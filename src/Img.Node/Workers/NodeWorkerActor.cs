@@ -197,7 +197,7 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
         Task.Run(async () =>
         {
             var vertex = BuildGraphCodec.DecodeVertex(run.Vertex);
-            var inputs = await services.LocalizeInputsAsync(run, token).ConfigureAwait(false);
+            var inputs = await services.LocalizeInputsAsync(run, vertex, token).ConfigureAwait(false);
             var vertexJob = new VertexJob(key, vertex, inputs, log, services.SessionFor(run));
             return await executor.ExecuteAsync(vertexJob, token).ConfigureAwait(false);
         }, token).PipeTo(Self, success: r => new Finished(job.Id, r, null), failure: e => new Finished(job.Id, null, e));
