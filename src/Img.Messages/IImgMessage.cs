@@ -82,4 +82,8 @@ namespace Img.Messages;
 [Union(60, typeof(BuildWarning))]
 [Union(61, typeof(PublishCache))]
 [Union(62, typeof(CachePublished))]
+[Union(63, typeof(ExchangeSshAgent))]
+[Union(64, typeof(SshAgentExchanged))]
+[Union(65, typeof(SshAgentRequest))]
+[Union(66, typeof(SshAgentReply))]
 public interface IImgMessage;

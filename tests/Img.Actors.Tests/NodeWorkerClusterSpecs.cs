@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using Akka.Actor;
 using Img.Actors.Tests.Fakes;
 using Img.Engine.Oci;
@@ -119,7 +120,7 @@ public sealed class NodeWorkerClusterSpecs() : Akka.TestKit.Xunit2.TestKit(TestC
     /// <summary>A cluster node's services whose input fetches fail for the given positions.</summary>
     private sealed class LosingServices(IReadOnlyList<int> lost) : INodeServices
     {
-        public Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, BuildVertex vertex, CancellationToken cancellationToken) =>
             lost.Count > 0 ? throw new InputsLostException(lost, "gone") : Task.FromResult(run.Inputs);
 
         public IBuildSession? SessionFor(RunVertex run) => null;

@@ -92,4 +92,13 @@ public class CommandLineTests
             "Usage:  img tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nCreate a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n",
             r.Error);
     }
+
+    [Fact]
+    public async Task Node_platform_flag_must_name_platforms()
+    {
+        var r = await AppRunner.RunAsync("node", "--join", "127.0.0.1:1", "--insecure", "--platform", "linux/amd64,linux/arm64/v8/extra");
+        Assert.Equal(125, r.ExitCode);
+        Assert.Contains("invalid argument \"linux/arm64/v8/extra\" for \"--platform\" flag:", r.Error);
+        Assert.Contains("See 'img node --help'.", r.Error);
+    }
 }

@@ -11,51 +11,20 @@ namespace Img.E2E.Tests;
 [Collection(E2ECollection.Name)]
 public sealed class SshMountTests(ImgFixture fixture) : IAsyncLifetime
 {
-    private string _dir = "";
+    private TestSshAgent _agent = null!;
     private string _key = "";
     private string _fingerprint = "";
-    private Process? _agent;
     private string _socket = "";
 
     public async Task InitializeAsync()
     {
-        _dir = fixture.NewDirectory("ssh");
-        _key = Path.Combine(_dir, "id_ed25519");
-        (await ProcessRunner.ToolAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "img-e2e-key", "-f", _key)).AssertSuccess();
-        _fingerprint = (await ProcessRunner.ToolAsync("ssh-keygen", "-l", "-f", _key)).AssertSuccess().Out.Split(' ')[1];
-        _socket = Path.Combine(_dir, "agent.sock");
-        _agent = Process.Start(new ProcessStartInfo("ssh-agent", ["-D", "-a", _socket]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        for (var i = 0; i < 200 && !File.Exists(_socket); i++)
-            await Task.Delay(10);
-        var add = new ProcessStartInfo("ssh-add", [_key]);
-        add.Environment["SSH_AUTH_SOCK"] = _socket;
-        (await ProcessRunner.RunAsync(add, null, TimeSpan.FromSeconds(30))).AssertSuccess();
+        _agent = await TestSshAgent.StartAsync(fixture);
+        (_key, _fingerprint, _socket) = (_agent.Key, _agent.Fingerprint, _agent.Socket);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_agent is not null)
-        {
-            _agent.Kill();
-            await _agent.WaitForExitAsync();
-            _agent.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
 
-    /// <summary>A context with ssh-add and the shared libraries it loads, at their host paths, under rootfs/.</summary>
-    private async Task<string> ContextWithSshAddAsync(string dockerfile)
-    {
-        var ctx = ContextDir.Create(fixture, dockerfile);
-        var ldd = (await ProcessRunner.ToolAsync("ldd", "/usr/bin/ssh-add")).AssertSuccess().Out;
-        var files = ldd.Split('\n').SelectMany(l => l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Append("/usr/bin/ssh-add");
-        foreach (var file in files.Distinct())
-        {
-            var dest = Path.Combine(ctx, "rootfs", file.TrimStart('/'));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest, overwrite: true);
-        }
-        return ctx;
-    }
+    private Task<string> ContextWithSshAddAsync(string dockerfile) => TestSshAgent.ContextWithProgramsAsync(fixture, dockerfile, "/usr/bin/ssh-add");
 
     [Fact]
     public async Task The_agent_is_forwarded_into_the_step_that_mounts_it_only()
@@ -99,8 +68,5 @@ public sealed class SshMountTests(ImgFixture fixture) : IAsyncLifetime
         noSocket.Environment.Remove("SSH_AUTH_SOCK");
         var refused = (await ProcessRunner.RunAsync(noSocket, null, TimeSpan.FromMinutes(1))).AssertFailure();
         Assert.Contains("ERROR: invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set", refused.Error);
-
-        var cluster = (await img.BuildAsync(ctx, "--ssh", "default=" + _socket, "--cluster", "127.0.0.1:1")).AssertFailure();
-        Assert.Contains("--ssh is not supported with --cluster yet", cluster.Error);
     }
 }

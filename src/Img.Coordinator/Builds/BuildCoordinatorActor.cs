@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Img.Engine.Graph;
+using Img.Engine.Platforms;
 using Img.Engine.RemoteCache;
 using Img.Engine.Solver;
 using Img.Messages.Builds;
@@ -158,7 +159,7 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                     Carry(_state.OnFailed(v, f.Error));
                 });
                 break;
-            case OpenContext or ReadSecret:
+            case OpenContext or ReadSecret or ExchangeSshAgent:
                 // the client's connection answers the node directly
                 _requester.Forward(message);
                 break;
@@ -234,8 +235,9 @@ public sealed class BuildCoordinatorActor : UntypedActor, IWithTimers
                 case RunVertexAction run:
                     var vertex = _graph[run.Vertex];
                     _startedAt[run.Vertex] = _clock.ElapsedMilliseconds;
+                    var platform = ExecutionPlatform.Of(_graph, run.Vertex) is { } p ? PlatformSpec.Format(PlatformSpec.Normalize(p)) : "";
                     var solve = new SolveVertex(_keys[run.Vertex], BuildGraphCodec.EncodeVertex(vertex), _state.InputResults(run.Vertex),
-                        vertex.Metadata.IgnoreCache || _stale.Contains(_keys[run.Vertex]), _session, _id.Value);
+                        vertex.Metadata.IgnoreCache || _stale.Contains(_keys[run.Vertex]), _session, _id.Value, platform);
                     _solves[solve.Key] = (solve, DateTime.UtcNow);
                     _vertices.Tell(solve);
                     break;

@@ -53,9 +53,12 @@ public sealed class BuildsActor : UntypedActor
                 ForwardOr(cancel.BuildId, cancel, () => new BuildFailed(cancel.BuildId, null, "no such build"));
                 break;
             case IBuildSessionMessage session:
-                ForwardOr(session.BuildId, session, () => session is ReadSecret r
-                    ? new SecretRead(r.BuildId, null, $"build {r.BuildId} is over")
-                    : new ContextOpened(session.BuildId, null, $"build {session.BuildId} is over"));
+                ForwardOr(session.BuildId, session, () => session switch
+                {
+                    ReadSecret r => new SecretRead(r.BuildId, null, $"build {r.BuildId} is over"),
+                    ExchangeSshAgent x => new SshAgentExchanged(x.BuildId, null, $"build {x.BuildId} is over"),
+                    _ => new ContextOpened(session.BuildId, null, $"build {session.BuildId} is over"),
+                });
                 break;
             default:
                 Unhandled(message);
@@ -79,7 +82,7 @@ public sealed class BuildsActor : UntypedActor
                 Sender.Tell(new BuildFailed(start.BuildId, null, error));
                 return;
             }
-            var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint, start.CacheLogins, start.InsecureRegistries);
+            var session = _blobEndpoint is null ? null : new BuildSession(start.BuildId, ChildAddress(name), _blobEndpoint, start.CacheLogins, start.InsecureRegistries, start.SshAgents);
             var imports = ImportsOf(start, Sender);
             Context.ActorOf(BuildCoordinatorActor.Props(start.BuildId, graph, Sender, _vertices, _checksums(start), _availability, session, _settled,
                 imports, start.CacheExport), name);

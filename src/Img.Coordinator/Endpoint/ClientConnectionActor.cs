@@ -20,7 +20,7 @@ namespace Img.Coordinator.Endpoint;
 /// (the connection's read loop tells them); what goes back is queued on the
 /// <see cref="FramedConnection"/>. It submits the client's builds to the builds actor as their
 /// requester, so their progress comes here and goes out as frames; it carries the questions nodes
-/// ask about the client's side of a build (<see cref="OpenContext"/>, <see cref="ReadSecret"/>) to the
+/// ask about the client's side of a build (<see cref="OpenContext"/>, <see cref="ReadSecret"/>, <see cref="ExchangeSshAgent"/>) to the
 /// client and the answers back; and it serves the client's reads of built blobs and pushes.
 /// When the connection closes, the builds it started are cancelled.
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class ClientConnectionActor : UntypedActor
     private readonly HashSet<BuildId> _builds = [];
     private readonly Dictionary<long, (IActorRef Asker, BuildId Build)> _contextRequests = new();
     private readonly Dictionary<long, (IActorRef Asker, BuildId Build)> _secretRequests = new();
+    private readonly Dictionary<long, (IActorRef Asker, BuildId Build)> _sshRequests = new();
     private long _nextRequest;
 
     public ClientConnectionActor(FramedConnection connection, EndpointServices services, ContextUploads uploads)
@@ -84,6 +85,15 @@ public sealed class ClientConnectionActor : UntypedActor
             case SecretValue value:
                 if (_secretRequests.Remove(value.RequestId, out var secretAsker))
                     secretAsker.Asker.Tell(new SecretRead(secretAsker.Build, value.Value, value.Error));
+                break;
+            case ExchangeSshAgent exchange:
+                var sshId = ++_nextRequest;
+                _sshRequests[sshId] = (Sender, exchange.BuildId);
+                _connection.Send(new SshAgentRequest(sshId, exchange.Id, exchange.Connection, exchange.Request));
+                break;
+            case SshAgentReply reply:
+                if (_sshRequests.Remove(reply.RequestId, out var sshAsker))
+                    sshAsker.Asker.Tell(new SshAgentExchanged(sshAsker.Build, reply.Reply, reply.Error));
                 break;
             case ReadBlob read:
                 ReadBlob(read);
@@ -140,6 +150,8 @@ public sealed class ClientConnectionActor : UntypedActor
             asker.Tell(new ContextOpened(build, null, gone.Message));
         foreach (var (asker, build) in _secretRequests.Values)
             asker.Tell(new SecretRead(build, null, gone.Message));
+        foreach (var (asker, build) in _sshRequests.Values)
+            asker.Tell(new SshAgentExchanged(build, null, gone.Message));
         _closed.Dispose();
     }
 

@@ -1,3 +1,6 @@
+using Img.Engine.Oci;
+using Img.Engine.Platforms;
+
 namespace Img.Coordinator.Scheduling;
 
 /// <summary>A node as the scheduler knows it: what its last heartbeat said, and whether it counts.</summary>
@@ -14,6 +17,16 @@ public sealed class NodeEntry(string name)
     public long BlobBytes { get; set; }
     public long SnapshotBytes { get; set; }
     public DateTimeOffset LastHeard { get; set; }
+
+    /// <summary>The platforms its steps can run, as advertised; null: any.</summary>
+    public IReadOnlyList<Platform>? Platforms { get; set; }
+
+    /// <summary><see cref="Platforms"/> as advertised, to notice a change.</summary>
+    public IReadOnlyList<string>? PlatformNames { get; set; }
+
+    /// <summary>Whether it runs steps for <paramref name="platform"/> ("" or unknown platforms list: yes).</summary>
+    public bool Runs(string platform) =>
+        platform.Length == 0 || Platforms is null || Platforms.Any(p => PlatformMatcher.CanRun(PlatformSpec.Parse(platform), p));
 
     /// <summary>Vertices this scheduler placed on it and not yet released.</summary>
     public int Assigned { get; set; }

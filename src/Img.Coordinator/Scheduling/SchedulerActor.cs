@@ -145,7 +145,9 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
                     break;
                 case NoNodeAction none:
                     if (_requesters.Remove(none.Run.Key, out var waiting))
-                        waiting.Tell(new VertexRunFailed(none.Run.Key, $"no node of the cluster could take the step for {SchedulerState.NoNodeTimeout.TotalSeconds:0} s (img cluster status lists the nodes)", 0));
+                        waiting.Tell(new VertexRunFailed(none.Run.Key, none.Platform is { } platform
+                            ? $"no node of the cluster runs {platform} steps (img cluster status lists each node's platforms): add a {platform} node, or install QEMU user emulation on a node (Debian: apt-get install qemu-user-static) and restart it"
+                            : $"no node of the cluster could take the step for {SchedulerState.NoNodeTimeout.TotalSeconds:0} s (img cluster status lists the nodes)", 0));
                     break;
                 case InputsLostAction lost:
                     if (_requesters.Remove(lost.Run.Key, out var requester))
@@ -158,7 +160,7 @@ public sealed class SchedulerActor : UntypedActor, IWithTimers
 
     private ClusterStatusResult Loads()
     {
-        var nodes = _state.Nodes.Select(n => new NodeLoad(n.Name, AddressOf(n.Name), n.Slots, n.Running, n.QueuedOnNode, n.Executed, n.Draining, n.BlobBytes, n.SnapshotBytes, n.Available)).ToList();
+        var nodes = _state.Nodes.Select(n => new NodeLoad(n.Name, AddressOf(n.Name), n.Slots, n.Running, n.QueuedOnNode, n.Executed, n.Draining, n.BlobBytes, n.SnapshotBytes, n.Available, n.PlatformNames)).ToList();
         return new ClusterStatusResult("", [], nodes, -1, 0, _state.Queued);
     }
 

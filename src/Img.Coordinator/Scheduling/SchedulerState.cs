@@ -1,3 +1,4 @@
+using Img.Engine.Platforms;
 using Img.Engine.Solver;
 using Img.Messages.Nodes.Commands;
 using Img.Messages.Nodes.Events;
@@ -37,6 +38,7 @@ public sealed class SchedulerState
     private readonly Dictionary<string, LinkedList<RunVertex>> _queues = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _turns = new();
     private readonly HashSet<CacheKey> _waiting = new();
+    private readonly Dictionary<string, DateTimeOffset> _unrunnableSince = new(StringComparer.Ordinal);
 
     /// <summary>The nodes known, by name.</summary>
     public IReadOnlyCollection<NodeEntry> Nodes => _nodes.Values;
@@ -68,6 +70,12 @@ public sealed class SchedulerState
         node.Draining = beat.Draining;
         node.BlobBytes = beat.BlobBytes;
         node.SnapshotBytes = beat.SnapshotBytes;
+        if (!SamePlatforms(node, beat.Platforms))
+        {
+            node.Platforms = beat.Platforms is null ? null : ParsePlatforms(beat.Platforms);
+            node.PlatformNames = beat.Platforms;
+            changed = true;
+        }
         node.LastHeard = now;
         node.Available = true;
         return changed ? Dispatch() : [];
@@ -112,6 +120,7 @@ public sealed class SchedulerState
         var decisions = new List<SchedulerDecision>();
         foreach (var node in _nodes.Values.Where(n => n.Available && now - n.LastHeard > HeartbeatTimeout).ToList())
             decisions.AddRange(OnNodeLost(node.Name));
+        decisions.AddRange(FailUnrunnable(now));
         if (_waiting.Count == 0 || _nodes.Values.Any(n => n.Available && !n.Draining))
         {
             _noNodeSince = null;
@@ -131,6 +140,64 @@ public sealed class SchedulerState
         _noNodeSince = null;
         return decisions;
     }
+
+    /// <summary>
+    /// Steps of a platform no working node runs (while other nodes work) fail after
+    /// <see cref="NoNodeTimeout"/>: a node that can may join meanwhile.
+    /// </summary>
+    private List<SchedulerDecision> FailUnrunnable(DateTimeOffset now)
+    {
+        var decisions = new List<SchedulerDecision>();
+        var working = _nodes.Values.Where(n => n.Available && !n.Draining).ToList();
+        var platforms = _queues.Values.SelectMany(q => q).Select(r => r.Platform).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var platform in platforms)
+        {
+            if (working.Count == 0 || working.Any(n => n.Runs(platform)))
+            {
+                _unrunnableSince.Remove(platform);
+                continue;
+            }
+            var since = _unrunnableSince.TryGetValue(platform, out var s) ? s : _unrunnableSince[platform] = now;
+            if (now - since < NoNodeTimeout)
+                continue;
+            _unrunnableSince.Remove(platform);
+            foreach (var (build, queue) in _queues.ToList())
+            {
+                foreach (var run in queue.Where(r => r.Platform == platform).ToList())
+                {
+                    queue.Remove(run);
+                    _waiting.Remove(run.Key);
+                    decisions.Add(new NoNodeAction(run, platform));
+                }
+                if (queue.Count == 0)
+                {
+                    _queues.Remove(build);
+                    _turns.Remove(build);
+                }
+            }
+        }
+        return decisions;
+    }
+
+    // a platform this version cannot read is one no step of it asks for
+    private static List<Engine.Oci.Platform> ParsePlatforms(IReadOnlyList<string> names)
+    {
+        var platforms = new List<Engine.Oci.Platform>();
+        foreach (var name in names)
+        {
+            try
+            {
+                platforms.Add(PlatformSpec.Parse(name));
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        return platforms;
+    }
+
+    private static bool SamePlatforms(NodeEntry node, IReadOnlyList<string>? advertised) =>
+        node.PlatformNames is null ? advertised is null : advertised is not null && node.PlatformNames.SequenceEqual(advertised);
 
     private void Enqueue(RunVertex run, bool front)
     {
@@ -156,26 +223,31 @@ public sealed class SchedulerState
             {
                 var next = turn.Next;
                 var queue = _queues[turn.Value];
-                if (queue.First is { } head)
+                // the first that can go: a step whose platform has no free node lets the next ones pass
+                for (var item = queue.First; item is not null; item = item.Next)
                 {
-                    var run = head.Value;
+                    var run = item.Value;
                     var lost = LostInputs(run);
                     if (lost.Count > 0)
                     {
-                        queue.RemoveFirst();
+                        queue.Remove(item);
                         _waiting.Remove(run.Key);
                         decisions.Add(new InputsLostAction(run, lost));
                         progress = true;
+                        break;
                     }
-                    else if (Choose(run) is { } node)
+                    if (Choose(run) is { } node)
                     {
-                        queue.RemoveFirst();
+                        queue.Remove(item);
                         _waiting.Remove(run.Key);
                         _placed[run.Key] = new Placement(node.Name, run);
                         node.Assigned++;
                         decisions.Add(new DispatchAction(node.Worker, node.Name, run with { InputHolders = Holders(run) }));
                         progress = true;
+                        break;
                     }
+                    if (run.Platform.Length == 0 || !_nodes.Values.Any(n => n.Available && !n.Draining && Free(n) > 0))
+                        break;
                 }
                 if (queue.Count == 0)
                 {
@@ -209,7 +281,7 @@ public sealed class SchedulerState
         var bestScore = -1;
         foreach (var node in _nodes.Values)
         {
-            if (!node.Available || node.Draining || Free(node) <= 0)
+            if (!node.Available || node.Draining || Free(node) <= 0 || !node.Runs(run.Platform))
                 continue;
             var score = 0;
             for (var i = 0; i < run.Inputs.Count; i++)

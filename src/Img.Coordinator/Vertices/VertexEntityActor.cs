@@ -187,7 +187,7 @@ public sealed partial class VertexEntityActor : UntypedPersistentActor, IWithTim
                 Sender.Tell(new VertexExecutionStarted(_key, node));
             return;
         }
-        var run = new RunVertex(_key, solve.Vertex, solve.Inputs, solve.Session, null, solve.Build);
+        var run = new RunVertex(_key, solve.Vertex, solve.Inputs, solve.Session, null, solve.Build, solve.Platform);
         _execution = new Execution(run) { Waiters = { Sender } };
         Timers.StartPeriodicTimer(CheckExecution.Instance, CheckExecution.Instance, _silenceLimit / 3);
         _scheduler.Tell(new ScheduleVertex(run));

@@ -30,7 +30,14 @@ public interface IBuildSession
     /// <summary>
     /// The host path of the client's ssh agent socket forwarded as <paramref name="id"/>
     /// (<c>--ssh ID=...</c>), or null when the client forwards none of that id. Sessions that cannot
-    /// reach the client's agent (a cluster node's, for now) have none.
+    /// reach the client's agent through a host socket (a cluster node's) have none.
     /// </summary>
     ValueTask<string?> SshAgentSocketAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
+    /// <summary>
+    /// The client's agent forwarded as <paramref name="id"/> when this host has no socket of it
+    /// (<see cref="SshAgentSocketAsync"/> gave null): reached message by message, or null when the
+    /// client forwards none of that id.
+    /// </summary>
+    ValueTask<ISshAgentRelay?> SshAgentRelayAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult<ISshAgentRelay?>(null);
 }

@@ -9,6 +9,7 @@ namespace Img.Messages.Builds;
 /// blob endpoint, which serves the context files the client uploaded. CacheLogins and
 /// InsecureRegistries: the client's logins for the registries of its <c>--cache-from</c> sources
 /// and its <c>--insecure-registry</c> hosts, with which a node fetches imported results.
+/// SshAgents: the ids of the client's <c>--ssh</c> agents, reached with <c>ExchangeSshAgent</c>.
 /// </summary>
 [MessagePackObject]
 public sealed record BuildSession(
@@ -16,4 +17,5 @@ public sealed record BuildSession(
     [property: Key(1)] string Coordinator,
     [property: Key(2)] string BlobEndpoint,
     [property: Key(3)] IReadOnlyList<RegistryLogin>? CacheLogins = null,
-    [property: Key(4)] IReadOnlyList<string>? InsecureRegistries = null);
+    [property: Key(4)] IReadOnlyList<string>? InsecureRegistries = null,
+    [property: Key(5)] IReadOnlyList<string>? SshAgents = null);

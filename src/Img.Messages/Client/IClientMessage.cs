@@ -25,4 +25,6 @@ namespace Img.Messages.Client;
 [Union(16, typeof(ImageConfigResolved))]
 [Union(17, typeof(PublishCache))]
 [Union(18, typeof(CachePublished))]
+[Union(19, typeof(SshAgentRequest))]
+[Union(20, typeof(SshAgentReply))]
 public interface IClientMessage : IImgMessage;

@@ -1,3 +1,5 @@
+using Img.Engine.Platforms;
+using Img.Engine.Execution.Emulation;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -91,9 +93,10 @@ public sealed class NodeHost
                 holders => new PeerBlobSource(holders, peerClient), options => new RegistryClients(options), scratch,
                 layers => new ResultPublisher(engine.Snapshotter.Snapshotter, _content, engine.Executor.Layers, layers));
             usage.Report = u => services.Usage = u;
-            var settings = new NodeWorkerSettings(_options.Name, _options.Slots, proxy, [], blobEndpoint) { Cluster = true };
+            IReadOnlyList<string> platforms = _options.Platforms ?? [.. RunnablePlatforms.OfHost().Select(PlatformSpec.Format)];
+            var settings = new NodeWorkerSettings(_options.Name, _options.Slots, proxy, [], blobEndpoint) { Cluster = true, Platforms = platforms };
             var worker = system.ActorOf(NodeWorkerActor.Props(engine.Executions, settings, services), NodeWorkerActor.Name);
-            await _log.WriteLineAsync($"node {_options.Name} joined as {Cluster.Get(system).SelfAddress} (blobs at {blobEndpoint}, {_options.Slots} slots)").ConfigureAwait(false);
+            await _log.WriteLineAsync($"node {_options.Name} joined as {Cluster.Get(system).SelfAddress} (blobs at {blobEndpoint}, {_options.Slots} slots, platforms {string.Join(",", platforms)})").ConfigureAwait(false);
             Joined?.Invoke(blobEndpoint);
 
             var orphaned = await WatchAsync(system, stop).ConfigureAwait(false);

@@ -17,6 +17,12 @@ public sealed record NodeHostOptions
     /// <summary>Vertices it runs at once (<c>--slots</c>).</summary>
     public required int Slots { get; init; }
 
+    /// <summary>
+    /// The platforms advertised (<c>os/arch[/variant]</c>, <c>img node --platform</c>), as buildkitd's
+    /// <c>--oci-worker-platform</c>; null: what this host runs (<c>RunnablePlatforms</c>).
+    /// </summary>
+    public IReadOnlyList<string>? Platforms { get; init; }
+
     /// <summary>The address other members and the coordinators reach this node at (<c>--advertise</c>).</summary>
     public required string Advertise { get; init; }
 

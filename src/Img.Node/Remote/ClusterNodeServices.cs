@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Img.Engine.Content;
@@ -38,6 +39,7 @@ public sealed class ClusterNodeServices : INodeServices
     private readonly string _scratch;
     private readonly ConcurrentDictionary<(string Location, string Snapshot), string> _fetched = new();
     private readonly ImportedResultFetcher _imports;
+    private readonly ImageBlobFetcher _images;
     private readonly Func<ImageExportOptions, ResultPublisher>? _publishers;
 
     /// <param name="sources">A blob source over the given holders (members' mutual TLS when the cluster is secured).</param>
@@ -49,6 +51,7 @@ public sealed class ClusterNodeServices : INodeServices
     {
         _publishers = publishers;
         _imports = new ImportedResultFetcher(content, fetcher);
+        _images = new ImageBlobFetcher(content);
         _system = system;
         _node = node;
         _content = content;
@@ -64,7 +67,7 @@ public sealed class ClusterNodeServices : INodeServices
     /// <summary>Measured in the background by the node host.</summary>
     public (long Blobs, long Snapshots) Usage { get; set; }
 
-    public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, BuildVertex vertex, CancellationToken cancellationToken)
     {
         if (ImportedInputs.Any(run.Inputs))
         {
@@ -77,16 +80,21 @@ public sealed class ClusterNodeServices : INodeServices
             run = run with { Inputs = await ImportedInputs.LocalizeAsync(run.Inputs, _imports, new CacheSources(clients, directories: false), _node, cancellationToken).ConfigureAwait(false) };
         }
         var inputs = run.Inputs.ToArray();
+        // an index reads its inputs' image documents only: it gets their blobs, never their snapshots
+        var index = vertex.Op is ImageIndexOp;
         var lost = new List<int>();
         var errors = new List<string>();
         await Task.WhenAll(inputs.Select(async (input, i) =>
         {
-            if (!NeedsFetch(input))
+            var image = index && input.Image is not null && input.Location.Length > 0 && input.Location != _node;
+            if (!image && !NeedsFetch(input))
                 return;
             try
             {
                 var holder = run.InputHolders is { } holders && i < holders.Count ? holders[i] : null;
-                inputs[i] = input with { SnapshotId = await FetchAsync(input, holder, cancellationToken).ConfigureAwait(false), Location = _node };
+                inputs[i] = image
+                    ? await FetchImageAsync(input, holder, cancellationToken).ConfigureAwait(false)
+                    : input with { SnapshotId = await FetchAsync(input, holder, cancellationToken).ConfigureAwait(false), Location = _node };
             }
             catch (Exception e) when (e is ResultUnavailableException or AskTimeoutException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -119,6 +127,19 @@ public sealed class ClusterNodeServices : INodeServices
         var fetched = await _fetcher.FetchAsync(manifest, _sources([new Uri(holder.BlobEndpoint)]), cancellationToken).ConfigureAwait(false);
         _fetched[(input.Location, input.SnapshotId)] = fetched.Snapshot;
         return fetched.Snapshot;
+    }
+
+    /// <summary>
+    /// An exported image, input of a multi-platform index, comes as its blobs, not as a snapshot:
+    /// the index needs the documents, and its result then names this node as the holder of every
+    /// platform's image.
+    /// </summary>
+    private async Task<CacheResult> FetchImageAsync(CacheResult input, ResultHolder? holder, CancellationToken cancellationToken)
+    {
+        if (holder is null || holder.BlobEndpoint.Length == 0)
+            throw new InvalidOperationException($"image {input.Image!.Digest}: node {input.Location} is not in the cluster");
+        await _images.FetchAsync(input.Image!, _sources([new Uri(holder.BlobEndpoint)]), cancellationToken).ConfigureAwait(false);
+        return input with { SnapshotId = "", Location = _node };
     }
 
     public IBuildSession? SessionFor(RunVertex run) =>

@@ -16,7 +16,8 @@ namespace Img.Node.Remote;
 /// (<see cref="OpenContext"/>: the coordinator gets a listing and the files it lacks from the
 /// client), then its files this node lacks are fetched from the coordinator's blob server, and a
 /// copy of just those entries is made for the step and deleted after it. A secret is asked for
-/// when a step mounts it and kept in memory only.
+/// when a step mounts it and kept in memory only. An ssh agent is reached message by message
+/// (<see cref="RemoteSshAgentRelay"/>).
 /// </summary>
 public sealed class RemoteBuildSession(ActorSystem system, BuildSession session, IContentStore content, Func<IReadOnlyList<Uri>, IBlobSource> sources, string scratch) : IBuildSession
 {
@@ -62,6 +63,9 @@ public sealed class RemoteBuildSession(ActorSystem system, BuildSession session,
             .Ask<SecretRead>(new ReadSecret(session.Build, id), SecretTimeout, cancellationToken).ConfigureAwait(false);
         return read.Value;
     }
+
+    public ValueTask<ISshAgentRelay?> SshAgentRelayAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISshAgentRelay?>(session.SshAgents is { } agents && agents.Contains(id) ? new RemoteSshAgentRelay(system, session, id) : null);
 
     // a step names the context by its source name; the client knows it as the op's identifier
     private static string SnapshotReferenceName(string name) => name.StartsWith("local:", StringComparison.Ordinal) ? name : "local:" + name;

@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.Solver;
 using Img.Messages.Client;
@@ -18,7 +19,7 @@ public interface INodeServices
     /// replaced by equivalent local ones.
     /// </summary>
     /// <exception cref="InputsLostException">Some inputs could be fetched from no holder.</exception>
-    Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, BuildVertex vertex, CancellationToken cancellationToken);
 
     /// <summary>The session a job of <paramref name="run"/> reads its client's files and secrets through; null: the executor's own.</summary>
     IBuildSession? SessionFor(RunVertex run);

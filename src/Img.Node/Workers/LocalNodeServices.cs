@@ -1,3 +1,4 @@
+using Img.Engine.Graph;
 using Img.Engine.Oci;
 using Img.Engine.RemoteCache;
 using Img.Engine.Solver;
@@ -29,7 +30,7 @@ public sealed class LocalNodeServices : INodeServices
         _sources = sources;
     }
 
-    public Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CacheResult>> LocalizeInputsAsync(RunVertex run, BuildVertex vertex, CancellationToken cancellationToken)
     {
         if (!ImportedInputs.Any(run.Inputs))
             return Task.FromResult(run.Inputs);

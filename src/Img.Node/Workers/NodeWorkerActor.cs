@@ -197,7 +197,7 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
         Task.Run(async () =>
         {
             var vertex = BuildGraphCodec.DecodeVertex(run.Vertex);
-            var inputs = await services.LocalizeInputsAsync(run, token).ConfigureAwait(false);
+            var inputs = await services.LocalizeInputsAsync(run, vertex, token).ConfigureAwait(false);
             var vertexJob = new VertexJob(key, vertex, inputs, log, services.SessionFor(run));
             return await executor.ExecuteAsync(vertexJob, token).ConfigureAwait(false);
         }, token).PipeTo(Self, success: r => new Finished(job.Id, r, null), failure: e => new Finished(job.Id, null, e));
@@ -261,7 +261,7 @@ public sealed class NodeWorkerActor : UntypedActor, IWithTimers
     {
         var (blobs, snapshots) = _services.Usage;
         return new NodeHeartbeat(_settings.Node, _workerPath, _settings.BlobEndpoint, _settings.Slots, _running.Count, _queue.Count,
-            _executed, _draining, blobs, snapshots);
+            _executed, _draining, blobs, snapshots, _settings.Platforms);
     }
 
     private void ForgetOldResults()

@@ -12,4 +12,7 @@ public sealed record NodeWorkerSettings(string Node, int Slots, IActorRef Vertic
 {
     /// <summary>Whether schedulers are found through cluster membership (coordinator members' <c>/user/scheduler</c>).</summary>
     public bool Cluster { get; init; }
+
+    /// <summary>The platforms advertised in heartbeats (<c>os/arch[/variant]</c>); null: any.</summary>
+    public IReadOnlyList<string>? Platforms { get; init; }
 }

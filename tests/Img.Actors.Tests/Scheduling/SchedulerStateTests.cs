@@ -149,4 +149,59 @@ public class SchedulerStateTests
         Assert.Empty(state.OnTick(later));
         Assert.Equal(1, state.Queued);
     }
+
+    private static NodeHeartbeat PlatformBeat(string node, int slots, params string[] platforms) =>
+        Beat(node, slots) with { Platforms = platforms };
+
+    private static RunVertex RunFor(string key, string platform, string build = "b1") => Run(key, build) with { Platform = platform };
+
+    [Fact]
+    public void AStepGoesToANodeThatRunsItsPlatformAndStepsOfOtherPlatformsPassIt()
+    {
+        var state = new SchedulerState();
+        state.OnHeartbeat(PlatformBeat("amd", 1, "linux/amd64", "linux/386"), T0);
+        state.OnHeartbeat(PlatformBeat("arm", 1, "linux/arm64", "linux/arm/v7"), T0);
+        Assert.Equal("arm", Dispatched(state.OnSchedule(RunFor("a1", "linux/arm64"))).Single().Node);
+        // the arm node is busy: the next arm64 step waits, the amd64 step behind it in the same build does not
+        Assert.Empty(state.OnSchedule(RunFor("a2", "linux/arm64")));
+        Assert.Equal("amd", Dispatched(state.OnSchedule(RunFor("x1", "linux/amd64"))).Single().Node);
+        // arm/v6 runs where arm/v7 does; a step without a platform goes anywhere
+        Assert.Equal("a2", Dispatched(state.OnSlotReleased(new SlotReleased("arm", new CacheKey("a1")))).Single().Run.Key.Value);
+        Assert.Equal("amd", Dispatched(state.OnSlotReleased(new SlotReleased("amd", new CacheKey("x1"))).Concat(state.OnSchedule(Run("any")))).Single().Node);
+        state.OnSlotReleased(new SlotReleased("arm", new CacheKey("a2")));
+        Assert.Equal("arm", Dispatched(state.OnSchedule(RunFor("v6", "linux/arm/v6"))).Single().Node);
+    }
+
+    [Fact]
+    public void ANodeThatAdvertisesNoPlatformsRunsAnyAndOneThatLearnsAPlatformTakesItsWaitingSteps()
+    {
+        var state = new SchedulerState();
+        state.OnHeartbeat(Beat("old", 1), T0);
+        Assert.Equal("old", Dispatched(state.OnSchedule(RunFor("r1", "linux/s390x"))).Single().Node);
+
+        var other = new SchedulerState();
+        other.OnHeartbeat(PlatformBeat("n1", 2, "linux/amd64"), T0);
+        Assert.Empty(other.OnSchedule(RunFor("r2", "linux/arm64")));
+        // qemu-user-static installed: the next heartbeat says so
+        Assert.Equal("r2", Dispatched(other.OnHeartbeat(PlatformBeat("n1", 2, "linux/amd64", "linux/arm64"), T0 + TimeSpan.FromSeconds(1))).Single().Run.Key.Value);
+    }
+
+    [Fact]
+    public void StepsOfAPlatformNoWorkingNodeRunsFailAfterTheTimeoutWhileOthersRun()
+    {
+        var state = new SchedulerState();
+        state.OnHeartbeat(PlatformBeat("n1", 2, "linux/amd64"), T0);
+        state.OnSchedule(RunFor("arm", "linux/arm64"));
+        Assert.Single(Dispatched(state.OnSchedule(RunFor("amd", "linux/amd64"))));
+        state.OnTick(T0);
+        state.OnHeartbeat(PlatformBeat("n1", 2, "linux/amd64"), T0 + SchedulerState.NoNodeTimeout - TimeSpan.FromSeconds(1));
+        Assert.Empty(state.OnTick(T0 + SchedulerState.NoNodeTimeout - TimeSpan.FromSeconds(1)));
+        state.OnHeartbeat(PlatformBeat("n1", 2, "linux/amd64"), T0 + SchedulerState.NoNodeTimeout + TimeSpan.FromSeconds(1));
+
+        var failed = state.OnTick(T0 + SchedulerState.NoNodeTimeout + TimeSpan.FromSeconds(1)).OfType<NoNodeAction>().Single();
+
+        Assert.Equal(("arm", "linux/arm64"), (failed.Run.Key.Value, failed.Platform));
+        Assert.Equal(0, state.Queued);
+        Assert.Equal(1, state.Placed);
+    }
 }

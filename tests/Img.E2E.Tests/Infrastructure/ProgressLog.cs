@@ -25,9 +25,13 @@ public static partial class ProgressLog
 
     /// <summary>Only the Dockerfile steps (<c>[2/5] RUN ...</c>).</summary>
     public static IReadOnlyDictionary<string, string> DockerfileSteps(string log) =>
-        Steps(log).Where(kv => kv.Key.StartsWith('[') && !kv.Key.StartsWith("[internal]", StringComparison.Ordinal))
+        Steps(log).Where(kv => kv.Key.StartsWith('[') && !Internal().IsMatch(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
 
     [GeneratedRegex(@"^#(\d+) (.*)$")]
     private static partial Regex Line();
+
+    // "[internal] ..." and, in a build of several platforms, "[linux/arm64 internal] ..."
+    [GeneratedRegex(@"^\[([a-z0-9_/.-]+ )?internal\]")]
+    private static partial Regex Internal();
 }

@@ -132,4 +132,19 @@ public sealed class ForeignArchitectureCheckTests : IDisposable
         var e = Assert.Throws<ExecutionException>(() => check.Check(root, new ExecSpec { Args = ["/bin/build.sh"] }));
         Assert.StartsWith("cannot run /bin/sh: it is a linux/arm64 program", e.Message);
     }
+
+    [Fact]
+    public void RunnablePlatforms_AreTheHostsItsSiblingAndWhatAnFHandlerEmulates()
+    {
+        Assert.Equal(["linux/amd64", "linux/386", "linux/arm64"],
+            RunnablePlatforms.Detect(new BinfmtMisc(Registry(true, "OCF")), "amd64").Select(p => p.ToString()));
+        // a handler without F cannot serve a container; no binfmt_misc: the host's own only
+        Assert.Equal(["linux/arm64", "linux/arm/v7"], RunnablePlatforms.Detect(new BinfmtMisc(Registry(true, "OC")), "arm64").Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void RunnablePlatforms_WithoutBinfmtMisc_AreTheHostsOwn()
+    {
+        Assert.Equal(["linux/s390x"], RunnablePlatforms.Detect(new BinfmtMisc(Registry(false, "OCF")), "s390x").Select(p => p.ToString()));
+    }
 }

@@ -46,6 +46,85 @@ public sealed class SshAgentProxyTests : IAsyncLifetime
         Assert.False(File.Exists(proxy.Path));
     }
 
+    [Fact]
+    public async Task Through_a_relay_each_request_frame_gets_its_answer_and_each_connection_is_closed_once()
+    {
+        var relay = new AgentSocketRelay(_socket);
+        var proxy = SshAgentProxy.Start(relay, Path.Combine(_dir, "scratch"), 0, 0, 0x180);
+
+        Assert.Contains("proxied-key", await RunAsync("ssh-add", proxy.Path, "-l"));
+        // a signature: several requests on one connection (identities, then the sign request)
+        var data = Path.Combine(_dir, "data.txt");
+        await File.WriteAllTextAsync(data, "signed through the relay\n");
+        await RunAsync("ssh-keygen", proxy.Path, "-Y", "sign", "-n", "file", "-f", Path.Combine(_dir, "key.pub"), data);
+        Assert.True(File.Exists(data + ".sig"));
+        await proxy.DisposeAsync();
+
+        Assert.True(relay.Requests >= 3, $"{relay.Requests} requests relayed");
+        Assert.True(relay.Opened.Count >= 2, $"{relay.Opened.Count} agent connections");
+        Assert.Equal(relay.Opened.Order(), relay.Closed.Order());
+    }
+
+    [Fact]
+    public async Task A_relay_that_cannot_answer_fails_that_connection_only()
+    {
+        var relay = new AgentSocketRelay(_socket) { Failing = true };
+        var proxy = SshAgentProxy.Start(relay, Path.Combine(_dir, "scratch"), 0, 0, 0x180);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync("ssh-add", proxy.Path, "-l"));
+        relay.Failing = false;
+        Assert.Contains("proxied-key", await RunAsync("ssh-add", proxy.Path, "-l"));
+        await proxy.DisposeAsync();
+    }
+
+    /// <summary>What a cluster client does with relayed frames: one agent connection per step connection.</summary>
+    private sealed class AgentSocketRelay(string socket) : Img.Engine.Solver.ISshAgentRelay
+    {
+        private readonly Dictionary<string, System.Net.Sockets.NetworkStream> _connections = new();
+        private int _requests;
+
+        public List<string> Opened { get; } = [];
+        public List<string> Closed { get; } = [];
+        public int Requests => _requests;
+        public bool Failing { get; set; }
+
+        public async Task<byte[]> ExchangeAsync(string connection, byte[] request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            if (Failing)
+                throw new IOException("the client went away");
+            System.Net.Sockets.NetworkStream? stream;
+            lock (_connections)
+                _connections.TryGetValue(connection, out stream);
+            if (stream is null)
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket), cancellationToken);
+                stream = new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+                lock (_connections)
+                {
+                    _connections[connection] = stream;
+                    Opened.Add(connection);
+                }
+            }
+            await stream.WriteAsync(request, cancellationToken);
+            return await SshAgentFrames.ReadAsync(stream, cancellationToken) ?? throw new IOException("the agent closed the connection");
+        }
+
+        public Task CloseAsync(string connection, CancellationToken cancellationToken)
+        {
+            lock (_connections)
+            {
+                if (_connections.Remove(connection, out var stream))
+                {
+                    stream.Dispose();
+                    Closed.Add(connection);
+                }
+            }
+            return Task.CompletedTask;
+        }
+    }
+
     private static async Task<string> RunAsync(string program, string? socket, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -86,9 +86,6 @@ public sealed class BuildCommand : ICommand
         var cacheTo = args.Values(CacheTo.Name).Select(CacheSpec.ParseExport).ToList();
         var namedContexts = BuildContextSpec.Parse(args.Values(BuildContext.Name));
         var ssh = SshForwardSpec.Parse(args.Values(Ssh.Name));
-        // a node cannot reach this machine's agent: nothing carries agent connections over the cluster yet
-        if (ssh.Count > 0 && cluster is not null)
-            throw new UsageException("--ssh is not supported with --cluster yet", Name);
         var progress = ProgressWriterFactory.Parse(args.Value(ProgressFlag.Name));
         var quiet = args.Bool(Quiet.Name);
         var ulimits = UlimitSpec.Parse(args.Values(UlimitFlag.Name), Name);
@@ -97,7 +94,7 @@ public sealed class BuildCommand : ICommand
 
         var platforms = ParsePlatforms(args.Values(Platform.Name));
         if (platforms.Count > 1)
-            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
+            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo);
         var annotationWarnings = new List<string>();
         var annotations = OutputAnnotations.Resolve(AnnotationSpec.ParseFlags(args.Values(Annotation.Name)), outputs, args.Bool(Push.Name), platforms, annotationWarnings.Add);
         foreach (var warning in annotationWarnings)

@@ -34,7 +34,7 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
         var named = remotePush is null ? outputs.Any(o => o.Type is OutputType.Image or OutputType.Registry) : outputs.Any(o => o.Type == OutputType.Image);
         if (MediaTypes.IsIndex(manifest.MediaType))
         {
-            await DeliverIndexAsync(request, outputs, named, manifest, exporter, ct);
+            await DeliverIndexAsync(request, outputs, named, manifest, exporter, ct, remotePush);
             return;
         }
 
@@ -86,7 +86,8 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
     /// config, then the manifest list, then names and pushes it; directories and tars get one
     /// subdirectory per platform (<c>linux_amd64/</c>), an OCI archive the whole index.
     /// </summary>
-    private async Task DeliverIndexAsync(BuildRequest request, IReadOnlyList<OutputSpec> outputs, bool named, Descriptor index, IProgressStep exporter, CancellationToken ct)
+    private async Task DeliverIndexAsync(BuildRequest request, IReadOnlyList<OutputSpec> outputs, bool named, Descriptor index, IProgressStep exporter, CancellationToken ct,
+        RemotePush? remotePush)
     {
         var document = await scope.Content.ReadJsonAsync<ImageIndex>(index, ct);
         var platforms = new List<(Platform Platform, ResolvedImage Image)>();
@@ -113,7 +114,9 @@ public sealed class BuildOutputs(CommandContext context, StateScope scope, IProg
                         await scope.Images.PutAsync(new Image { Name = tag.ToString(), Target = index }, ct));
                 }
             }
-            if (outputs.Any(o => o.Type == OutputType.Registry))
+            if (outputs.Any(o => o.Type == OutputType.Registry) && remotePush is not null)
+                await remotePush(request.Tags, exporter, ct);
+            else if (outputs.Any(o => o.Type == OutputType.Registry))
             {
                 var pusher = new ImagePusher(registries, scope.Content, scope.Images);
                 foreach (var tag in request.Tags)

@@ -87,6 +87,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 CacheImports = imported.Select(c => new CacheImportSource(c.Source, c.Blob, c.Description.ToBytes())).ToArray(),
                 CacheExport = request.CacheTo.Count == 0 ? CacheExportMode.None : request.CacheTo.Max(c => c.Mode),
                 InsecureRegistries = request.InsecureRegistries,
+                SshAgents = request.SshAgents.Count == 0 ? null : [.. request.SshAgents.Keys],
             };
             if (request.Cluster is not null && request.CacheFrom.Count > 0)
                 start = start with { CacheLogins = await RegistryLogins.ForAsync(request.CacheFrom.Where(c => c.Reference is not null).Select(c => c.Reference!.Registry).Distinct(StringComparer.Ordinal), RegistryAccess.Credentials(context), ct) };
@@ -198,7 +199,7 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
     {
         if (request.Cluster is { } cluster)
         {
-            return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets,
+            return ClusterBuildBackend.Connect(scope, RegistryAccess.Credentials(context), request.InsecureRegistries, request.Secrets, request.SshAgents,
                 cluster.Addresses, cluster.Options, context.Error, _trace, ct, request.Pull);
         }
         var engine = StandaloneEngine.Start(scope, request.Backend, registries, request.Secrets, context.Debug, ct, request.SshAgents);

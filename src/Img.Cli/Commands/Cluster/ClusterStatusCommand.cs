@@ -60,11 +60,12 @@ public sealed class ClusterStatusCommand : ICommand
         await output.WriteAsync(members.ToString());
         await output.WriteLineAsync();
         var nodes = new TableWriter();
-        nodes.AddRow("NODE", "SLOTS", "RUNNING", "QUEUED", "EXECUTED", "BLOBS", "SNAPSHOTS", "STATE");
+        nodes.AddRow("NODE", "SLOTS", "RUNNING", "QUEUED", "EXECUTED", "BLOBS", "SNAPSHOTS", "STATE", "PLATFORMS");
         foreach (var n in status.Nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
         {
             var state = !n.Available ? "lost" : n.Draining ? "draining" : "ready";
-            nodes.AddRow(n.Node, N(n.Slots), N(n.Running), N(n.Queued), N(n.Executed), HumanUnits.Size(n.BlobBytes), HumanUnits.Size(n.SnapshotBytes), state);
+            nodes.AddRow(n.Node, N(n.Slots), N(n.Running), N(n.Queued), N(n.Executed), HumanUnits.Size(n.BlobBytes), HumanUnits.Size(n.SnapshotBytes), state,
+                n.Platforms is { } platforms ? string.Join(",", platforms) : "any");
         }
         await output.WriteAsync(nodes.ToString());
     }

@@ -1,3 +1,4 @@
+using Img.Engine.Platforms;
 using Img.Cli.CommandLine;
 using Img.Cli.Hosting;
 using Img.Engine.Snapshots;
@@ -19,6 +20,7 @@ public sealed class NodeCommand : ICommand
     internal static readonly FlagSpec BlobPortFlag = new("blob-port", null, true, "Port of the blob server (default: any)", ValueName: "int");
     internal static readonly FlagSpec BackendFlag = new("backend", null, true, "Snapshotter backend: auto, overlayfs, native, fuse-overlayfs", ValueName: "string");
     internal static readonly FlagSpec InsecureFlag = new("insecure", null, false, "No TLS and no token (loopback addresses only)");
+    internal static readonly FlagSpec PlatformFlag = new("platform", null, true, "Platforms this node runs steps for (default: the host's, and those QEMU emulates here)", Repeatable: true, ValueName: "string");
     internal static readonly FlagSpec TokenFileFlag = new("token-file", null, true, "File holding the cluster token (env IMG_CLUSTER_TOKEN holds the token itself)", ValueName: "string");
 
     public string Name => "node";
@@ -27,7 +29,7 @@ public sealed class NodeCommand : ICommand
 
     /// <summary>A node runs steps as standalone builds do: as a non-root user, inside a user namespace.</summary>
     public UserNamespaceUse UserNamespace => UserNamespaceUse.Required;
-    public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag, TokenFileFlag];
+    public IReadOnlyList<FlagSpec> Flags => [JoinFlag, SlotsFlag, NameFlag, AdvertiseFlag, BindFlag, ClusterPortFlag, BlobPortFlag, BackendFlag, InsecureFlag, TokenFileFlag, PlatformFlag];
 
     public async Task<int> RunAsync(CommandContext context, ParsedArgs args, CancellationToken cancellationToken)
     {
@@ -55,6 +57,7 @@ public sealed class NodeCommand : ICommand
         var backend = args.Value(BackendFlag.Name) ?? "auto";
         if (!SnapshotterFactory.Names.Contains(backend))
             throw new UsageException($"invalid argument \"{backend}\" for \"--backend\" flag: must be one of {string.Join(", ", SnapshotterFactory.Names)}", Name);
+        var platforms = ParsePlatforms(args.Values(PlatformFlag.Name));
         var advertise = args.Value(AdvertiseFlag.Name) ?? "127.0.0.1";
         var bind = DaemonAddresses.Address(args.Value(BindFlag.Name) ?? advertise);
         if (insecure && !System.Net.IPAddress.IsLoopback(bind))
@@ -68,6 +71,7 @@ public sealed class NodeCommand : ICommand
                 Join = join,
                 Name = args.Value(NameFlag.Name) ?? DaemonAddresses.DefaultName(scope.State.Root),
                 Slots = slots,
+                Platforms = platforms,
                 Advertise = advertise,
                 Bind = bind,
                 ClusterPort = DaemonAddresses.Port(args.Value(ClusterPortFlag.Name), 0, "--cluster-port", Name),
@@ -92,5 +96,25 @@ public sealed class NodeCommand : ICommand
             }
             return 0;
         }, CancellationToken.None);
+    }
+
+    /// <summary><c>--platform linux/amd64,linux/arm64</c> (or repeated), normalised; null when not given.</summary>
+    private IReadOnlyList<string>? ParsePlatforms(IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+            return null;
+        var platforms = new List<string>();
+        foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            try
+            {
+                platforms.Add(PlatformSpec.Format(PlatformSpec.Parse(value)));
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"invalid argument \"{value}\" for \"--platform\" flag: {e.Message}", Name);
+            }
+        }
+        return platforms.Distinct(StringComparer.Ordinal).ToList();
     }
 }

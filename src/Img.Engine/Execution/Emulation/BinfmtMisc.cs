@@ -16,17 +16,27 @@ public sealed class BinfmtMisc(string root = BinfmtMisc.DefaultRoot)
     /// <summary>The enabled handler that matches <paramref name="header"/>, or null.</summary>
     public BinfmtHandler? HandlerFor(ReadOnlySpan<byte> header)
     {
+        foreach (var handler in Handlers())
+        {
+            if (handler.Matches(header))
+                return handler;
+        }
+        return null;
+    }
+
+    /// <summary>Every enabled handler registered (none when binfmt_misc is not available).</summary>
+    public IEnumerable<BinfmtHandler> Handlers()
+    {
         if (!Available)
-            return null;
+            yield break;
         foreach (var file in Directory.EnumerateFiles(root))
         {
             var name = Path.GetFileName(file);
             if (name is "register" or "status" || ReadOrNull(file) is not { } text)
                 continue;
-            if (BinfmtHandler.Parse(name, text) is { } handler && handler.Matches(header))
-                return handler;
+            if (BinfmtHandler.Parse(name, text) is { Enabled: true } handler)
+                yield return handler;
         }
-        return null;
     }
 
     private static string? ReadOrNull(string path)

@@ -155,14 +155,16 @@ internal sealed class RunMounts : IAsyncDisposable
     /// <summary>The client's agent, through a socket of this step's own (<see cref="SshAgentProxy"/>).</summary>
     private async Task AddSshAsync(ExecMount mount, CancellationToken ct)
     {
-        var agent = await _session.SshAgentSocketAsync(mount.SecretId, ct).ConfigureAwait(false);
-        if (agent is null)
-        {
-            if (mount.Optional)
-                return;
+        var (uid, gid, mode) = (mount.Uid ?? 0, mount.Gid ?? 0, mount.Mode ?? 0x180 /* 0600 */);
+        SshAgentProxy proxy;
+        if (await _session.SshAgentSocketAsync(mount.SecretId, ct).ConfigureAwait(false) is { } agent)
+            proxy = SshAgentProxy.Start(agent, _steps.Scratch, uid, gid, mode);
+        else if (await _session.SshAgentRelayAsync(mount.SecretId, ct).ConfigureAwait(false) is { } relay)
+            proxy = SshAgentProxy.Start(relay, _steps.Scratch, uid, gid, mode);
+        else if (mount.Optional)
+            return;
+        else
             throw new SshAgentNotForwardedException(mount.SecretId);
-        }
-        var proxy = SshAgentProxy.Start(agent, _steps.Scratch, mount.Uid ?? 0, mount.Gid ?? 0, mount.Mode ?? 0x180 /* 0600 */);
         _cleanup.Add(() => proxy.DisposeAsync());
         Mounts.Add(Mount.Bind(proxy.Path, readOnly: false, mount.Target));
     }

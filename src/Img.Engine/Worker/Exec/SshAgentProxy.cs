@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Img.Engine.Native;
+using Img.Engine.Solver;
 
 namespace Img.Engine.Worker.Exec;
 
@@ -8,20 +9,22 @@ namespace Img.Engine.Worker.Exec;
 /// (BuildKit's ssh forwarding through the session, here in one process): the container is given
 /// this socket, with the owner and mode its mount asks for, never the client's agent socket
 /// itself, and it is gone when the step ends. Bytes are passed through as they are: the agent
-/// protocol is the agent's business.
+/// protocol is the agent's business. A session without a host socket of the agent (a cluster
+/// node's) gives an <see cref="ISshAgentRelay"/> instead: then each request frame the step sends
+/// is relayed and its answer written back.
 /// </summary>
 internal sealed class SshAgentProxy : IAsyncDisposable
 {
     private readonly Socket _listener;
-    private readonly string _agent;
+    private readonly Func<Socket, CancellationToken, Task> _serve;
     private readonly string _directory;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private SshAgentProxy(Socket listener, string agent, string directory, string path)
+    private SshAgentProxy(Socket listener, Func<Socket, CancellationToken, Task> serve, string directory, string path)
     {
         _listener = listener;
-        _agent = agent;
+        _serve = serve;
         _directory = directory;
         Path = path;
         _accepting = AcceptAsync();
@@ -30,8 +33,15 @@ internal sealed class SshAgentProxy : IAsyncDisposable
     /// <summary>The proxy's socket on the host (bind it into the container).</summary>
     public string Path { get; }
 
-    /// <summary>Listens in a new directory under <paramref name="scratch"/>.</summary>
-    public static SshAgentProxy Start(string agentSocket, string scratch, uint uid, uint gid, uint mode)
+    /// <summary>Listens in a new directory under <paramref name="scratch"/>, forwarding to the agent's host socket.</summary>
+    public static SshAgentProxy Start(string agentSocket, string scratch, uint uid, uint gid, uint mode) =>
+        Listen(scratch, uid, gid, mode, (client, ct) => ForwardAsync(client, agentSocket, ct));
+
+    /// <summary>Listens in a new directory under <paramref name="scratch"/>, relaying every request through <paramref name="relay"/>.</summary>
+    public static SshAgentProxy Start(ISshAgentRelay relay, string scratch, uint uid, uint gid, uint mode) =>
+        Listen(scratch, uid, gid, mode, (client, ct) => RelayAsync(client, relay, ct));
+
+    private static SshAgentProxy Listen(string scratch, uint uid, uint gid, uint mode, Func<Socket, CancellationToken, Task> serve)
     {
         var directory = System.IO.Path.Join(scratch, "ssh-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -51,7 +61,7 @@ internal sealed class SshAgentProxy : IAsyncDisposable
             Directory.Delete(directory, recursive: true);
             throw;
         }
-        return new SshAgentProxy(listener, agentSocket, directory, path);
+        return new SshAgentProxy(listener, serve, directory, path);
     }
 
     private async Task AcceptAsync()
@@ -62,7 +72,7 @@ internal sealed class SshAgentProxy : IAsyncDisposable
             while (true)
             {
                 var client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-                connections.Add(ForwardAsync(client));
+                connections.Add(_serve(client, _stop.Token));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -72,18 +82,18 @@ internal sealed class SshAgentProxy : IAsyncDisposable
         await Task.WhenAll(connections).ConfigureAwait(false);
     }
 
-    private async Task ForwardAsync(Socket client)
+    private static async Task ForwardAsync(Socket client, string agentSocket, CancellationToken ct)
     {
         using (client)
         using (var agent = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
             try
             {
-                await agent.ConnectAsync(new UnixDomainSocketEndPoint(_agent), _stop.Token).ConfigureAwait(false);
+                await agent.ConnectAsync(new UnixDomainSocketEndPoint(agentSocket), ct).ConfigureAwait(false);
                 await using var fromClient = new NetworkStream(client, ownsSocket: false);
                 await using var toAgent = new NetworkStream(agent, ownsSocket: false);
                 // either side closing ends the connection (an agent request/answer exchange is done)
-                await Task.WhenAny(PumpAsync(fromClient, toAgent, agent), PumpAsync(toAgent, fromClient, client)).ConfigureAwait(false);
+                await Task.WhenAny(PumpAsync(fromClient, toAgent, agent, ct), PumpAsync(toAgent, fromClient, client, ct)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
             {
@@ -92,10 +102,36 @@ internal sealed class SshAgentProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Stream from, Stream to, Socket toSocket)
+    private static async Task PumpAsync(Stream from, Stream to, Socket toSocket, CancellationToken ct)
     {
-        await from.CopyToAsync(to, _stop.Token).ConfigureAwait(false);
+        await from.CopyToAsync(to, ct).ConfigureAwait(false);
         toSocket.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task RelayAsync(Socket client, ISshAgentRelay relay, CancellationToken ct)
+    {
+        var connection = Guid.NewGuid().ToString("N");
+        using (client)
+        {
+            try
+            {
+                await using var stream = new NetworkStream(client, ownsSocket: false);
+                while (await SshAgentFrames.ReadAsync(stream, ct).ConfigureAwait(false) is { } request)
+                    await stream.WriteAsync(await relay.ExchangeAsync(connection, request, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or InvalidDataException or ObjectDisposedException)
+            {
+                // a step that stops mid-request, a malformed frame, or a client that cannot answer: that connection only
+            }
+            try
+            {
+                await relay.CloseAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // the client is gone: its agent connections went with it
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

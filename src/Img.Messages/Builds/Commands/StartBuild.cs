@@ -13,7 +13,8 @@ namespace Img.Messages.Builds.Commands;
 /// coordinator's process serves the context itself, standalone). <see cref="CacheImports"/>: the
 /// build's <c>--cache-from</c> sources, consulted on a local cache miss; <see cref="CacheExport"/>:
 /// which results <see cref="Events.BuildCompleted.CacheRecords"/> lists for a <c>--cache-to</c>;
-/// <see cref="CacheLogins"/> and <see cref="InsecureRegistries"/>: what cluster nodes fetch imported results with.
+/// <see cref="CacheLogins"/> and <see cref="InsecureRegistries"/>: what cluster nodes fetch imported results with;
+/// <see cref="SshAgents"/>: the ids of the client's <c>--ssh</c> agents a cluster's nodes reach through the coordinator.
 /// </summary>
 [MessagePackObject]
 public sealed record StartBuild(
@@ -24,4 +25,5 @@ public sealed record StartBuild(
     [property: Key(4)] IReadOnlyList<CacheImportSource>? CacheImports = null,
     [property: Key(5)] CacheExportMode CacheExport = CacheExportMode.None,
     [property: Key(6)] IReadOnlyList<RegistryLogin>? CacheLogins = null,
-    [property: Key(7)] IReadOnlyList<string>? InsecureRegistries = null) : IBuildCommand;
+    [property: Key(7)] IReadOnlyList<string>? InsecureRegistries = null,
+    [property: Key(8)] IReadOnlyList<string>? SshAgents = null) : IBuildCommand;

@@ -8,4 +8,6 @@ namespace Img.Messages.Builds.Sessions;
 [Union(1, typeof(ContextOpened))]
 [Union(2, typeof(ReadSecret))]
 [Union(3, typeof(SecretRead))]
+[Union(4, typeof(ExchangeSshAgent))]
+[Union(5, typeof(SshAgentExchanged))]
 public interface IBuildSessionMessage : IWithBuildId, IImgMessage;

@@ -15,6 +15,7 @@ namespace Img.Messages.Nodes.Commands;
 /// <param name="Session">Where the build's local contexts and secrets are read (null: this process's own, standalone).</param>
 /// <param name="InputHolders">Per input (same order): where its result can be fetched when it is not on this node.</param>
 /// <param name="Build">The build that asked first (for fair scheduling and logs).</param>
+/// <param name="Platform">The platform the step's processes are for (<c>os/arch[/variant]</c>), or "" when any node may run it.</param>
 [MessagePackObject]
 public sealed record RunVertex(
     [property: Key(0)] CacheKey Key,
@@ -22,4 +23,5 @@ public sealed record RunVertex(
     [property: Key(2)] IReadOnlyList<CacheResult> Inputs,
     [property: Key(3)] BuildSession? Session = null,
     [property: Key(4)] IReadOnlyList<ResultHolder>? InputHolders = null,
-    [property: Key(5)] string Build = "") : INodeCommand;
+    [property: Key(5)] string Build = "",
+    [property: Key(6)] string Platform = "") : INodeCommand;

@@ -9,6 +9,7 @@ namespace Img.Messages.Nodes.Events;
 /// <param name="Worker">The worker's actor path, where schedulers send <c>RunVertex</c>.</param>
 /// <param name="BlobEndpoint">The base URL of its blob server.</param>
 /// <param name="Executed">Vertices it has run since it started.</param>
+/// <param name="Platforms">The platforms its steps can run (<c>os/arch[/variant]</c>, natively or emulated); null: any (an older node).</param>
 [MessagePackObject]
 public sealed record NodeHeartbeat(
     [property: Key(0)] string Node,
@@ -20,4 +21,5 @@ public sealed record NodeHeartbeat(
     [property: Key(6)] long Executed,
     [property: Key(7)] bool Draining,
     [property: Key(8)] long BlobBytes,
-    [property: Key(9)] long SnapshotBytes) : INodeEvent;
+    [property: Key(9)] long SnapshotBytes,
+    [property: Key(10)] IReadOnlyList<string>? Platforms = null) : INodeEvent;

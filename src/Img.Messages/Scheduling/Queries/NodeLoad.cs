@@ -14,4 +14,5 @@ public sealed record NodeLoad(
     [property: Key(6)] bool Draining,
     [property: Key(7)] long BlobBytes,
     [property: Key(8)] long SnapshotBytes,
-    [property: Key(9)] bool Available);
+    [property: Key(9)] bool Available,
+    [property: Key(10)] IReadOnlyList<string>? Platforms = null);

@@ -13,6 +13,7 @@ namespace Img.Messages.Vertices.Commands;
 /// </summary>
 /// <param name="Session">Where the node reads the build's local contexts and secrets (null: standalone).</param>
 /// <param name="Build">The asking build, for fair scheduling.</param>
+/// <param name="Platform">The platform the step's processes are for, or "" (see <c>RunVertex.Platform</c>).</param>
 [MessagePackObject]
 public sealed record SolveVertex(
     [property: Key(0)] CacheKey Key,
@@ -20,4 +21,5 @@ public sealed record SolveVertex(
     [property: Key(2)] IReadOnlyList<CacheResult> Inputs,
     [property: Key(3)] bool IgnoreCache,
     [property: Key(4)] BuildSession? Session = null,
-    [property: Key(5)] string Build = "") : IVertexCommand;
+    [property: Key(5)] string Build = "",
+    [property: Key(6)] string Platform = "") : IVertexCommand;

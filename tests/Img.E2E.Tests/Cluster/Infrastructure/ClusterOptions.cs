@@ -15,6 +15,9 @@ public sealed record ClusterOptions
     /// <summary>The coordinators' <c>--db</c> (a <see cref="PostgresFixture"/> database), or null for SQLite in each state directory.</summary>
     public string? Database { get; init; }
 
+    /// <summary>Extra arguments of some nodes, by name (<c>n1</c>: <c>["--platform", "linux/amd64"]</c>).</summary>
+    public IReadOnlyDictionary<string, string[]> NodeArgs { get; init; } = new Dictionary<string, string[]>();
+
     /// <summary>The nodes' <c>--backend</c>.</summary>
     public string Backend { get; init; } = "auto";
 

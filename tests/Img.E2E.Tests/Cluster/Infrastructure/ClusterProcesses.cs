@@ -133,7 +133,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
         foreach (var (name, slots) in nodes)
         {
             var node = new DaemonProcess(_fixture, name, "node", NewDirectory(name),
-                ["node", "--join", Addresses, .. MemberSecurity(), "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend],
+                ["node", "--join", Addresses, .. MemberSecurity(), "--name", name, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--backend", _options.Backend,
+                    .. _options.NodeArgs.GetValueOrDefault(name) ?? []],
                 _options.Hocon);
             _nodes.Add(node);
             started.Add(node);

@@ -76,4 +76,27 @@ public sealed class MultiPlatformConversionTests
         Assert.Contains(r.Graph.Vertices, v => v.Metadata.Description == "[2/2] RUN true");
         Assert.IsType<ImageConfigOp>(r.Graph.Target.Op);
     }
+
+    [Fact]
+    public void EachRunStepRunsForItsStagesBasePlatform_ThroughCopiesAndEarlierSteps()
+    {
+        const string dockerfile = """
+            FROM --platform=$BUILDPLATFORM busybox AS build
+            ARG TARGETARCH
+            RUN echo $TARGETARCH > /out
+            FROM busybox
+            COPY --from=build /out /out
+            RUN cat /out
+            """;
+        var r = Convert(dockerfile, ConvertHelper.Amd64, Arm64);
+
+        var platforms = r.Graph.Vertices.Where(v => v.Op is ExecOp)
+            .ToDictionary(v => v.Metadata.Description, v => ExecutionPlatform.Of(r.Graph, v.Digest) is { } p ? PlatformSpec.Format(p) : "");
+        Assert.Equal("linux/amd64", platforms.Single(kv => kv.Key.StartsWith("[linux/amd64->arm64 build", StringComparison.Ordinal)).Value);
+        Assert.Equal("linux/arm64", platforms.Single(kv => kv.Key.StartsWith("[linux/arm64 ", StringComparison.Ordinal) && kv.Key.EndsWith("RUN cat /out", StringComparison.Ordinal)).Value);
+        Assert.Equal("linux/amd64", platforms.Single(kv => kv.Key.StartsWith("[linux/amd64 ", StringComparison.Ordinal) && kv.Key.EndsWith("RUN cat /out", StringComparison.Ordinal)).Value);
+        Assert.All(r.Graph.Vertices.Where(v => v.Op is not ExecOp), v => Assert.Null(ExecutionPlatform.Of(r.Graph, v.Digest)));
+        var scratch = Convert("FROM scratch\nRUN true\n", Arm64);
+        Assert.Null(ExecutionPlatform.Of(scratch.Graph, scratch.Graph.Vertices.Single(v => v.Op is ExecOp).Digest));
+    }
 }

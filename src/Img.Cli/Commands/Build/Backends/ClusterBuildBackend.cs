@@ -42,6 +42,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private readonly LocalSources _sources = new();
     private readonly Dictionary<string, BuildContext> _contexts = new(StringComparer.Ordinal);
     private readonly ClusterSession _session;
+    private readonly ClusterSshAgents _sshAgents;
     private readonly ICredentialStore? _credentials;
     private readonly Task<ClusterConnection> _connecting;
     private readonly StartupTrace _trace;
@@ -49,7 +50,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     private bool _firstEventSeen;
 
     private ClusterBuildBackend(Task<ClusterConnection> connecting, StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, bool pull)
+        IReadOnlyDictionary<string, string> secrets, IReadOnlyDictionary<string, string> sshAgents, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error,
+        StartupTrace trace, bool pull)
     {
         _connecting = connecting;
         _trace = trace;
@@ -59,7 +61,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         _options = options;
         _error = error;
         ImageConfigs = new CoordinatorImageConfigResolver(new BaseImageLocator(scope.Content, scope.Images, null), ConnectedAsync, credentials, insecureRegistries, pull);
-        _session = new ClusterSession(() => _connection, _contexts, secrets);
+        _sshAgents = new ClusterSshAgents(sshAgents);
+        _session = new ClusterSession(() => _connection, _contexts, secrets, _sshAgents);
     }
 
     public IImageConfigResolver ImageConfigs { get; }
@@ -69,7 +72,8 @@ internal sealed class ClusterBuildBackend : IBuildBackend
     /// Dockerfile's conversion; <see cref="BuildAsync"/> waits for it.
     /// </summary>
     public static ClusterBuildBackend Connect(StateScope scope, ICredentialStore? credentials, IReadOnlyList<string> insecureRegistries, IReadOnlyDictionary<string, string> secrets,
-        IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace, CancellationToken cancellationToken, bool pull = false)
+        IReadOnlyDictionary<string, string> sshAgents, IReadOnlyList<string> addresses, ClusterClientOptions options, TextWriter error, StartupTrace trace,
+        CancellationToken cancellationToken, bool pull = false)
     {
         var connecting = Task.Run(async () =>
         {
@@ -77,7 +81,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
             trace.Mark($"connected to coordinator {connection.Coordinator}");
             return connection;
         }, cancellationToken);
-        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, addresses, options, error, trace, pull);
+        return new ClusterBuildBackend(connecting, scope, credentials, insecureRegistries, secrets, sshAgents, addresses, options, error, trace, pull);
     }
 
     /// <exception cref="UserFacingException">No coordinator could be reached, or the token was refused.</exception>
@@ -169,7 +173,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
                         }
                         onProgress(e);
                         break;
-                    case ContextListRequest or ContextFilesRequest or SecretRequest:
+                    case ContextListRequest or ContextFilesRequest or SecretRequest or SshAgentRequest:
                         // files can be large: the events keep flowing while they are sent
                         answering.Add(Task.Run(() => _session.AnswerAsync(message, cancellationToken), cancellationToken));
                         break;
@@ -188,21 +192,30 @@ internal sealed class ClusterBuildBackend : IBuildBackend
         var manifest = target.Image ?? throw new UserFacingException("the build produced no image");
         var location = target.Location;
         var local = !request.Push || request.Outputs.Any(o => o.Type != OutputType.Registry);
-        // the manifest and config always (the image id is printed and written); layers when an output reads them
+        // the documents always (the image id is printed and written); layers when an output reads them
         await RemoteBlobs.EnsureAsync(_connection, _scope.Content, manifest, location, cancellationToken);
-        var document = await Engine.Content.ContentExtensions.ReadJsonAsync<ImageManifest>(_scope.Content, manifest, cancellationToken);
-        await RemoteBlobs.EnsureAsync(_connection, _scope.Content, document.Config, location, cancellationToken);
-        if (local)
+        var documents = new List<byte[]> { await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, manifest, cancellationToken) };
+        // a multi-platform build's index: the node that wrote it gathered every platform's image
+        var images = MediaTypes.IsIndex(manifest.MediaType)
+            ? (await Engine.Content.ContentExtensions.ReadJsonAsync<ImageIndex>(_scope.Content, manifest, cancellationToken)).Manifests
+            : [manifest];
+        foreach (var image in images)
         {
-            await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
+            if (image != manifest)
+            {
+                await RemoteBlobs.EnsureAsync(_connection, _scope.Content, image, location, cancellationToken);
+                documents.Add(await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, image, cancellationToken));
+            }
+            var document = await Engine.Content.ContentExtensions.ReadJsonAsync<ImageManifest>(_scope.Content, image, cancellationToken);
+            await RemoteBlobs.EnsureAsync(_connection, _scope.Content, document.Config, location, cancellationToken);
+            documents.Add(await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, document.Config, cancellationToken));
+            if (local)
+            {
+                await Parallel.ForEachAsync(document.Layers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                    async (layer, ct) => await RemoteBlobs.EnsureAsync(_connection, _scope.Content, layer, location, ct));
+            }
         }
         // the documents go along: an inline cache rewrites the config and manifest here, not on the node
-        var documents = new[]
-        {
-            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, manifest, cancellationToken),
-            await Engine.Content.ContentExtensions.ReadAllBytesAsync(_scope.Content, document.Config, cancellationToken),
-        };
         await outputs.DeliverAsync(request, manifest, exporter, cancellationToken,
             (tags, step, ct) => PushAsync(tags, manifest, location, request, documents, step, ct));
     }
@@ -273,6 +286,7 @@ internal sealed class ClusterBuildBackend : IBuildBackend
 
     public async ValueTask DisposeAsync()
     {
+        _sshAgents.Dispose();
         foreach (var name in _contexts.Keys)
             _sources.Unregister(name);
         try

@@ -10,10 +10,12 @@ namespace Img.Cli.Commands.Build.Backends;
 /// coordinator's questions about what only this process has. A listing of some selections of a
 /// context (<see cref="ContextListRequest"/>), the bytes of the files the coordinator lacks
 /// (<see cref="ContextFilesRequest"/>, by content digest, in 1 MiB chunks, one file after the
-/// other) and secrets (<see cref="SecretRequest"/>, read from <c>--secret</c> files when a step
-/// needs them). Nothing is sent that was not asked for.
+/// other), secrets (<see cref="SecretRequest"/>, read from <c>--secret</c> files when a step
+/// needs them) and ssh agent messages (<see cref="SshAgentRequest"/>, <see cref="ClusterSshAgents"/>).
+/// Nothing is sent that was not asked for.
 /// </summary>
-internal sealed class ClusterSession(Func<ClusterConnection> connection, IReadOnlyDictionary<string, BuildContext> contexts, IReadOnlyDictionary<string, string> secretFiles)
+internal sealed class ClusterSession(Func<ClusterConnection> connection, IReadOnlyDictionary<string, BuildContext> contexts, IReadOnlyDictionary<string, string> secretFiles,
+    ClusterSshAgents sshAgents)
 {
     // digest -> a file of that content in one of the contexts, from the listings sent
     private readonly ConcurrentDictionary<string, string> _files = new(StringComparer.Ordinal);
@@ -30,6 +32,9 @@ internal sealed class ClusterSession(Func<ClusterConnection> connection, IReadOn
                 break;
             case SecretRequest secret:
                 connection().Send(await ReadSecretAsync(secret, cancellationToken));
+                break;
+            case SshAgentRequest ssh:
+                connection().Send(await sshAgents.AnswerAsync(ssh, cancellationToken));
                 break;
         }
     }
