@@ -101,8 +101,8 @@ for name in "${cases[@]}"; do
   # $WORK in build-args is this run's work directory (where secret.txt, below, lives).
   [ -f "$src/build-args" ] && mapfile -t args < <(grep -v '^#' "$src/build-args" | sed '/^$/d' | sed "s|\$WORK|$WORK|g")
   compare_args=()
-  [ "$REFERENCE" = buildkitd ] && compare_args+=(--reference=buildkitd)
   [ -f "$src/compare-args" ] && mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d')
+  [ "$REFERENCE" = buildkitd ] && compare_args+=(--reference=buildkitd)
   tag=imgdiff/$name:latest
 
   # buildkit-unsupported: dockerd's BuildKit 0.8 cannot build the case; buildkitd-unsupported: v0.11 cannot.

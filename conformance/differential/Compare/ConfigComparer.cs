@@ -42,7 +42,7 @@ internal static class ConfigComparer
             foreach (var key in Keys(b, m))
             {
                 if (key == "created" && !compareCreated) continue;
-                if (key == "created_by" && options.Excuses08 && !JsonNode.DeepEquals(b[key], m[key]) && HistoryText.Known(b[key]?.GetValue<string>(), m[key]?.GetValue<string>()) is { } why)
+                if (key == "created_by" && !options.Strict && !JsonNode.DeepEquals(b[key], m[key]) && HistoryText.Known(b[key]?.GetValue<string>(), m[key]?.GetValue<string>()) is { } why)
                     report.Known($"history[{i}].created_by: buildkit={ArchiveImage.Pretty(b[key])} img={ArchiveImage.Pretty(m[key])}: {why}");
                 else
                     CompareValue($"history[{i}].{key}", b[key], m[key], report);

@@ -9,7 +9,7 @@ namespace Img.Engine.Tests.Execution;
 /// A minimal root filesystem from Debian's busybox-static: <c>/bin/busybox</c> with a symlink per
 /// applet, <c>/etc/passwd</c> and <c>/etc/group</c> with root, user <c>app</c> (1000) in group
 /// <c>app</c> and supplementary group <c>extra</c> (1001), and <c>/dir</c> with two files. No
-/// /proc, /dev, /sys or /etc/hosts: the runtime must cope and keep them out of layers.
+/// /proc, /dev, /sys or /etc/hosts: the runtime must cope (the first three stay in a RUN layer, as in BuildKit).
 /// </summary>
 public static class BusyboxRootfs
 {

@@ -1,4 +1,4 @@
-mkdir -p "with space/inner dir" "ünïcödé" "-dash" "a#hash" "per%cent" "q'uote"
+mkdir -p -- "with space/inner dir" "ünïcödé" "-dash" "a#hash" "per%cent" "q'uote"
 echo 1 > "with space/inner dir/file name.txt"
 echo 2 > "ünïcödé/日本語.txt"
 echo 3 > "-dash/-f"
