@@ -101,7 +101,14 @@ for name in "${cases[@]}"; do
   # $WORK in build-args is this run's work directory (where secret.txt, below, lives).
   [ -f "$src/build-args" ] && mapfile -t args < <(grep -v '^#' "$src/build-args" | sed '/^$/d' | sed "s|\$WORK|$WORK|g")
   compare_args=()
-  [ -f "$src/compare-args" ] && mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d')
+  # A line "dockerd: ARG" applies only to REFERENCE=dockerd (BuildKit 0.8's own differences).
+  if [ -f "$src/compare-args" ]; then
+    if [ "$REFERENCE" = dockerd ]; then
+      mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d; s/^dockerd: *//')
+    else
+      mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d; /^dockerd:/d')
+    fi
+  fi
   [ "$REFERENCE" = buildkitd ] && compare_args+=(--reference=buildkitd)
   tag=imgdiff/$name:latest
 

@@ -37,13 +37,17 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
     // directories with ".wh..wh..opq"; containerd/BuildKit write mode 0 regular files.
     private const string OpaqueMarker = ".wh..wh..opq";
 
-    /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque.</summary>
+    /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque, or below
+    /// one (a directory removed and made again, with its subdirectories).</summary>
     public static bool WhiteoutUnderOpaque(string path, IReadOnlyDictionary<string, LayerEntry> buildkitLayer)
     {
         var slash = path.LastIndexOf('/');
-        var name = path[(slash + 1)..];
-        var marker = slash < 0 ? OpaqueMarker : path[..(slash + 1)] + OpaqueMarker;
-        return name.StartsWith(".wh.", StringComparison.Ordinal) && buildkitLayer.ContainsKey(marker);
+        if (!path[(slash + 1)..].StartsWith(".wh.", StringComparison.Ordinal)) return false;
+        for (var dir = slash < 0 ? "" : path[..slash]; ; dir = dir[..Math.Max(dir.LastIndexOf('/'), 0)])
+        {
+            if (buildkitLayer.ContainsKey(dir.Length == 0 ? OpaqueMarker : dir + "/" + OpaqueMarker)) return true;
+            if (dir.Length == 0) return false;
+        }
     }
 
     public static bool IsWhiteout(string path) =>
