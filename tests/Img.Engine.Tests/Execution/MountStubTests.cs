@@ -20,7 +20,7 @@ public sealed class MountStubTests : IAsyncLifetime
         Requirements.Runc();
         _snapshotter = SnapshotterFactory.Create("overlayfs", _dir.Sub("snapshots")).Snapshotter;
         _runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state")));
-        await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path);
+        await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path, runtimeDirs: false); // the runtime makes them
     }
 
     public Task DisposeAsync()
