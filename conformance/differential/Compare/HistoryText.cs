@@ -18,7 +18,7 @@ internal static partial class HistoryText
         // global value).
         if (buildkit.StartsWith("ARG ", StringComparison.Ordinal) && img.StartsWith("ARG ", StringComparison.Ordinal)
             && ArgKeys(buildkit) == ArgKeys(img))
-            return "BuildKit <= 0.11 writes the Dockerfile's text, not the value in effect";
+            return "BuildKit < 0.14 (47a52a17b) writes the Dockerfile's text, not the value in effect";
         // v0.8 repeats a build arg declared twice in RUN's "|N K=V" prefix; current keeps one (v0.18, e2be8f768).
         if (buildkit.StartsWith("RUN |", StringComparison.Ordinal) && DedupRunArgs(buildkit) == img)
             return "BuildKit < 0.18 repeats a redeclared ARG in RUN's history";
