@@ -111,4 +111,26 @@ public sealed class RunMountTests
         Assert.DoesNotContain(layer, e => e.Name.StartsWith("scratch/", StringComparison.Ordinal) || e.Name.StartsWith("src/", StringComparison.Ordinal) || e.Name.StartsWith("mnt/", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Join(h.ContextDir, "src/new")));
     }
+
+    [Fact]
+    public async Task A_rw_bind_mount_of_the_context_writes_on_a_copy()
+    {
+        // img bound the client's own directory rw: "rm /ctx/a.txt" deleted the user's file
+        // (the harness's bind-rw-discard case); BuildKit writes on a throw-away snapshot.
+        using var h = await WorkerHarness.CreateAsync();
+        h.WriteContext("src/input.txt", "from context\n");
+        h.WriteContext("one.txt", "one\n");
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=bind,source=src,target=/src,rw rm /src/input.txt && echo n > /src/new && ls /src > /seen
+            RUN --mount=type=bind,source=one.txt,target=/one.txt,rw echo changed > /one.txt
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var layer = await h.ReadLayerAsync(manifest.Layers[^2]);
+        Assert.Equal("new\n", layer.Single(e => e.Name == "seen").Text);
+        Assert.DoesNotContain(layer, e => e.Name.StartsWith("src/", StringComparison.Ordinal));
+        Assert.Equal("from context\n", File.ReadAllText(Path.Join(h.ContextDir, "src/input.txt")));
+        Assert.False(File.Exists(Path.Join(h.ContextDir, "src/new")));
+        Assert.Equal("one\n", File.ReadAllText(Path.Join(h.ContextDir, "one.txt")));
+    }
 }

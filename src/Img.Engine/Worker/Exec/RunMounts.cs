@@ -79,12 +79,37 @@ internal sealed class RunMounts : IAsyncDisposable
     private async Task<string> BindSourceAsync(ExecMount mount, InputResults inputs, CancellationToken ct)
     {
         var source = inputs.Reference(mount.Source);
-        if (mount.ReadOnly || source.Kind != SnapshotReferenceKind.Snapshot)
+        if (mount.ReadOnly || source.Kind == SnapshotReferenceKind.Scratch)
             return await ReadableAsync(source, mount.SourcePath, ct).ConfigureAwait(false);
+        if (source.Kind == SnapshotReferenceKind.Local)
+        {
+            // rw on the context: the step writes on a copy. The readable directory is the
+            // client's own tree, which a build must never change (img deleted a context file
+            // through "RUN --mount=type=bind,rw rm ..."; the harness's bind-rw-discard case).
+            var readable = await ReadableAsync(source, mount.SourcePath, ct).ConfigureAwait(false);
+            return ThrowawayCopy(readable, ct);
+        }
         // rw: writes are allowed but thrown away, on a snapshot of the source.
         var active = await _steps.PrepareAsync(source.Name, ct).ConfigureAwait(false);
         _cleanup.Add(() => active.DisposeAsync());
         return Within(active.Mount(), mount.SourcePath);
+    }
+
+    /// <summary>A copy of <paramref name="path"/> (a directory or a file) under the step's scratch
+    /// directory, removed with the mounts.</summary>
+    private string ThrowawayCopy(string path, CancellationToken ct)
+    {
+        var copy = Path.Join(_steps.Scratch, "rw-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_steps.Scratch);
+        _cleanup.Add(() =>
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
+            else File.Delete(copy);
+            return ValueTask.CompletedTask;
+        });
+        if (Directory.Exists(path)) Snapshots.Native.TreeCopier.Copy(path, copy, ct);
+        else File.Copy(path, copy);
+        return copy;
     }
 
     /// <summary>A host directory showing <paramref name="path"/> of <paramref name="source"/>.</summary>
