@@ -5,7 +5,9 @@
 #
 #   bash conformance/differential/run.sh [CASE...]     # default: every directory in cases/
 #
-# Environment: DOCKER_HOST_SOCK (default /var/tmp/img-bench-builds/docker.sock, started by
+# REFERENCE=dockerd (default: dockerd 20.10's builder, BuildKit 0.8) or REFERENCE=buildkitd (a
+# standalone buildkitd, v0.11.6 from /work/shared/tools/buildkitd.sh, driven by buildctl; BUILDCTL
+# and BUILDKIT_ADDR say where). Environment: DOCKER_HOST_SOCK (default /var/tmp/img-bench-builds/docker.sock, started by
 # bench/builds/setup.sh), IMG (an img binary; default: published from src/Img.Cli into
 # $WORK/bin), WORK (default /var/tmp/img-diff), SKIP_PUBLISH=1 to reuse $WORK/bin.
 # Exit status: 0 when every case matched, 1 when any differed or failed.
@@ -16,12 +18,51 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-/var/tmp/img-diff}
 SOCK=${DOCKER_HOST_SOCK:-/var/tmp/img-bench-builds/docker.sock}
 DOCKER=(/usr/bin/docker -H "unix://$SOCK")   # Debian's 20.10 client: its builder is BuildKit
+REFERENCE=${REFERENCE:-dockerd}
+BUILDCTL=(${BUILDCTL:-/tmp/bkbin/buildctl} --addr "${BUILDKIT_ADDR:-unix:///tmp/bk/buildkitd.sock}")
 STATE=$WORK/state
 mkdir -p "$WORK/out"
 # A fresh img state each run: an image cached by an older img would hide what this one does.
 [ "${KEEP_STATE:-0}" = 1 ] || rm -rf "$STATE"
 
-"${DOCKER[@]}" info >/dev/null 2>&1 || { echo "run.sh: no dockerd on $SOCK (bash bench/builds/setup.sh)" >&2; exit 2; }
+case $REFERENCE in
+  dockerd) "${DOCKER[@]}" info >/dev/null 2>&1 || { echo "run.sh: no dockerd on $SOCK (bash bench/builds/setup.sh)" >&2; exit 2; } ;;
+  buildkitd) "${BUILDCTL[@]}" debug workers >/dev/null 2>&1 || { echo "run.sh: no buildkitd at ${BUILDCTL[*]} (bash /work/shared/tools/buildkitd.sh GIT_DIR)" >&2; exit 2; } ;;
+  *) echo "run.sh: REFERENCE must be dockerd or buildkitd" >&2; exit 2 ;;
+esac
+
+# docker build's arguments as buildctl options of the dockerfile frontend (buildkitd was started
+# with --oci-worker-net=host, so RUN already gets the host network).
+buildctl_args() {
+  local out=() a
+  while [ $# -gt 0 ]; do
+    a=$1; shift
+    case $a in
+      --target|--build-arg|--label|--secret|--platform) set -- "$a=$1" "${@:2}"; continue ;;
+      --target=*) out+=(--opt "target=${a#*=}") ;;
+      --build-arg=*) out+=(--opt "build-arg:${a#*=}") ;;
+      --label=*) out+=(--opt "label:${a#*=}") ;;
+      --platform=*) out+=(--opt "platform=${a#*=}") ;;
+      --secret=*) out+=(--secret "${a#*=}") ;;
+      *) echo "run.sh: no buildctl form for build argument $a" >&2; return 1 ;;
+    esac
+  done
+  printf '%s\n' "${out[@]}"
+}
+
+# Builds the case with the reference into $out/buildkit.tar; fails when the build fails.
+reference_build() {
+  if [ "$REFERENCE" = buildkitd ]; then
+    local opts=()
+    mapfile -t opts < <(buildctl_args "${args[@]}") || return 1
+    "${BUILDCTL[@]}" build --progress=plain --frontend dockerfile.v0 --local context="$ctx" --local dockerfile="$ctx" \
+      "${opts[@]}" --output "type=docker,name=$tag,dest=$out/buildkit.tar" >"$out/buildkit.log" 2>&1
+  else
+    DOCKER_BUILDKIT=1 "${DOCKER[@]}" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/buildkit.log" 2>&1 &&
+      { "${DOCKER[@]}" save "$tag" -o "$out/buildkit.tar" 2>"$out/buildkit-save.log" ||
+        { echo "docker save FAILED: $(cat "$out/buildkit-save.log")" >>"$out/buildkit.log"; return 1; }; }
+  fi
+}
 
 if [ -z "${IMG:-}" ]; then
   IMG=$WORK/bin/img
@@ -32,6 +73,9 @@ if [ -z "${IMG:-}" ]; then
 fi
 COMPARE=$WORK/compare/imgdiff-compare
 dotnet build "$HERE/Compare" -c Release -o "$WORK/compare" -v quiet -nologo >/dev/null || exit 2
+
+# The secret of --secret cases (build-args: --secret id=tok,src=$WORK/secret.txt).
+printf 'not-in-any-layer\n' >"$WORK/secret.txt"
 
 # ADD <url> cases fetch from here (both builders reach loopback: dockerd runs on the host).
 python3 -m http.server 18765 --bind 127.0.0.1 --directory "$HERE/http-root" >"$WORK/http.log" 2>&1 &
@@ -51,32 +95,37 @@ for name in "${cases[@]}"; do
   # The context is a copy: prepare.sh makes what git cannot hold (hardlinks, modes, archives).
   ctx=$out/context
   cp -a "$src" "$ctx"
-  rm -f "$ctx/build-args" "$ctx/prepare.sh" "$ctx/compare-args" "$ctx/buildkit-unsupported"
+  rm -f "$ctx/build-args" "$ctx/prepare.sh" "$ctx/compare-args" "$ctx/buildkit-unsupported" "$ctx/buildkitd-unsupported"
   if [ -f "$src/prepare.sh" ]; then (cd "$ctx" && bash "$src/prepare.sh") || { echo "== $name: prepare.sh failed"; failed=$((failed+1)); continue; }; fi
   args=()
-  [ -f "$src/build-args" ] && mapfile -t args < <(grep -v '^#' "$src/build-args" | sed '/^$/d')
+  # $WORK in build-args is this run's work directory (where secret.txt, below, lives).
+  [ -f "$src/build-args" ] && mapfile -t args < <(grep -v '^#' "$src/build-args" | sed '/^$/d' | sed "s|\$WORK|$WORK|g")
   compare_args=()
-  [ -f "$src/compare-args" ] && mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d')
+  # A line "dockerd: ARG" applies only to REFERENCE=dockerd (BuildKit 0.8's own differences).
+  if [ -f "$src/compare-args" ]; then
+    if [ "$REFERENCE" = dockerd ]; then
+      mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d; s/^dockerd: *//')
+    else
+      mapfile -t compare_args < <(grep -v '^#' "$src/compare-args" | sed '/^$/d; /^dockerd:/d')
+    fi
+  fi
+  [ "$REFERENCE" = buildkitd ] && compare_args+=(--reference=buildkitd)
   tag=imgdiff/$name:latest
 
-  if [ -f "$src/buildkit-unsupported" ]; then
+  # buildkit-unsupported: dockerd's BuildKit 0.8 cannot build the case; buildkitd-unsupported: v0.11 cannot.
+  unsupported=$src/buildkit-unsupported
+  [ "$REFERENCE" = buildkitd ] && unsupported=$src/buildkitd-unsupported
+  if [ -f "$unsupported" ]; then
     # The reference cannot build it (a Dockerfile feature newer than dockerd 20.10's BuildKit):
     # img must still build it; its output is left for reading.
     if "$IMG" --state "$STATE" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/img.log" 2>&1; then
-      echo "== $name: img only ($(cat "$src/buildkit-unsupported"))"; skipped=$((skipped+1))
+      echo "== $name: img only ($(cat "$unsupported"))"; skipped=$((skipped+1))
     else
       echo "== $name: img FAILED (logs in $out)"; tail -5 "$out/img.log" | sed 's/^/   img: /'; failed=$((failed+1))
     fi
     continue
   fi
-  if ! DOCKER_BUILDKIT=1 "${DOCKER[@]}" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/buildkit.log" 2>&1; then
-    bk_ok=0
-  else
-    bk_ok=1
-    if ! "${DOCKER[@]}" save "$tag" -o "$out/buildkit.tar" 2>"$out/buildkit-save.log"; then
-      echo "== $name: docker save FAILED: $(cat "$out/buildkit-save.log")"; failed=$((failed+1)); continue
-    fi
-  fi
+  if reference_build; then bk_ok=1; else bk_ok=0; fi
   if ! "$IMG" --state "$STATE" build --progress=plain --network host "${args[@]}" -t "$tag" "$ctx" >"$out/img.log" 2>&1; then
     img_ok=0
   else
@@ -100,7 +149,7 @@ for name in "${cases[@]}"; do
   fi
   if "$COMPARE" "$out/buildkit.tar" "$out/img.tar" "${compare_args[@]}" >"$out/diff.txt"; then
     known=$(grep -c '^  known:' "$out/diff.txt")
-    if [ "$known" -gt 0 ]; then echo "== $name: same ($known known BuildKit 0.8 differences, see $out/diff.txt)"; else echo "== $name: same"; fi
+    if [ "$known" -gt 0 ]; then echo "== $name: same ($known known version differences, see $out/diff.txt)"; else echo "== $name: same"; fi
     same=$((same+1))
   else
     echo "== $name: DIFFERENT"; cat "$out/diff.txt"; differ=$((differ+1))

@@ -40,7 +40,8 @@ internal sealed record ArchiveImage(JsonObject Config, IReadOnlyList<LayerConten
         var item = manifest[0]!.AsObject();
         var config = JsonNode.Parse(members[Normalize(item["Config"]!.GetValue<string>())])!.AsObject();
         var layers = new List<LayerContents>();
-        foreach (var layer in item["Layers"]!.AsArray())
+        // BuildKit writes "Layers": null for an image without layers.
+        foreach (var layer in item["Layers"] as JsonArray ?? [])
             layers.Add(LayerContents.Read(Decompress(members[Normalize(layer!.GetValue<string>())])));
         return new ArchiveImage(config, layers);
     }

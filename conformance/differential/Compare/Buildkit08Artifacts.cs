@@ -8,10 +8,6 @@ namespace Img.Differential;
 /// </summary>
 internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
 {
-    // runc creates these mount points in the rootfs; BuildKit >= 0.10 removes the stubs it
-    // created (MountStubsCleaner), v0.8 leaves them in the RUN layer.
-    private static readonly HashSet<string> RuncStubs = ["dev", "proc", "sys"];
-
     /// <summary>A BuildKit-only entry img rightly leaves out: a mount stub, or a directory
     /// copied up by overlayfs whose metadata equals the one below (current BuildKit's overlay
     /// differ skips those; dockerd's graph driver keeps them).</summary>
@@ -32,19 +28,26 @@ internal sealed class Buildkit08Artifacts(IReadOnlySet<string> extraStubs)
         return null;
     }
 
-    /// <summary>Whiteouts: dockerd writes them 0600 and as hardlinks of one another, and marks
-    /// opaque directories with ".wh..wh..opq"; containerd/BuildKit write mode 0 regular files.</summary>
-    private bool IsStub(string path) => RuncStubs.Contains(path) || extraStubs.Contains(path);
+    // A RUN --mount target (--stub): BuildKit >= 0.10 removes the stubs it created
+    // (MountStubsCleaner), v0.8 leaves them in the RUN layer. runc's own /dev, /proc and /sys are
+    // no stubs: every BuildKit keeps them (buildkitd v0.11.6 does), and so does img.
+    private bool IsStub(string path) => extraStubs.Contains(path);
 
+    // Whiteouts: dockerd writes them 0600 and as hardlinks of one another, and marks opaque
+    // directories with ".wh..wh..opq"; containerd/BuildKit write mode 0 regular files.
     private const string OpaqueMarker = ".wh..wh..opq";
 
-    /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque.</summary>
+    /// <summary>An img whiteout in a directory that BuildKit 0.8's layer marks opaque, or below
+    /// one (a directory removed and made again, with its subdirectories).</summary>
     public static bool WhiteoutUnderOpaque(string path, IReadOnlyDictionary<string, LayerEntry> buildkitLayer)
     {
         var slash = path.LastIndexOf('/');
-        var name = path[(slash + 1)..];
-        var marker = slash < 0 ? OpaqueMarker : path[..(slash + 1)] + OpaqueMarker;
-        return name.StartsWith(".wh.", StringComparison.Ordinal) && buildkitLayer.ContainsKey(marker);
+        if (!path[(slash + 1)..].StartsWith(".wh.", StringComparison.Ordinal)) return false;
+        for (var dir = slash < 0 ? "" : path[..slash]; ; dir = dir[..Math.Max(dir.LastIndexOf('/'), 0)])
+        {
+            if (buildkitLayer.ContainsKey(dir.Length == 0 ? OpaqueMarker : dir + "/" + OpaqueMarker)) return true;
+            if (dir.Length == 0) return false;
+        }
     }
 
     public static bool IsWhiteout(string path) =>

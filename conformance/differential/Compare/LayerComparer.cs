@@ -65,7 +65,7 @@ internal static class LayerComparer
             var inImg = img.ByPath.TryGetValue(path, out var m);
             if (!inBuildkit)
             {
-                if (!options.Strict && Buildkit08Artifacts.WhiteoutUnderOpaque(path, buildkit.ByPath))
+                if (options.Excuses08 && Buildkit08Artifacts.WhiteoutUnderOpaque(path, buildkit.ByPath))
                     report.Known($"{where} /{path}: only in img: a whiteout where dockerd wrote the opaque marker");
                 else report.Note($"{where} /{path}: only in img ({Describe(m!)})");
                 continue;
@@ -73,12 +73,12 @@ internal static class LayerComparer
             if (!inImg)
             {
                 var descendants = buildkit.ByPath.Keys.Where(k => k.StartsWith(path + "/", StringComparison.Ordinal)).ToList();
-                var known = options.Strict ? null : options.Artifacts.BuildkitOnly(b!, below, descendants);
+                var known = !options.Excuses08 ? null : options.Artifacts.BuildkitOnly(b!, below, descendants);
                 if (known is not null) report.Known($"{where} /{path}: only in buildkit: {known}");
                 else report.Note($"{where} /{path}: only in buildkit ({Describe(b!)})");
                 continue;
             }
-            var whiteout = !options.Strict && Buildkit08Artifacts.IsWhiteout(path);
+            var whiteout = options.Excuses08 && Buildkit08Artifacts.IsWhiteout(path);
             void Field<T>(string name, T x, T y)
             {
                 if (EqualityComparer<T>.Default.Equals(x, y)) return;
@@ -94,7 +94,7 @@ internal static class LayerComparer
             Field("size", b.Size, m.Size);
             if (b.Size == m.Size) Field("content", b.ContentSha256 ?? "-", m.ContentSha256 ?? "-");
             Field("xattrs", b.Xattrs, m.Xattrs);
-            if (options.CompareMtime) Field("mtime", b.MtimeUnix, m.MtimeUnix);
+            if (options.CompareEntryMtime) Field("mtime", b.MtimeUnix, m.MtimeUnix);
         }
     }
 

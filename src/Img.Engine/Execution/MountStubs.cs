@@ -16,7 +16,7 @@ namespace Img.Engine.Execution;
 /// (none hidden a lower file) are not deleted through the mount but moved out of the upper
 /// directory after unmounting, into the overlay work directory: removing a directory on a disk
 /// mounted with <c>discard</c> waits for the device (0.7-3 ms each on the benchmark VM, and a
-/// rootfs without /proc, /dev and /sys gets three), a rename does not. The work directory goes
+/// step whose image lacks /etc/hosts gets one), a rename does not. The work directory goes
 /// with the snapshot.
 /// </para>
 /// </summary>

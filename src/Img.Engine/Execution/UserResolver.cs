@@ -6,8 +6,10 @@ namespace Img.Engine.Execution;
 /// Resolves a Dockerfile <c>USER</c> value (<c>user[:group]</c>, names or numeric ids) against a
 /// root filesystem's <c>/etc/passwd</c> and <c>/etc/group</c>, as BuildKit does:
 /// <list type="bullet">
-/// <item>all-numeric (<c>1000</c>, <c>1000:50</c>; <c>root</c> counts as 0) needs no passwd entry; a lone uid
-/// also becomes the gid;</item>
+/// <item><c>uid:gid</c>, both numeric (<c>root</c> counts as 0), needs no passwd entry;</item>
+/// <item>a lone numeric uid takes the gid and groups of its passwd entry, and gid 0 without one
+/// (BuildKit's oci.GetUser: only <c>uid:gid</c> takes the fast path, the rest goes through
+/// GetExecUser with zero defaults; buildkitd v0.11.6 ran <c>USER 4321</c> as gid 0);</item>
 /// <item>a user name must exist in passwd (else "unable to find user NAME: no matching entries in
 /// passwd file"); its gid is the passwd gid unless a group is given;</item>
 /// <item>without an explicit group, every group in <c>/etc/group</c> listing the user is a supplementary group.</item>
@@ -27,9 +29,9 @@ public static class UserResolver
         string userPart = colon < 0 ? user : user[..colon];
         string? groupPart = colon < 0 ? null : user[(colon + 1)..];
 
-        if (TryParseId(userPart, out uint fastUid) && (groupPart is null || TryParseId(groupPart, out _)))
+        if (groupPart is not null && TryParseId(userPart, out uint fastUid) && TryParseId(groupPart, out _))
         {
-            uint gid = groupPart is null ? fastUid : ParseId(groupPart);
+            uint gid = ParseId(groupPart);
             PasswdEntry? known = ReadPasswd(rootfs).FirstOrDefault(p => p.Uid == fastUid);
             return new ResolvedUser(fastUid, gid, [gid], known?.Home);
         }

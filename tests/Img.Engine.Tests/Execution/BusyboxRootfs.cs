@@ -8,8 +8,9 @@ namespace Img.Engine.Tests.Execution;
 /// <summary>
 /// A minimal root filesystem from Debian's busybox-static: <c>/bin/busybox</c> with a symlink per
 /// applet, <c>/etc/passwd</c> and <c>/etc/group</c> with root, user <c>app</c> (1000) in group
-/// <c>app</c> and supplementary group <c>extra</c> (1001), and <c>/dir</c> with two files. No
-/// /proc, /dev, /sys or /etc/hosts: the runtime must cope and keep them out of layers.
+/// <c>app</c> and supplementary group <c>extra</c> (1001), and <c>/dir</c> with two files; empty
+/// <c>/proc</c>, <c>/dev</c>, <c>/sys</c> as real images have them, unless asked without (then the
+/// first RUN's layer gets them, as in BuildKit). No /etc/hosts: the runtime must cope.
 /// </summary>
 public static class BusyboxRootfs
 {
@@ -41,9 +42,17 @@ public static class BusyboxRootfs
         }
     }
 
-    /// <summary>Writes the rootfs into <paramref name="dir"/>.</summary>
-    public static void Populate(string dir)
+    /// <summary>Writes the rootfs into <paramref name="dir"/>; <paramref name="runtimeDirs"/>: with /proc, /dev, /sys.</summary>
+    public static void Populate(string dir, bool runtimeDirs = true)
     {
+        if (runtimeDirs)
+        {
+            foreach (string d in new[] { "proc", "dev", "sys" })
+            {
+                Directory.CreateDirectory(Path.Join(dir, d));
+                Posix.Chmod(Path.Join(dir, d), 0x1ED);
+            }
+        }
         string bin = Path.Join(dir, "bin");
         Directory.CreateDirectory(bin);
         File.Copy(Busybox, Path.Join(bin, "busybox"));
@@ -71,12 +80,12 @@ public static class BusyboxRootfs
     }
 
     /// <summary>Commits the rootfs as snapshot <paramref name="name"/>.</summary>
-    public static async Task CommitAsync(ISnapshotter snapshotter, string name, string scratch)
+    public static async Task CommitAsync(ISnapshotter snapshotter, string name, string scratch, bool runtimeDirs = true)
     {
         var mounts = await snapshotter.PrepareAsync(name + "-build", null);
         using (var lease = Mounter.MountTemporary(mounts, scratch))
         {
-            Populate(lease.Directory);
+            Populate(lease.Directory, runtimeDirs);
             Posix.SetTimes(lease.Directory, 1_700_000_000, 0, 1_700_000_000, 0);
         }
         await snapshotter.CommitAsync(name, name + "-build");

@@ -20,7 +20,7 @@ public sealed class MountStubTests : IAsyncLifetime
         Requirements.Runc();
         _snapshotter = SnapshotterFactory.Create("overlayfs", _dir.Sub("snapshots")).Snapshotter;
         _runtime = new RuncRuntime(new RuncRuntimeOptions(_dir.Sub("state")));
-        await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path);
+        await BusyboxRootfs.CommitAsync(_snapshotter, "base", _dir.Path, runtimeDirs: false); // the runtime makes them
     }
 
     public Task DisposeAsync()
@@ -38,16 +38,37 @@ public sealed class MountStubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Proc_dev_and_sys_the_image_lacks_stay_in_the_layer_as_in_BuildKit()
+    {
+        // BuildKit cleans only /etc/hosts, /etc/resolv.conf and --mount targets; runc's own mount
+        // points stay (buildkitd v0.11.6 writes /dev, /proc, /sys 0755 into the first RUN layer).
+        var rootfs = await _snapshotter.PrepareAsync("p", "base");
+        string upper = rootfs[0].Option("upperdir")!;
+
+        await RunAsync(rootfs, "true", new Mount("tmpfs", "tmpfs", [], "/data/deep"));
+
+        Assert.Equal(["dev", "proc", "sys"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+        foreach (var dir in new[] { "dev", "proc", "sys" })
+        {
+            var st = Posix.LStat(Path.Join(upper, dir));
+            Assert.True(st.IsDirectory, dir);
+            Assert.Equal(0x1EDu, st.Permissions); // 0755
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(upper, dir)));
+        }
+    }
+
+    [Fact]
     public async Task Stubs_leave_the_upper_directory_and_its_root_times_alone()
     {
         var rootfs = await _snapshotter.PrepareAsync("a", "base");
         string upper = rootfs[0].Option("upperdir")!;
+        await RunAsync(rootfs, "true"); // makes /proc, /dev, /sys (kept: see above)
         var before = Posix.LStat(upper);
 
         await RunAsync(rootfs, "ls /proc/1 /dev/null /sys/kernel /data >/dev/null", new Mount("tmpfs", "tmpfs", [], "/data/deep"));
 
         // the stub layer has /etc/hosts, resolv.conf and hostname: /etc is not even copied up
-        Assert.Empty(Directory.EnumerateFileSystemEntries(upper));
+        Assert.Equal(["dev", "proc", "sys"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
         var after = Posix.LStat(upper);
         Assert.Equal((before.MtimeSeconds, before.MtimeNanoseconds), (after.MtimeSeconds, after.MtimeNanoseconds));
     }
@@ -73,7 +94,7 @@ public sealed class MountStubTests : IAsyncLifetime
         await RunAsync(rootfs, "echo kept > /opt/file", new Mount("tmpfs", "tmpfs", [], "/opt/mnt"));
         string upper = rootfs[0].Option("upperdir")!;
         Assert.Equal(["file"], Directory.GetFileSystemEntries(Path.Join(upper, "opt")).Select(Path.GetFileName));
-        Assert.Equal(["opt"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+        Assert.Equal(["dev", "opt", "proc", "sys"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -97,7 +118,7 @@ public sealed class MountStubTests : IAsyncLifetime
         var rootfs = await _snapshotter.PrepareAsync("d", "no-etc");
         await RunAsync(rootfs, "grep -q buildkitsandbox /etc/hostname && test -f /etc/hosts && ls /proc/1 >/dev/null");
         string upper = rootfs[0].Option("upperdir")!;
-        Assert.Empty(Directory.EnumerateFileSystemEntries(upper));
+        Assert.Equal(["dev", "proc", "sys"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
         await RunAsync(rootfs, "test ! -e /etc/passwd");
     }
 
@@ -108,15 +129,13 @@ public sealed class MountStubTests : IAsyncLifetime
         // writes next to it changes only its own upper directory.
         var rootfs = await _snapshotter.PrepareAsync("e", "base");
         await RunAsync(rootfs, "echo x > /etc/new && mkdir -p /proc/../sys/../made && touch /dev/../devfile");
-        string layer = Path.Join(_dir.Sub("state"), "stubs-v1");
-        Assert.Equal(["dev", "etc", "proc", "sys"], Directory.GetFileSystemEntries(layer).Select(Path.GetFileName).Order());
+        string layer = Path.Join(_dir.Sub("state"), "stubs-v2");
+        Assert.Equal(["etc"], Directory.GetFileSystemEntries(layer).Select(Path.GetFileName).Order());
         Assert.Equal(["hostname", "hosts", "resolv.conf"], Directory.GetFileSystemEntries(Path.Join(layer, "etc")).Select(Path.GetFileName).Order());
-        foreach (var dir in new[] { "dev", "proc", "sys" })
-            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Join(layer, dir)));
         foreach (var file in Directory.GetFiles(Path.Join(layer, "etc")))
             Assert.Equal(0, new FileInfo(file).Length);
         string upper = rootfs[0].Option("upperdir")!;
-        Assert.Equal(["devfile", "etc", "made"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
+        Assert.Equal(["dev", "devfile", "etc", "made", "proc", "sys"], Directory.GetFileSystemEntries(upper).Select(Path.GetFileName).Order());
         Assert.Equal(["new"], Directory.GetFileSystemEntries(Path.Join(upper, "etc")).Select(Path.GetFileName));
     }
 }

@@ -72,7 +72,7 @@ public sealed class RuncRuntimeTests : IAsyncLifetime
     [InlineData("app", "uid=1000(app) gid=1000(app) groups=1000(app),1001(extra)")]
     [InlineData("1000:1001", "uid=1000(app) gid=1001(extra) groups=1001(extra)")]
     [InlineData("app:extra", "uid=1000(app) gid=1001(extra) groups=1001(extra)")]
-    [InlineData("4242", "uid=4242 gid=4242 groups=4242")]
+    [InlineData("4242", "uid=4242 gid=0(root) groups=0(root)")] // no passwd entry: gid 0, as BuildKit
     [InlineData("", "uid=0(root) gid=0(root) groups=0(root)")]
     public async Task User_is_resolved_by_name_or_id(string user, string expected)
     {

@@ -42,6 +42,24 @@ public sealed class RunMountTests
     }
 
     [Fact]
+    public async Task A_cache_id_with_uid_gid_mode_is_another_cache_than_the_same_id_without()
+    {
+        // BuildKit keys a cache mount by "id:base ref" and uid=/gid=/mode= give it a base (the
+        // "/cache" mkdir): buildkitd v0.11.6 showed the second RUN an empty cache (the harness's
+        // cache-mount-options case); img keyed by id alone and showed it "f".
+        using var h = await WorkerHarness.CreateAsync();
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=cache,id=shared-c,target=/c,uid=1000,gid=1001,mode=0750 echo data > /c/f
+            RUN --mount=type=cache,id=shared-c,target=/c ls /c > /plain-list
+            RUN --mount=type=cache,id=shared-c,target=/c,uid=1000,gid=1001,mode=0750 ls /c > /owned-list
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        Assert.Equal("", (await h.ReadLayerAsync(manifest.Layers[^2])).Single(e => e.Name == "plain-list").Text ?? ""); // empty: no "f"
+        Assert.Equal("f\n", (await h.ReadLayerAsync(manifest.Layers[^1])).Single(e => e.Name == "owned-list").Text);
+    }
+
+    [Fact]
     public async Task Secrets_are_readable_during_the_step_only()
     {
         var secretFile = Path.Join(Path.GetTempPath(), "img-secret-" + Guid.NewGuid().ToString("N"));
@@ -92,5 +110,27 @@ public sealed class RunMountTests
         Assert.Equal("from stage\nfrom context\n", layer.Single(e => e.Name == "both").Text);
         Assert.DoesNotContain(layer, e => e.Name.StartsWith("scratch/", StringComparison.Ordinal) || e.Name.StartsWith("src/", StringComparison.Ordinal) || e.Name.StartsWith("mnt/", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Join(h.ContextDir, "src/new")));
+    }
+
+    [Fact]
+    public async Task A_rw_bind_mount_of_the_context_writes_on_a_copy()
+    {
+        // img bound the client's own directory rw: "rm /ctx/a.txt" deleted the user's file
+        // (the harness's bind-rw-discard case); BuildKit writes on a throw-away snapshot.
+        using var h = await WorkerHarness.CreateAsync();
+        h.WriteContext("src/input.txt", "from context\n");
+        h.WriteContext("one.txt", "one\n");
+        var (_, target, _) = await h.BuildAsync("""
+            FROM busybox
+            RUN --mount=type=bind,source=src,target=/src,rw rm /src/input.txt && echo n > /src/new && ls /src > /seen
+            RUN --mount=type=bind,source=one.txt,target=/one.txt,rw echo changed > /one.txt
+            """);
+        var (manifest, _, _) = await h.ReadImageAsync(target.Image!);
+        var layer = await h.ReadLayerAsync(manifest.Layers[^2]);
+        Assert.Equal("new\n", layer.Single(e => e.Name == "seen").Text);
+        Assert.DoesNotContain(layer, e => e.Name.StartsWith("src/", StringComparison.Ordinal));
+        Assert.Equal("from context\n", File.ReadAllText(Path.Join(h.ContextDir, "src/input.txt")));
+        Assert.False(File.Exists(Path.Join(h.ContextDir, "src/new")));
+        Assert.Equal("one\n", File.ReadAllText(Path.Join(h.ContextDir, "one.txt")));
     }
 }

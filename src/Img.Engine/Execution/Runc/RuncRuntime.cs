@@ -99,7 +99,8 @@ public sealed class RuncRuntime : IContainerRuntime
                 RuntimeSpecBuilder.Write(fs, spec, user, rootfsDir, etc, _isolation, id);
             }
             _trace?.Invoke("user, etc files, config.json");
-            stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation).Select(m => m.Destination), rootfs);
+            stubs = MountStubs.Record(rootfsDir, RuntimeSpecBuilder.Mounts(spec, etc, _isolation)
+                .Select(m => m.Destination).Where(d => !KeptMountPoints.Contains(d)), rootfs);
             _trace?.Invoke("record stubs");
             ContainerReaper.Watch(_runc, _runcRoot, _bundles);
 

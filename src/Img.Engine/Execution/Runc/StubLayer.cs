@@ -5,11 +5,12 @@ namespace Img.Engine.Execution.Runc;
 
 /// <summary>
 /// A read-only layer put under a RUN's kernel overlay rootfs, below the image's own layers: empty
-/// <c>/proc</c>, <c>/dev</c>, <c>/sys</c> directories and empty <c>/etc/hosts</c>,
-/// <c>/etc/resolv.conf</c>, <c>/etc/hostname</c> files. These are the mount points of every
-/// container; when the image lacks them runc creates them in the step's upper directory (copying
-/// <c>/etc</c> up for the three files) and img removes them again afterwards
-/// (<see cref="MountStubs"/>), about a millisecond a step. Lowest in the stack, the layer only
+/// <c>/etc/hosts</c>, <c>/etc/resolv.conf</c>, <c>/etc/hostname</c> files. These are mount points
+/// of every container; when the image lacks them runc creates them in the step's upper directory
+/// (copying <c>/etc</c> up) and img removes them again afterwards (<see cref="MountStubs"/>),
+/// about a millisecond a step. <c>/proc</c>, <c>/dev</c> and <c>/sys</c> are not here: BuildKit
+/// leaves them in the first RUN layer of an image that lacks them (<see cref="KeptMountPoints"/>),
+/// and later steps find them in the image. Lowest in the stack, the layer only
 /// fills in what no image layer has: an image's own entry, or a whiteout, always wins, and what a
 /// whiteout hides is created and cleaned as before. Nothing ever writes to it (overlay copies up
 /// before a change); it is made once per state directory, whole or not at all (temp + rename).
@@ -17,17 +18,18 @@ namespace Img.Engine.Execution.Runc;
 internal static class StubLayer
 {
     /// <summary>The directories and files of the layer, relative to its root.</summary>
-    public static readonly IReadOnlyList<string> Directories = ["proc", "dev", "sys", "etc"];
+    public static readonly IReadOnlyList<string> Directories = ["etc"];
 
     public static readonly IReadOnlyList<string> Files = ["etc/hosts", "etc/resolv.conf", "etc/hostname"];
 
     // mount(2) takes its data in one page; a rootfs too deep for one more layer goes without.
     private const int MaxMountData = 4095;
 
-    /// <summary>The layer under <paramref name="parent"/> (<c>stubs-v1</c>), made when missing.</summary>
+    /// <summary>The layer under <paramref name="parent"/> (<c>stubs-v2</c>: v1 also held /proc, /dev
+    /// and /sys), made when missing.</summary>
     public static string Ensure(string parent)
     {
-        string layer = Path.Join(parent, "stubs-v1");
+        string layer = Path.Join(parent, "stubs-v2");
         if (Directory.Exists(layer))
             return layer;
         Directory.CreateDirectory(parent);

@@ -7,7 +7,11 @@ namespace Img.Engine.Worker.Exec;
 
 /// <summary>
 /// Persistent directories for <c>RUN --mount=type=cache</c>, under <c>&lt;state&gt;/cache/mounts/</c>,
-/// one per cache id (the id is hex-encoded in the directory name, ids may contain slashes).
+/// one per cache id and base (the key is hex-encoded in the directory name, ids may contain
+/// slashes). As in BuildKit (mounts.getRefCacheDir keys by <c>id:ref.ID()</c>), a cache mount with
+/// a base (a <c>from=</c> source, or the <c>/cache</c> directory that uid=/gid=/mode= make) is
+/// another cache than the same id without it or on another base: two RUNs sharing an id but not
+/// uid=/gid=/mode= do not see each other's files.
 /// Sharing modes as BuildKit's: <see cref="CacheSharingMode.Shared"/> = used concurrently;
 /// <see cref="CacheSharingMode.Locked"/> = one user at a time, others wait (also across processes,
 /// through an exclusive lock file); <see cref="CacheSharingMode.Private"/> = a busy directory is
@@ -31,12 +35,14 @@ public sealed class CacheMountStore
 
     /// <summary>Acquires the directory for <paramref name="mount"/>; dispose the lease when the step is done.</summary>
     /// <param name="seed">Host directory copied into a newly created cache (the mount's <c>from</c>), or null.</param>
-    public async Task<CacheMountLease> AcquireAsync(ExecMount mount, string? seed, CancellationToken ct)
+    /// <param name="baseKey">What names the mount's base (its source snapshot and path), or null without one.</param>
+    public async Task<CacheMountLease> AcquireAsync(ExecMount mount, string? seed, string? baseKey, CancellationToken ct)
     {
         Directory.CreateDirectory(_root);
-        var baseName = Convert.ToHexStringLower(Encoding.UTF8.GetBytes(mount.CacheId));
+        var key = KeyOf(mount.CacheId, baseKey);
+        var baseName = Convert.ToHexStringLower(Encoding.UTF8.GetBytes(key));
         if (baseName.Length > 200)
-            baseName = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mount.CacheId)));
+            baseName = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         switch (mount.CacheSharing)
         {
             case CacheSharingMode.Locked:
@@ -88,6 +94,10 @@ public sealed class CacheMountStore
                 return new CacheMountLease(Ensure(Path.Join(_root, baseName), mount, seed), () => { });
         }
     }
+
+    /// <summary>The cache's identity: its id alone, or <c>id:base</c> when it has a base.</summary>
+    public static string KeyOf(string cacheId, string? baseKey) =>
+        string.IsNullOrEmpty(baseKey) ? cacheId : cacheId + ":" + baseKey;
 
     private static string Ensure(string dir, ExecMount mount, string? seed)
     {

@@ -42,10 +42,16 @@ internal sealed class RunMounts : IAsyncDisposable
                 Mounts.Add(Mount.Bind(await BindSourceAsync(mount, inputs, ct).ConfigureAwait(false), mount.ReadOnly, target));
                 break;
             case ExecMountKind.Cache:
-                string? seed = null;
+                string? seed = null, baseKey = null;
                 if (mount.Source is not null)
-                    seed = await ReadableAsync(inputs.Reference(mount.Source), mount.SourcePath, ct).ConfigureAwait(false);
-                var lease = await _caches.AcquireAsync(mount, seed, ct).ConfigureAwait(false);
+                {
+                    var source = inputs.Reference(mount.Source);
+                    seed = await ReadableAsync(source, mount.SourcePath, ct).ConfigureAwait(false);
+                    // scratch is no base (BuildKit: a nil ref), so plain cache mounts keep their id alone
+                    if (source.Kind != SnapshotReferenceKind.Scratch)
+                        baseKey = source.ToString() + mount.SourcePath;
+                }
+                var lease = await _caches.AcquireAsync(mount, seed, baseKey, ct).ConfigureAwait(false);
                 _cleanup.Add(() =>
                 {
                     lease.Dispose();
