@@ -96,7 +96,7 @@ public sealed class BuildCommand : ICommand
 
         var platforms = ParsePlatforms(args.Values(Platform.Name));
         if (platforms.Count > 1)
-            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
+            MultiPlatformOutputs.Validate(outputs, cluster is not null);
 
         var contextArgument = args.Positionals[0];
         var gitContext = GitUrl.IsGit(contextArgument) ? contextArgument : null;

@@ -1,5 +1,3 @@
-using Img.Cli.Commands.Build.Caching;
-
 namespace Img.Cli.Commands.Build;
 
 /// <summary>
@@ -12,12 +10,10 @@ internal static class MultiPlatformOutputs
     public const string DockerArchiveRefused = "docker exporter does not support exporting manifest lists, use the oci exporter instead";
 
     /// <exception cref="UserFacingException">An output or option that cannot take an index.</exception>
-    public static void Validate(IReadOnlyList<OutputSpec> outputs, IReadOnlyList<CacheSpec> cacheFrom, IReadOnlyList<CacheSpec> cacheTo, bool cluster)
+    public static void Validate(IReadOnlyList<OutputSpec> outputs, bool cluster)
     {
         if (outputs.Any(o => o.Type == OutputType.Docker))
             throw new UserFacingException(DockerArchiveRefused);
-        if (cacheFrom.Count > 0 || cacheTo.Count > 0)
-            throw new UserFacingException("--cache-from and --cache-to are not supported yet for a build of several platforms");
         if (cluster)
             throw new UserFacingException("a build of several platforms is not supported yet with --cluster");
     }
