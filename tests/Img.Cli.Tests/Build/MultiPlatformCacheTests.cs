@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Img.Cli.Tests.Registry;
+using Img.Engine.Content;
 using Img.Engine.Oci;
 using Img.Engine.Registry;
 using Img.Engine.RemoteCache;
@@ -144,6 +145,33 @@ public sealed class MultiPlatformCacheTests(RegistryFixture registries, ITestOut
             var runs = RunSteps(one.Error);
             Assert.Equal(2, runs.Count);
             Assert.True(runs.Values.All(v => v == "CACHED") && !one.Error.Contains("WARNING", StringComparison.Ordinal), $"{string.Join(' ', platform)}:\n{one.Error}");
+        }
+    }
+
+    [Fact]
+    public async Task A_cache_of_one_platform_serves_that_platform_of_a_multi_platform_build_and_the_other_runs()
+    {
+        var dir = Path.Join(_first.Root, "amd64-cache");
+        await OkAsync(_first, "build", "--platform", "linux/amd64", "-t", "app", "--cache-to", $"type=local,dest={dir}", App());
+
+        var fresh = Fresh();
+        var (progress, id) = await BuildAsync(fresh, "--platform", Platforms, "-t", "app", "--cache-from", $"type=local,src={dir}");
+        var runs = RunSteps(progress);
+        Assert.Equal("CACHED", runs.Single(r => r.Key.StartsWith("[linux/amd64 ", StringComparison.Ordinal) && r.Key.EndsWith("RUN uname -m > /arch", StringComparison.Ordinal)).Value);
+        Assert.Equal("DONE", runs.Single(r => r.Key.StartsWith("[linux/arm64 ", StringComparison.Ordinal) && r.Key.EndsWith("RUN uname -m > /arch", StringComparison.Ordinal)).Value);
+        Assert.DoesNotContain("WARNING", progress, StringComparison.Ordinal);
+
+        // the amd64 image came from the cache, whole: the store holds every blob of both platforms
+        var stored = (await fresh.ImageAsync("docker.io/library/app:latest"))!.Target;
+        Assert.Equal(id, stored.Digest);
+        var index = JsonSerializer.Deserialize<ImageIndex>(await fresh.Content.ReadAllBytesAsync(stored))!;
+        Assert.Equal(2, index.Manifests.Count);
+        Assert.Equal((await _first.ImageAsync("docker.io/library/app:latest"))!.Target.Digest, index.Manifests[0].Digest);
+        foreach (var entry in index.Manifests)
+        {
+            var manifest = JsonSerializer.Deserialize<ImageManifest>(await fresh.Content.ReadAllBytesAsync(entry))!;
+            foreach (var blob in manifest.Layers.Append(manifest.Config))
+                Assert.True(await fresh.HasBlobAsync(blob.Digest), $"{entry.Platform}: {blob.Digest} is not in the store");
         }
     }
 
