@@ -18,8 +18,8 @@ namespace Img.Cli.Commands.Build.Caching;
 /// a client's directory, so only an image it holds whole is used (this client delivers it).
 /// A reference that names an index (a multi-platform image built with <c>--cache-to type=inline</c>)
 /// gives one cache per platform of the build, each image carrying its own platform's records (as
-/// BuildKit reads the inline cache of every manifest of an index); a platform the index lacks is
-/// a warning.
+/// BuildKit reads the inline cache of every manifest of an index); a platform the index lacks, or
+/// whose image carries no cache, is a warning.
 /// </summary>
 internal sealed class CacheImportStep(CommandContext context, RegistryClients registries, IProgressWriter display, bool cluster = false)
 {
@@ -81,6 +81,7 @@ internal sealed class CacheImportStep(CommandContext context, RegistryClients re
         // by the index's digest: every platform reads the same index, even if the tag moves meanwhile
         var imports = new List<CacheImport>();
         var missing = new List<string>();
+        var unusable = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var platform in platforms)
         {
@@ -94,13 +95,25 @@ internal sealed class CacheImportStep(CommandContext context, RegistryClients re
                 missing.Add(PlatformSpec.Format(PlatformSpec.Normalize(platform)));
                 continue;
             }
-            if (seen.Add(manifest.Digest))
+            if (!seen.Add(manifest.Digest))
+                continue;
+            try
+            {
                 imports.Add(await CacheImporter.ImportAsync(location, source, manifest.ToDescriptor(), ct, manifest.Content));
+            }
+            catch (InvalidDataException e) when (platforms.Count > 1)
+            {
+                // one platform's image without a cache (or a broken one) leaves the others usable
+                unusable.Add($"{PlatformSpec.Format(PlatformSpec.Normalize(platform))}: {e.Message}");
+            }
         }
         if (imports.Count == 0)
-            throw new InvalidDataException($"the index {root.Digest} has no image for {string.Join(", ", missing)}");
+            throw new InvalidDataException(unusable.Count > 0 ? string.Join("; ", unusable) : $"the index {root.Digest} has no image for {string.Join(", ", missing)}");
+        var notes = unusable.Select(u => u + ": its steps will run").ToList();
         if (missing.Count > 0)
-            imports[0] = imports[0] with { Warnings = [.. imports[0].Warnings, $"the index {root.Digest} has no image for {string.Join(", ", missing)}: their steps will run"] };
+            notes.Add($"the index {root.Digest} has no image for {string.Join(", ", missing)}: their steps will run");
+        if (notes.Count > 0)
+            imports[0] = imports[0] with { Warnings = [.. imports[0].Warnings, .. notes] };
         return imports;
     }
 }
