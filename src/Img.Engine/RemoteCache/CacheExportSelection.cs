@@ -12,7 +12,10 @@ namespace Img.Engine.RemoteCache;
 /// <item><see cref="CacheExportMode.Max"/>: every vertex of the graph.</item>
 /// </list>
 /// Local sources (the build context) are never exported: their keys are content checksums of
-/// files only the client has.
+/// files only the client has. A multi-platform build's index (<see cref="ImageIndexOp"/>) is not
+/// exported either (BuildKit exports each platform's chain, never the exporter's index): in
+/// <c>min</c> it only leads to every platform's image, so one cache holds the records of every
+/// platform, steps equal in several platforms once.
 /// </summary>
 public static class CacheExportSelection
 {
@@ -36,12 +39,13 @@ public static class CacheExportSelection
                     pending.Push(graph[layer.Digest]);
             }
         }
-        return graph.Vertices.Where(v => wanted.Contains(v.Digest) && v.Op is not SourceOp { SourceKind: SourceKind.Local }).ToArray();
+        return graph.Vertices.Where(v => wanted.Contains(v.Digest) && v.Op is not (SourceOp { SourceKind: SourceKind.Local } or ImageIndexOp)).ToArray();
     }
 
     /// <summary>The inputs whose filesystems are layers of <paramref name="op"/>'s result.</summary>
     private static IEnumerable<OpInput> LayerInputs(BuildOp op) => op switch
     {
+        ImageIndexOp index => index.Manifests,
         ImageConfigOp { Root: { } root } => [root],
         ExecOp { Root: { } root } => [root],
         FileOp { Base: { } @base } => [@base],

@@ -9,11 +9,16 @@ namespace Img.Node.Workers;
 /// <c>--cache-from</c> cache) local snapshots before it runs: blobs fetched from the cache and
 /// verified, layers checked against the recorded diffIDs. An input that cannot be had fails the
 /// job with its position (<see cref="InputsLostException"/>), so the build forgets the record
-/// and runs its step.
+/// and runs its step. An imported image (a platform's export record, the input of a
+/// multi-platform build's index) stays as it is: its consumer reads only its descriptor, and the
+/// client brings its blobs when an output needs them.
 /// </summary>
 public static class ImportedInputs
 {
-    public static bool Any(IReadOnlyList<CacheResult> inputs) => inputs.Any(i => i.Imported is not null);
+    public static bool Any(IReadOnlyList<CacheResult> inputs) => inputs.Any(NeedsFetch);
+
+    /// <summary>An imported result with a filesystem to fetch (not an image).</summary>
+    public static bool NeedsFetch(CacheResult input) => input.Imported is not null && input.Image is null;
 
     /// <param name="location">What the local results are located as (the node's name, "" in one process).</param>
     public static async Task<IReadOnlyList<CacheResult>> LocalizeAsync(IReadOnlyList<CacheResult> inputs, ImportedResultFetcher fetcher, ICacheSourceResolver sources,
@@ -24,7 +29,7 @@ public static class ImportedInputs
         var errors = new List<string>();
         await Task.WhenAll(result.Select(async (input, i) =>
         {
-            if (input.Imported is not { } imported)
+            if (!NeedsFetch(input) || input.Imported is not { } imported)
                 return;
             try
             {

@@ -35,7 +35,7 @@ public sealed class LocalNodeServices : INodeServices
         if (!ImportedInputs.Any(run.Inputs))
             return Task.FromResult(run.Inputs);
         if (_imports is null || _sources is null)
-            throw new InputsLostException(run.Inputs.Select((r, i) => (r, i)).Where(p => p.r.Imported is not null).Select(p => p.i).ToArray(), "this node reads no cache imports");
+            throw new InputsLostException(run.Inputs.Select((r, i) => (r, i)).Where(p => ImportedInputs.NeedsFetch(p.r)).Select(p => p.i).ToArray(), "this node reads no cache imports");
         return ImportedInputs.LocalizeAsync(run.Inputs, _imports, _sources, "", cancellationToken);
     }
 

@@ -93,4 +93,76 @@ public sealed class CacheExportSelectionTests
         Assert.True(collector.IsComplete);
         Assert.Empty(collector.Records());
     }
+
+    /// <summary>
+    /// A two-platform build as <c>MultiPlatformConverter</c> joins it: a build stage on the build
+    /// platform (one vertex for both), a stage per platform that copies from it, an index on top.
+    /// </summary>
+    private sealed record TwoPlatforms(BuildGraph Graph, OpDigest Tools, OpDigest Compile, OpDigest[] Bases, OpDigest[] Copies, OpDigest[] Runs,
+        OpDigest[] Exports, OpDigest Index);
+
+    private static TwoPlatforms MakeTwoPlatforms()
+    {
+        var b = new BuildGraphBuilder();
+        OpMetadata M(string d) => new(d);
+        var tools = b.Add(new SourceOp(SourceKind.Image, "golang@sha256:3333"), M("FROM golang"));
+        var compile = b.Add(new ExecOp(tools, ["go", "build"], [], "/", ""), M("RUN go build"));
+        var platforms = new[] { new Platform { Os = "linux", Architecture = "amd64" }, new Platform { Os = "linux", Architecture = "arm64" } };
+        var bases = new List<OpDigest>();
+        var copies = new List<OpDigest>();
+        var runs = new List<OpDigest>();
+        var exports = new List<OpInput>();
+        foreach (var platform in platforms)
+        {
+            var @base = b.Add(new SourceOp(SourceKind.Image, "busybox@sha256:" + platform.Architecture), M("FROM busybox"));
+            var copy = b.Add(new FileOp(@base, [new FileCopyAction(compile, "/out", "/app")]), M("COPY --from=build"));
+            var run = b.Add(new ExecOp(copy, ["/app", platform.Architecture], [], "/", ""), M("RUN /app"));
+            var export = b.Add(new ImageConfigOp(run, new ImageConfig { Architecture = platform.Architecture }), M("export"));
+            bases.Add(@base.Digest);
+            copies.Add(copy.Digest);
+            runs.Add(run.Digest);
+            exports.Add(export);
+        }
+        var index = b.Add(new ImageIndexOp(exports, platforms), M("exporting to image"));
+        return new TwoPlatforms(b.Build(index.Digest), tools.Digest, compile.Digest, [.. bases], [.. copies], [.. runs],
+            exports.Select(e => e.Digest).ToArray(), index.Digest);
+    }
+
+    [Fact]
+    public void Min_of_a_multi_platform_build_exports_every_platforms_image_chain_and_not_the_index()
+    {
+        var g = MakeTwoPlatforms();
+        var selected = CacheExportSelection.Select(g.Graph, CacheExportMode.Min).Select(v => v.Digest).ToArray();
+        var expected = g.Graph.Vertices.Select(v => v.Digest)
+            .Where(d => g.Bases.Contains(d) || g.Copies.Contains(d) || g.Runs.Contains(d) || g.Exports.Contains(d)).ToArray();
+        Assert.Equal(8, expected.Length);
+        Assert.Equal(expected, selected);
+    }
+
+    [Fact]
+    public void Max_of_a_multi_platform_build_exports_the_shared_stage_once_and_every_platforms_steps_but_not_the_index()
+    {
+        var g = MakeTwoPlatforms();
+        var selected = CacheExportSelection.Select(g.Graph, CacheExportMode.Max).Select(v => v.Digest).ToArray();
+        Assert.Equal(g.Graph.Vertices.Select(v => v.Digest).Where(d => d != g.Index), selected);
+        Assert.Single(selected, g.Compile);
+
+        // a fully cached build: both platforms' images hit, the index ran; every step is looked up
+        var keys = Keys(g.Graph);
+        var results = new Dictionary<OpDigest, CacheResult>
+        {
+            [g.Index] = new("", Image: new Descriptor { MediaType = MediaTypes.OciIndex, Digest = "sha256:" + new string('f', 64), Size = 9 }),
+        };
+        foreach (var export in g.Exports)
+            results[export] = new("", Image: new Descriptor { MediaType = MediaTypes.OciManifest, Digest = "sha256:" + export.Value[^64..], Size = 9 });
+        var collector = new CacheRecordCollector(g.Graph, keys, CacheExportMode.Max, v => results.GetValueOrDefault(v));
+        foreach (var key in collector.Missing.ToList())
+            collector.OnProbed(key, new CacheResult("snap-" + key.Value[^6..]));
+        Assert.True(collector.IsComplete);
+        var records = collector.Records();
+        Assert.DoesNotContain(records, r => r.Key == keys[g.Index]);
+        Assert.Equal(2, records.Count(r => r.IsImage));
+        Assert.Equal(selected.Select(v => keys[v]), records.Select(r => r.Key));
+        Assert.Equal(selected.Select(v => v != g.Tools && v != g.Compile), records.Select(r => r.Minimal));
+    }
 }

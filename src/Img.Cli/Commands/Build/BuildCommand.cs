@@ -94,7 +94,7 @@ public sealed class BuildCommand : ICommand
 
         var platforms = ParsePlatforms(args.Values(Platform.Name));
         if (platforms.Count > 1)
-            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo);
+            MultiPlatformOutputs.Validate(outputs, cacheFrom, cacheTo, cluster is not null);
         var annotationWarnings = new List<string>();
         var annotations = OutputAnnotations.Resolve(AnnotationSpec.ParseFlags(args.Values(Annotation.Name)), outputs, args.Bool(Push.Name), platforms, annotationWarnings.Add);
         foreach (var warning in annotationWarnings)

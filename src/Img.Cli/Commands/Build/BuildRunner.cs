@@ -81,7 +81,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
             var warnings = new List<string>();
             var imported = request.CacheFrom.Count == 0 || request.NoCache
                 ? []
-                : await new CacheImportStep(context, registries, display, request.Cluster is not null).ImportAsync(request.CacheFrom, request.Platform, warnings, ct);
+                : await new CacheImportStep(context, registries, display, request.Cluster is not null).ImportAsync(request.CacheFrom,
+                    request.MultiPlatform ? request.Platforms : [request.Platform ?? PlatformSpec.Default()], warnings, ct);
             var start = new StartBuild(BuildId.New(), BuildGraphCodec.Encode(conversion.Graph), ContextName)
             {
                 CacheImports = imported.Select(c => new CacheImportSource(c.Source, c.Blob, c.Description.ToBytes())).ToArray(),
@@ -146,6 +147,8 @@ public sealed class BuildRunner(CommandContext context, StateScope scope, BuildR
                 target = await AnnotatedImage.ApplyAsync(target, request.Annotations, blobs, scope.Content, ct);
             manifest = target.Image!;
             var outputs = new BuildOutputs(context, scope, display, registries);
+            if (imported.Count > 0 && target.Imported is null && MediaTypes.IsIndex(manifest.MediaType))
+                await ImportedIndexContent.EnsureAsync(scope.Content, manifest, blobs, relay.ExportStep, ct);
             if (target.Imported is not null)
                 await ImportedImageDelivery.DeliverAsync(outputs, request, target, relay.ExportStep, scope.Content, registries, sources, ct);
             else
