@@ -24,7 +24,7 @@ public static class ContentExtensions
     public static async ValueTask<T> ReadJsonAsync<T>(this IContentProvider provider, Descriptor descriptor, CancellationToken cancellationToken = default)
     {
         var bytes = await provider.ReadAllBytesAsync(descriptor, cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<T>(bytes)
+        return JsonSerializer.Deserialize<T>(bytes, Images.DocumentJson.Reading)
             ?? throw new InvalidDataException($"blob {descriptor.Digest} is JSON null, expected {typeof(T).Name}");
     }
 

@@ -21,7 +21,7 @@ public static class ImageResolver
         ImageManifest manifest;
         try
         {
-            manifest = System.Text.Json.JsonSerializer.Deserialize<ImageManifest>(rawManifest)
+            manifest = System.Text.Json.JsonSerializer.Deserialize<ImageManifest>(rawManifest, DocumentJson.Reading)
                 ?? throw new InvalidDataException($"image {image.Name}: manifest {manifestDescriptor.Digest} is JSON null");
         }
         catch (System.Text.Json.JsonException e)
@@ -32,7 +32,7 @@ public static class ImageResolver
         ImageConfig config;
         try
         {
-            config = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(rawConfig)
+            config = System.Text.Json.JsonSerializer.Deserialize<ImageConfig>(rawConfig, DocumentJson.Reading)
                 ?? throw new InvalidDataException($"image {image.Name}: config {manifest.Config.Digest} is JSON null");
         }
         catch (System.Text.Json.JsonException e)

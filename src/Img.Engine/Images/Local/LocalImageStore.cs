@@ -125,7 +125,7 @@ public sealed class LocalImageStore : IImageStore
     {
         try
         {
-            return JsonSerializer.Deserialize<Image>(bytes) ?? throw new InvalidDataException($"image record {path} is empty");
+            return JsonSerializer.Deserialize<Image>(bytes, DocumentJson.Reading) ?? throw new InvalidDataException($"image record {path} is empty");
         }
         catch (JsonException e)
         {

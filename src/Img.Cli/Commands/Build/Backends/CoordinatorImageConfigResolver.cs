@@ -43,7 +43,7 @@ internal sealed class CoordinatorImageConfigResolver(BaseImageLocator localOnly,
                 ?? throw new InvalidDataException("the coordinator answered with something else");
             if (answer.Error.Length > 0)
                 throw new InvalidDataException(answer.Error);
-            var config = JsonSerializer.Deserialize<ImageConfig>(answer.Config) ?? throw new InvalidDataException("the coordinator sent an empty image config");
+            var config = JsonSerializer.Deserialize<ImageConfig>(answer.Config, Engine.Images.DocumentJson.Reading) ?? throw new InvalidDataException("the coordinator sent an empty image config");
             return new ResolvedImageConfig(config, answer.Digest.Length > 0 ? answer.Digest : null);
         }
         catch (System.Threading.Channels.ChannelClosedException e)
