@@ -29,6 +29,9 @@ internal sealed class GatedJournal : AsyncWriteJournal
           class = "{{typeof(GatedJournal).AssemblyQualifiedName}}"
           plugin-dispatcher = "akka.actor.default-dispatcher"
           gate = "{{gate.Id}}"
+          # a write a spec holds at its gate must not fail by the breaker's clock (10 s by default):
+          # on a loaded machine the spec may reach its gate later than that
+          circuit-breaker.call-timeout = 600s
         }
         akka.persistence.snapshot-store.plugin = "akka.persistence.no-snapshot-store"
         """;

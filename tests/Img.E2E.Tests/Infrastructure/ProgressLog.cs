@@ -31,7 +31,8 @@ public static partial class ProgressLog
     [GeneratedRegex(@"^#(\d+) (.*)$")]
     private static partial Regex Line();
 
-    // "[internal] ..." and, in a build of several platforms, "[linux/arm64 internal] ..."
-    [GeneratedRegex(@"^\[([a-z0-9_/.-]+ )?internal\]")]
+    // "[internal] ...", in a build of several platforms "[linux/arm64 internal] ...", and a named
+    // image context's lookup "[context NAME] load metadata for REF" (never cached, as BuildKit's)
+    [GeneratedRegex(@"^\[([a-z0-9_/.-]+ )?internal\]|^\[context [^\]]+\] load metadata for ")]
     private static partial Regex Internal();
 }
