@@ -69,7 +69,7 @@ cluster_args() {
 node_count() {
   # shellcheck disable=SC2046
   timeout 60 "$IMG" cluster status $(cluster_args "${1:-$PORT}" "${2:-$D/token}") 2>/dev/null \
-    | awk '/^NODE / { f = 1; next } f && $NF == "ready" { n++ } END { print n + 0 }'
+    | awk '/^NODE / { for (i = 1; i <= NF; i++) if ($i == "STATE") c = i; f = 1; next } f && $c == "ready" { n++ } END { print n + 0 }'
 }
 
 # cluster_up: every process of the main cluster runs and the coordinator lists the nodes.
