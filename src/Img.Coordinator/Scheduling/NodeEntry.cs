@@ -24,9 +24,9 @@ public sealed class NodeEntry(string name)
     /// <summary><see cref="Platforms"/> as advertised, to notice a change.</summary>
     public IReadOnlyList<string>? PlatformNames { get; set; }
 
-    /// <summary>Whether it runs steps for <paramref name="platform"/> ("" or unknown platforms list: yes).</summary>
-    public bool Runs(string platform) =>
-        platform.Length == 0 || Platforms is null || Platforms.Any(p => PlatformMatcher.CanRun(PlatformSpec.Parse(platform), p));
+    /// <summary>Whether it runs steps for <paramref name="platform"/> (null, or no platforms advertised: yes).</summary>
+    public bool Runs(Platform? platform) =>
+        platform is null || Platforms is null || Platforms.Any(p => PlatformMatcher.CanRun(platform, p));
 
     /// <summary>Vertices this scheduler placed on it and not yet released.</summary>
     public int Assigned { get; set; }

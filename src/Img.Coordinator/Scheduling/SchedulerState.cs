@@ -152,7 +152,8 @@ public sealed class SchedulerState
         var platforms = _queues.Values.SelectMany(q => q).Select(r => r.Platform).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         foreach (var platform in platforms)
         {
-            if (working.Count == 0 || working.Any(n => n.Runs(platform)))
+            var wanted = PlatformSpec.Parse(platform);
+            if (working.Count == 0 || working.Any(n => n.Runs(wanted)))
             {
                 _unrunnableSince.Remove(platform);
                 continue;
@@ -224,6 +225,8 @@ public sealed class SchedulerState
                 var next = turn.Next;
                 var queue = _queues[turn.Value];
                 // the first that can go: a step whose platform has no free node lets the next ones pass
+                // (a placement ends the scan, so whether any slot is free holds for all of it)
+                var anyFree = _nodes.Values.Any(n => n.Available && !n.Draining && Free(n) > 0);
                 for (var item = queue.First; item is not null; item = item.Next)
                 {
                     var run = item.Value;
@@ -246,7 +249,7 @@ public sealed class SchedulerState
                         progress = true;
                         break;
                     }
-                    if (run.Platform.Length == 0 || !_nodes.Values.Any(n => n.Available && !n.Draining && Free(n) > 0))
+                    if (run.Platform.Length == 0 || !anyFree)
                         break;
                 }
                 if (queue.Count == 0)
@@ -277,11 +280,13 @@ public sealed class SchedulerState
 
     private NodeEntry? Choose(RunVertex run)
     {
+        // parsed once per placement, not once per node
+        var platform = run.Platform.Length == 0 ? null : PlatformSpec.Parse(run.Platform);
         NodeEntry? best = null;
         var bestScore = -1;
         foreach (var node in _nodes.Values)
         {
-            if (!node.Available || node.Draining || Free(node) <= 0 || !node.Runs(run.Platform))
+            if (!node.Available || node.Draining || Free(node) <= 0 || !node.Runs(platform))
                 continue;
             var score = 0;
             for (var i = 0; i < run.Inputs.Count; i++)
