@@ -28,11 +28,11 @@ public sealed class MultiPlatformCacheTests(RegistryFixture registries, ITestOut
 
     public async Task InitializeAsync()
     {
-        await ForeignArchitecture.EnsureAarch64EmulationAsync();
+        await ForeignArchitecture.EnsureEmulationAsync("aarch64");
         _repository = $"{registries.Anonymous.Host}/mpcache-{Guid.NewGuid():N}"[..48];
         var ctx = Context("base", "FROM scratch\nARG TARGETARCH\nCOPY rootfs-$TARGETARCH/ /\n");
         await ForeignArchitecture.WriteRootfsAsync(Path.Join(ctx, "rootfs-amd64"), "/bin/busybox");
-        await ForeignArchitecture.WriteRootfsAsync(Path.Join(ctx, "rootfs-arm64"), await ForeignArchitecture.Arm64BusyboxAsync());
+        await ForeignArchitecture.WriteRootfsAsync(Path.Join(ctx, "rootfs-arm64"), await ForeignArchitecture.BusyboxAsync("arm64"));
         await OkAsync(_first, "build", "--platform", Platforms, "-t", Base, "--push", ctx);
     }
 

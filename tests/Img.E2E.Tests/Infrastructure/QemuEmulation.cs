@@ -1,3 +1,5 @@
+using Img.Engine.Tests.Fixtures;
+
 namespace Img.E2E.Tests.Infrastructure;
 
 /// <summary>
@@ -8,34 +10,8 @@ namespace Img.E2E.Tests.Infrastructure;
 /// </summary>
 public static class QemuEmulation
 {
-    public const string BinfmtRoot = "/proc/sys/fs/binfmt_misc";
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
     /// <summary>Makes the kernel run <paramref name="qemuName"/> (<c>aarch64</c>, <c>s390x</c>) binaries through QEMU.</summary>
-    public static async Task EnsureRegisteredAsync(string qemuName)
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            if (!File.Exists(Path.Join(BinfmtRoot, "register")))
-                (await ProcessRunner.ToolAsync("mount", "-t", "binfmt_misc", "binfmt_misc", BinfmtRoot)).AssertSuccess();
-            var entry = Path.Join(BinfmtRoot, "qemu-" + qemuName);
-            if (File.Exists(entry))
-            {
-                if (!File.ReadAllText(entry).StartsWith("enabled", StringComparison.Ordinal))
-                    File.WriteAllText(entry, "1");
-                return;
-            }
-            var conf = $"/usr/lib/binfmt.d/qemu-{qemuName}.conf";
-            if (!File.Exists(conf))
-                throw new InvalidOperationException($"{conf} is missing: install Debian qemu-user-static (scripts/install-deps.sh)");
-            File.WriteAllText(Path.Join(BinfmtRoot, "register"), File.ReadAllText(conf).Trim());
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task EnsureRegisteredAsync(string qemuName) => ForeignArchitecture.EnsureEmulationAsync(qemuName);
 
     /// <summary>
     /// Disables the handler for <paramref name="qemuName"/> while the returned scope lives (the
@@ -44,7 +20,7 @@ public static class QemuEmulation
     /// </summary>
     public static IDisposable Disabled(string qemuName)
     {
-        var entry = Path.Join(BinfmtRoot, "qemu-" + qemuName);
+        var entry = Path.Join(ForeignArchitecture.BinfmtRoot, "qemu-" + qemuName);
         var wasEnabled = File.Exists(entry) && File.ReadAllText(entry).StartsWith("enabled", StringComparison.Ordinal);
         if (wasEnabled)
             File.WriteAllText(entry, "0");

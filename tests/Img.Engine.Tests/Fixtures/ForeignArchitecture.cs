@@ -1,37 +1,39 @@
 using System.Diagnostics;
 
-namespace Img.Cli.Tests.Build;
+namespace Img.Engine.Tests.Fixtures;
 
 /// <summary>
-/// What a multi-platform build with an arm64 half needs on an amd64 test machine, as the E2E
-/// tests set it up (tests/Img.E2E.Tests/Infrastructure/QemuEmulation.cs, ForeignBusybox.cs):
-/// QEMU user emulation registered in binfmt_misc (Debian <c>qemu-user-static</c>), and Debian's
-/// <c>busybox-static:arm64</c> (<c>apt-get download</c>, after <c>dpkg --add-architecture arm64</c>;
+/// What a build with a foreign-architecture half needs on an amd64 test machine: QEMU user
+/// emulation registered in binfmt_misc (Debian <c>qemu-user-static</c>'s handler, with its F flag,
+/// as the package's <c>/usr/lib/binfmt.d</c> entry says), and Debian's <c>busybox-static</c> of
+/// that architecture (<c>apt-get download</c>, after <c>dpkg --add-architecture</c>;
 /// scripts/install-deps.sh), never a public registry. Fails, never skips, when they are missing.
+/// Shared by the Cli and E2E tests (linked from this folder).
 /// </summary>
-internal static class ForeignArchitecture
+public static class ForeignArchitecture
 {
-    private const string BinfmtRoot = "/proc/sys/fs/binfmt_misc";
-    private static readonly Lazy<Task<string>> Arm64Busybox = new(() => DownloadBusyboxAsync("arm64"));
+    public const string BinfmtRoot = "/proc/sys/fs/binfmt_misc";
     private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Dictionary<string, Task<string>> Busyboxes = new(StringComparer.Ordinal);
 
-    /// <summary>Makes the kernel run aarch64 binaries through QEMU (the package's handler, with its F flag).</summary>
-    public static async Task EnsureAarch64EmulationAsync()
+    /// <summary>Makes the kernel run <paramref name="qemuName"/> (<c>aarch64</c>, <c>s390x</c>) binaries through QEMU.</summary>
+    public static async Task EnsureEmulationAsync(string qemuName)
     {
         await Gate.WaitAsync();
         try
         {
             if (!File.Exists(Path.Join(BinfmtRoot, "register")))
                 await RunAsync("mount", Path.GetTempPath(), "-t", "binfmt_misc", "binfmt_misc", BinfmtRoot);
-            var entry = Path.Join(BinfmtRoot, "qemu-aarch64");
+            var entry = Path.Join(BinfmtRoot, "qemu-" + qemuName);
             if (File.Exists(entry))
             {
                 if (!File.ReadAllText(entry).StartsWith("enabled", StringComparison.Ordinal))
                     File.WriteAllText(entry, "1");
                 return;
             }
-            const string conf = "/usr/lib/binfmt.d/qemu-aarch64.conf";
-            Assert.True(File.Exists(conf), $"{conf} is missing: install Debian qemu-user-static (scripts/install-deps.sh)");
+            var conf = $"/usr/lib/binfmt.d/qemu-{qemuName}.conf";
+            if (!File.Exists(conf))
+                throw new InvalidOperationException($"{conf} is missing: install Debian qemu-user-static (scripts/install-deps.sh)");
             File.WriteAllText(Path.Join(BinfmtRoot, "register"), File.ReadAllText(conf).Trim());
         }
         finally
@@ -40,8 +42,16 @@ internal static class ForeignArchitecture
         }
     }
 
-    /// <summary>Debian's arm64 <c>busybox</c>, extracted once per test run.</summary>
-    public static Task<string> Arm64BusyboxAsync() => Arm64Busybox.Value;
+    /// <summary>Debian's <c>busybox</c> for <paramref name="debianArch"/> (<c>arm64</c>), downloaded once per test run.</summary>
+    public static Task<string> BusyboxAsync(string debianArch)
+    {
+        lock (Busyboxes)
+        {
+            if (!Busyboxes.TryGetValue(debianArch, out var busybox))
+                Busyboxes[debianArch] = busybox = DownloadBusyboxAsync(debianArch);
+            return busybox;
+        }
+    }
 
     /// <summary>A root file system with <paramref name="busybox"/> and the applets the tests run.</summary>
     public static async Task WriteRootfsAsync(string root, string busybox)
@@ -50,7 +60,7 @@ internal static class ForeignArchitecture
             Directory.CreateDirectory(Path.Join(root, dir));
         File.Copy(busybox, Path.Join(root, "bin", "busybox"));
         File.SetUnixFileMode(Path.Join(root, "bin", "busybox"), (UnixFileMode)0b111_101_101);
-        foreach (var applet in new[] { "sh", "cat", "echo", "uname" })
+        foreach (var applet in new[] { "sh", "cat", "echo", "uname", "ls", "true", "mkdir" })
             File.CreateSymbolicLink(Path.Join(root, "bin", applet), "busybox");
         await File.WriteAllTextAsync(Path.Join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         await File.WriteAllTextAsync(Path.Join(root, "etc", "group"), "root:x:0:\n");
@@ -58,12 +68,24 @@ internal static class ForeignArchitecture
 
     private static async Task<string> DownloadBusyboxAsync(string debianArch)
     {
-        var dir = Directory.CreateTempSubdirectory("img-cli-busybox-" + debianArch).FullName;
+        var dir = Directory.CreateTempSubdirectory("img-busybox-" + debianArch).FullName;
+        // every test of the run may use it: removed when the test process ends
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         await RunAsync("apt-get", dir, "download", "busybox-static:" + debianArch);
         var deb = Directory.GetFiles(dir, "*.deb").Single();
         await RunAsync("dpkg-deb", dir, "-x", deb, Path.Join(dir, "root"));
         var binary = Path.Join(dir, "root", "bin", "busybox");
-        Assert.True(File.Exists(binary), $"{deb} has no /bin/busybox");
+        if (!File.Exists(binary))
+            throw new InvalidOperationException($"{deb} has no /bin/busybox");
         return binary;
     }
 
@@ -76,7 +98,8 @@ internal static class ForeignArchitecture
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0,
-            $"{tool} {string.Join(' ', args)} failed (for busybox-static:arm64: dpkg --add-architecture arm64 && apt-get update, see scripts/install-deps.sh): {await stderr}{await stdout}");
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException(
+                $"{tool} {string.Join(' ', args)} failed (for busybox-static of another architecture: dpkg --add-architecture ARCH && apt-get update, see scripts/install-deps.sh): {await stderr}{await stdout}");
     }
 }
